@@ -1,0 +1,135 @@
+/** JSON shapes of the public /api/v1 endpoints, shared by route handlers and the UI. */
+
+export interface Platform {
+  os: string;
+  architecture: string;
+  variant?: string;
+}
+
+export interface IndexPlatform extends Platform {
+  digest: string;
+  mediaType: string;
+  size: number;
+}
+
+/** A manifest of an index that is not a runnable image (e.g. a BuildKit attestation). */
+export interface IndexAttachment {
+  digest: string;
+  mediaType: string;
+  kind: "attestation" | "unknown";
+  /** For attestations: the digest of the image manifest it describes. */
+  refersTo?: string;
+}
+
+export interface IndexInfo {
+  digest: string;
+  mediaType: string;
+  platforms: IndexPlatform[];
+  attachments: IndexAttachment[];
+}
+
+export interface LayerInfo {
+  digest: string;
+  mediaType: string;
+  /** Compressed size, as in the manifest. */
+  size: number;
+  /** Uncompressed digest from the config's rootfs.diff_ids (null if the config has none for it). */
+  diffId: string | null;
+  /** The history entry's created_by for this layer, or null when history does not line up. */
+  createdBy: string | null;
+  created: string | null;
+  comment: string | null;
+}
+
+export interface HistoryEntry {
+  created?: string;
+  created_by?: string;
+  author?: string;
+  comment?: string;
+  empty_layer?: boolean;
+}
+
+export interface ImageInfo {
+  ref: string;
+  registry: string;
+  repository: string;
+  tag: string | null;
+  digest: string;
+  mediaType: string;
+  index: IndexInfo | null;
+  platform: Platform;
+  configDigest: string;
+  configMediaType: string;
+  config: Record<string, unknown>;
+  history: HistoryEntry[];
+  /** False when non-empty history entries do not match the layer count one to one. */
+  historyAligned: boolean;
+  layers: LayerInfo[];
+  /** The image manifest as the registry served it. */
+  manifest: Record<string, unknown>;
+}
+
+export type EntryType = "file" | "dir" | "symlink" | "hardlink" | "char" | "block" | "fifo";
+
+/** One tar entry of a layer, as the layer endpoint streams it (one JSON object per line). */
+export interface LayerEntry {
+  path: string;
+  type: EntryType;
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  mtime: number;
+  linkname?: string;
+  /** `.wh.<name>` marker: deletes `path` (the target, without the prefix) from lower layers. */
+  whiteout?: true;
+  /** `.wh..wh..opq` marker: hides lower-layer children of the directory `path`. */
+  opaque?: true;
+}
+
+export interface FsFile {
+  path: string;
+  type: EntryType;
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  linkname?: string;
+  /** Index of the layer the visible version comes from. */
+  layer: number;
+}
+
+export interface FsLayerSummary {
+  index: number;
+  digest: string;
+  /** dive's layer size: the sum of the tar header sizes of the layer's entries. */
+  size: number;
+  entries: number;
+  added: number;
+  modified: number;
+  removed: number;
+}
+
+export interface FsResponse {
+  digest: string;
+  files: FsFile[];
+  layers: FsLayerSummary[];
+  efficiency: number;
+  wastedBytes: number;
+  userWastedPercent: number;
+  reclaimableBytes: number;
+}
+
+export type ChangeKind = "added" | "modified" | "removed";
+
+export interface Change {
+  path: string;
+  change: ChangeKind;
+  type: EntryType;
+  size: number;
+}
+
+export interface ChangesResponse {
+  layer: number;
+  changes: Change[];
+}
