@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs what the app needs, builds it and serves it on http://localhost:3000.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/require-node.sh
+export NEXT_TELEMETRY_DISABLED=1
+npm ci --no-audit --no-fund
+npx next build
+exec npx next start -p "${PORT:-3000}"

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every test: installs what tests need (Debian packages, npm packages), type-checks, runs unit
+# tests, builds the app, then starts the real test world (registries on loopback + the built app) and
+# runs integration and browser tests against it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/require-node.sh
+export NEXT_TELEMETRY_DISABLED=1
+
+bash scripts/install-test-deps.sh
+npm ci --no-audit --no-fund --loglevel=error
+
+step() { printf '\n== %s\n' "$1"; }
+step "typecheck";          npx tsc --noEmit
+step "unit tests";         npx vitest run tests/unit
+step "build";              npx next build
+step "integration + browser tests (real registries, real Chromium)"
+npx vitest run -c vitest.integration.config.ts
