@@ -1,5 +1,6 @@
 import "server-only";
 import { asPortholeError } from "@/lib/errors";
+import { logRequest } from "@/lib/http/log";
 
 /** Turns any thrown value into the JSON error response of /api/v1. */
 export function errorResponse(error: unknown): Response {
@@ -10,11 +11,17 @@ export function errorResponse(error: unknown): Response {
   return Response.json(e.toJSON(), { status: e.status, headers });
 }
 
-/** Runs a handler body, mapping failures to error responses: keeps route handlers thin. */
-export async function handle(run: () => Promise<Response>): Promise<Response> {
+/**
+ * Runs a route handler body: maps failures to error responses and logs the request once its body
+ * has been sent. Keeps route handlers thin.
+ */
+export async function handle(request: Request, run: () => Promise<Response>): Promise<Response> {
+  const started = performance.now();
+  let response: Response;
   try {
-    return await run();
+    response = await run();
   } catch (error) {
-    return errorResponse(error);
+    response = errorResponse(error);
   }
+  return logRequest(request, response, started);
 }

@@ -1,0 +1,6 @@
+export const dynamic = "force-dynamic";
+
+/** Liveness for load balancers and the test harness: answers without touching any registry. */
+export function GET() {
+  return Response.json({ status: "ok", uptime: Math.round(process.uptime()) }, { headers: { "Cache-Control": "no-store" } });
+}
