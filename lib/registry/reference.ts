@@ -1,0 +1,104 @@
+import { PortholeError } from "@/lib/errors";
+
+/**
+ * Image references, parsed and normalised as Docker/distribution do (`alpine` is
+ * `docker.io/library/alpine:latest`). Pure: also used by the browser for inline validation.
+ */
+export interface Reference {
+  /** The registry as the user wrote it (`127.0.0.1:5000`, `ghcr.io`); Docker Hub is `docker.io`. */
+  registry: string;
+  repository: string;
+  /** null when the reference names only a digest. */
+  tag: string | null;
+  digest: string | null;
+}
+
+export const DOCKER_HUB = "docker.io";
+const DOCKER_HUB_API = "registry-1.docker.io";
+const DOCKER_HUB_ALIASES = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
+const NAME_MAX = 255;
+
+const DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+const DOMAIN = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:.]+\\])(?::[0-9]{1,5})?$`);
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^([a-z0-9]+(?:[.+_-][a-z0-9]+)*):([a-zA-Z0-9=_-]+)$/;
+const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha512: 128 };
+
+function invalid(message: string): never {
+  throw new PortholeError("BAD_REQUEST", message);
+}
+
+/** Checks a digest string (`sha256:<64 hex>` or `sha512:<128 hex>`); throws BAD_REQUEST naming the fault. */
+export function parseDigest(digest: string): string {
+  const match = DIGEST.exec(digest);
+  if (!match) invalid(`"${digest}" is not a digest (expected algorithm:hex, e.g. sha256:…)`);
+  const [, algorithm = "", hex = ""] = match;
+  const length = DIGEST_HEX_LENGTH[algorithm];
+  if (length === undefined) invalid(`unsupported digest algorithm "${algorithm}" (sha256 and sha512 are)`);
+  if (!/^[a-f0-9]+$/.test(hex)) invalid(`${algorithm} digests are lowercase hex`);
+  if (hex.length !== length) invalid(`a ${algorithm} digest has ${length} hex characters, not ${hex.length}`);
+  return digest;
+}
+
+/** Parses and normalises an image reference; throws BAD_REQUEST with a message naming what is wrong. */
+export function parseReference(input: string): Reference {
+  const text = input.trim();
+  if (!text) invalid("the image reference is empty");
+  if (/\s/.test(text)) invalid("image references cannot contain spaces");
+
+  let rest = text;
+  let digest: string | null = null;
+  const at = rest.indexOf("@");
+  if (at !== -1) {
+    digest = parseDigest(rest.slice(at + 1));
+    rest = rest.slice(0, at);
+  }
+
+  let tag: string | null = null;
+  const colon = rest.lastIndexOf(":");
+  if (colon > rest.lastIndexOf("/") && !rest.slice(colon).includes("]")) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!TAG.test(tag)) {
+      invalid(tag ? `invalid tag "${tag}": tags are up to 128 letters, digits, _, . and -, not starting with . or -` : "the tag after ':' is empty");
+    }
+  }
+  if (!rest) invalid("the repository name is missing");
+
+  let registry = DOCKER_HUB;
+  let path = rest;
+  const slash = rest.indexOf("/");
+  const first = slash === -1 ? "" : rest.slice(0, slash);
+  if (slash !== -1 && (/[.:]/.test(first) || first === "localhost" || first !== first.toLowerCase())) {
+    registry = first;
+    path = rest.slice(slash + 1);
+    if (!DOMAIN.test(registry)) invalid(`invalid registry host "${registry}"`);
+  }
+  if (DOCKER_HUB_ALIASES.has(registry.toLowerCase())) {
+    registry = DOCKER_HUB;
+    if (!path.includes("/")) path = `library/${path}`;
+  }
+
+  for (const component of path.split("/")) {
+    if (!component) invalid("repository names cannot have empty path components (// or a trailing /)");
+    if (component !== component.toLowerCase()) invalid("repository names must be lowercase");
+    if (!PATH_COMPONENT.test(component)) {
+      invalid(`invalid repository name component "${component}": use lowercase letters, digits and single separators (., _, __, -)`);
+    }
+  }
+  if (registry.length + 1 + path.length > NAME_MAX) invalid(`repository names are at most ${NAME_MAX} characters`);
+
+  if (tag === null && digest === null) tag = "latest";
+  return { registry, repository: path, tag, digest };
+}
+
+/** `registry/repository[:tag][@digest]`: the normalised form of a reference. */
+export function formatReference(ref: Reference): string {
+  return `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
+}
+
+/** The host (and port) to speak the registry API to: Docker Hub's API does not live at docker.io. */
+export function apiHost(registry: string): string {
+  return registry === DOCKER_HUB ? DOCKER_HUB_API : registry;
+}
