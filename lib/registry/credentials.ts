@@ -1,0 +1,42 @@
+import "server-only";
+import { readFile } from "node:fs/promises";
+import { DOCKER_HUB } from "@/lib/registry/reference";
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+/** Reduces a docker config `auths` key (`host:port`, `https://index.docker.io/v1/`) to a registry. */
+function registryOfKey(key: string): string {
+  const host = key.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "").toLowerCase();
+  return host === "index.docker.io" || host === "registry-1.docker.io" ? DOCKER_HUB : host;
+}
+
+/** Parses a Docker-style config (`{"auths": {host: {auth: base64(user:pass)} | {username, password}}}`). */
+export function parseDockerConfig(json: string): Map<string, Credentials> {
+  const result = new Map<string, Credentials>();
+  const auths = (JSON.parse(json) as { auths?: Record<string, { auth?: string; username?: string; password?: string }> }).auths ?? {};
+  for (const [key, entry] of Object.entries(auths)) {
+    let { username, password } = entry;
+    if (entry.auth) {
+      const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
+      const colon = decoded.indexOf(":");
+      if (colon > 0) [username, password] = [decoded.slice(0, colon), decoded.slice(colon + 1)];
+    }
+    if (username && password !== undefined) result.set(registryOfKey(key), { username, password });
+  }
+  return result;
+}
+
+/** Server-wide credentials for `registry` from the file at PORTHOLE_DOCKER_CONFIG, read per call. */
+export async function serverCredentials(registry: string): Promise<Credentials | null> {
+  const path = process.env.PORTHOLE_DOCKER_CONFIG;
+  if (!path) return null;
+  try {
+    return parseDockerConfig(await readFile(path, "utf8")).get(registry.toLowerCase()) ?? null;
+  } catch (error) {
+    console.error(`PORTHOLE_DOCKER_CONFIG (${path}) could not be read:`, (error as Error).message);
+    return null;
+  }
+}

@@ -1,0 +1,106 @@
+import "server-only";
+import { PortholeError } from "@/lib/errors";
+import type { HistoryEntry, ImageInfo, IndexInfo, Platform } from "@/lib/api-types";
+import { mapHistory } from "@/lib/registry/history";
+import { readCapped } from "@/lib/registry/http";
+import {
+  MANIFEST_LIMIT,
+  choosePlatform,
+  digestOf,
+  indexEntries,
+  parseManifest,
+  parsePlatform,
+  verifyDigest,
+  type ParsedManifest,
+} from "@/lib/registry/manifest";
+import { MANIFEST_ACCEPT } from "@/lib/registry/media-types";
+import { formatReference, parseReference, type Reference } from "@/lib/registry/reference";
+import { RegistryClient, type AuthOptions } from "@/lib/registry/transport";
+
+/** Fetches a manifest by tag or digest and proves its bytes: by digest they must hash to it. */
+async function fetchManifest(client: RegistryClient, reference: string): Promise<{ digest: string; parsed: ParsedManifest }> {
+  const response = await client.request(`manifests/${reference}`, { accept: MANIFEST_ACCEPT });
+  const bytes = await readCapped(response, MANIFEST_LIMIT, "manifest");
+  const byDigest = reference.includes(":");
+  if (byDigest) verifyDigest(bytes, reference, "manifest");
+  const digest = byDigest ? reference : digestOf(bytes, String(response.headers["docker-content-digest"] ?? ""));
+  const advertised = response.headers["docker-content-digest"];
+  if (!byDigest && typeof advertised === "string" && advertised && advertised !== digest) {
+    throw new PortholeError("UPSTREAM_INVALID", `the registry says the manifest is ${advertised} but its bytes hash to ${digest}`);
+  }
+  const contentType = response.headers["content-type"] ?? null;
+  return { digest, parsed: parseManifest(bytes, contentType) };
+}
+
+async function fetchConfig(client: RegistryClient, digest: string): Promise<Record<string, unknown>> {
+  const response = await client.request(`blobs/${digest}`);
+  const bytes = await readCapped(response, MANIFEST_LIMIT, "image config");
+  verifyDigest(bytes, digest, "image config");
+  try {
+    const config = JSON.parse(bytes.toString("utf8"));
+    if (config && typeof config === "object" && !Array.isArray(config)) return config;
+  } catch {
+    // reported below
+  }
+  throw new PortholeError("UPSTREAM_INVALID", "the image config is not a JSON object");
+}
+
+export interface ResolveOptions extends AuthOptions {
+  platform?: string | null;
+}
+
+/**
+ * Resolves a reference the way `docker pull` does: manifest (through an index to one platform),
+ * then config, then history mapped to layers. The result is the public ImageInfo.
+ */
+export async function resolveImage(refText: string, options: ResolveOptions = {}): Promise<ImageInfo> {
+  const ref: Reference = parseReference(refText);
+  const wanted: Platform | null = options.platform ? parsePlatform(options.platform) : null;
+  const client = await RegistryClient.for(ref, options);
+
+  let top = await fetchManifest(client, ref.digest ?? (ref.tag as string));
+  let index: IndexInfo | null = null;
+  if (top.parsed.kind === "index") {
+    const { platforms, attachments } = indexEntries(top.parsed.manifest);
+    index = { digest: top.digest, mediaType: top.parsed.manifest.mediaType, platforms, attachments };
+    const chosen = choosePlatform(platforms, wanted);
+    top = await fetchManifest(client, chosen.digest);
+    if (top.parsed.kind !== "image") throw new PortholeError("UNSUPPORTED", "nested indexes are not supported");
+  }
+  const { manifest, raw } = top.parsed as Extract<ParsedManifest, { kind: "image" }>;
+  const config = await fetchConfig(client, manifest.config.digest);
+
+  const history = Array.isArray(config.history) ? (config.history as HistoryEntry[]) : [];
+  const rootfs = config.rootfs as { diff_ids?: unknown } | undefined;
+  const diffIds = Array.isArray(rootfs?.diff_ids) ? (rootfs.diff_ids as unknown[]) : [];
+  const mapped = mapHistory(history, manifest.layers.length);
+  const platform: Platform = {
+    os: String(config.os ?? "unknown"),
+    architecture: String(config.architecture ?? "unknown"),
+    ...(typeof config.variant === "string" && config.variant && { variant: config.variant }),
+  };
+
+  return {
+    ref: formatReference(ref),
+    registry: ref.registry,
+    repository: ref.repository,
+    tag: ref.tag,
+    digest: top.digest,
+    mediaType: manifest.mediaType,
+    index,
+    platform,
+    configDigest: manifest.config.digest,
+    configMediaType: manifest.config.mediaType,
+    config,
+    history,
+    historyAligned: mapped.aligned,
+    layers: manifest.layers.map((layer, i) => ({
+      digest: layer.digest,
+      mediaType: layer.mediaType,
+      size: layer.size,
+      diffId: typeof diffIds[i] === "string" ? (diffIds[i] as string) : null,
+      ...(mapped.layers[i] as (typeof mapped.layers)[number]),
+    })),
+    manifest: raw,
+  };
+}

@@ -1,0 +1,21 @@
+/** The manifest media types Porthole reads, and what each one is. */
+export const MEDIA = {
+  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+  dockerList: "application/vnd.docker.distribution.manifest.list.v2+json",
+  ociManifest: "application/vnd.oci.image.manifest.v1+json",
+  ociIndex: "application/vnd.oci.image.index.v1+json",
+  dockerSchema1: "application/vnd.docker.distribution.manifest.v1+json",
+  dockerSchema1Signed: "application/vnd.docker.distribution.manifest.v1+prettyjws",
+} as const;
+
+export const MANIFEST_ACCEPT = [MEDIA.ociIndex, MEDIA.ociManifest, MEDIA.dockerList, MEDIA.dockerManifest].join(", ");
+
+export type ManifestKind = "index" | "image";
+
+export function isIndexType(mediaType: string): boolean {
+  return mediaType === MEDIA.ociIndex || mediaType === MEDIA.dockerList;
+}
+
+export function isImageType(mediaType: string): boolean {
+  return mediaType === MEDIA.ociManifest || mediaType === MEDIA.dockerManifest;
+}

@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { parseDockerConfig } from "@/lib/registry/credentials";
+
+describe("parseDockerConfig", () => {
+  it("decodes auth, accepts username/password, and maps Docker Hub's keys to docker.io", () => {
+    const config = JSON.stringify({
+      auths: {
+        "127.0.0.1:5000": { auth: Buffer.from("alice:pa:ss").toString("base64") },
+        "https://index.docker.io/v1/": { username: "bob", password: "hub" },
+        "GHCR.io": { auth: Buffer.from("carol:tok").toString("base64") },
+        "broken.example": { auth: "bm9jb2xvbg==" },
+      },
+    });
+    const creds = parseDockerConfig(config);
+    expect(creds.get("127.0.0.1:5000")).toEqual({ username: "alice", password: "pa:ss" });
+    expect(creds.get("docker.io")).toEqual({ username: "bob", password: "hub" });
+    expect(creds.get("ghcr.io")).toEqual({ username: "carol", password: "tok" });
+    expect(creds.has("broken.example")).toBe(false);
+  });
+});
