@@ -1,0 +1,236 @@
+/**
+ * The images every integration and browser test works with, built deterministically and pushed to
+ * the test world. `pushFixtures()` returns, per fixture, what tests need to derive expectations
+ * (digests, layers, platforms) instead of hard-coding them.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import tar from "tar-stream";
+import { BASIC_REGISTRY, OPEN_REGISTRY, TOKEN_REGISTRY } from "./config";
+import { buildImage, buildIndex, type BuiltImage, type ImageSpec } from "./image-builder";
+import { blobOf, Pusher, type Blob } from "./push";
+
+export const DIVE_DATA = join(import.meta.dirname, "..", "..", "..", "shared", "dive-data");
+
+export interface PushedFixture {
+  registry: string;
+  repository: string;
+  tag: string;
+  /** `registry/repository:tag`, as a user would type it. */
+  ref: string;
+  /** Digest of the manifest the tag points at (an index for multi-platform fixtures). */
+  digest: string;
+  mediaType: string;
+  /** The image manifests (one, or one per platform of an index). */
+  images: { digest: string; mediaType: string; configDigest: string; platform: { os: string; architecture: string; variant?: string }; layers: { digest: string; mediaType: string; diffId: string; size: number }[] }[];
+  /** Index entries that are not platforms (attestations). */
+  attachments: string[];
+}
+
+const text = (name: string, content: string) => ({ name, content });
+const dir = (name: string) => ({ name, type: "directory" as const });
+
+export const SPECS = {
+  multi: {
+    format: "docker",
+    layers: [
+      { entries: [dir("etc/"), text("etc/os-release", "ID=porthole\nVERSION_ID=1\n"), dir("bin/"), { name: "bin/sh", content: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3]), mode: 0o755 }] },
+      { entries: [dir("app/"), text("app/main.txt", "line 1\nline 2\nline 3\nline 4\nline 5\n")] },
+      { entries: [text("app/config.json", '{"debug": false}\n')] },
+    ],
+    history: [
+      { created_by: "ADD rootfs.tar /" },
+      { created_by: "ENV LANG=C.UTF-8", empty_layer: true },
+      { created_by: "RUN make app" },
+      { created_by: 'CMD ["/bin/sh"]', empty_layer: true },
+      { created_by: "COPY config.json /app/" },
+    ],
+    config: { Entrypoint: ["/bin/sh", "-c"], User: "1000", Labels: { "org.opencontainers.image.title": "multi <script>alert(1)</script>" } },
+  },
+  ociZstd: {
+    format: "oci",
+    layers: [
+      { compression: "zstd", entries: [text("zstd.txt", "compressed with zstd\n")] },
+      { compression: "gzip", entries: [text("gzip.txt", "compressed with gzip\n")] },
+    ],
+  },
+  plain: { format: "oci", layers: [{ compression: "none", entries: [text("plain.txt", "not compressed\n")] }] },
+  misaligned: {
+    format: "oci",
+    layers: [{ entries: [text("a.txt", "a\n")] }, { entries: [text("b.txt", "b\n")] }],
+    history: [{ created_by: "the only history entry" }],
+  },
+  hello: { format: "docker", layers: [{ entries: [text("hello.txt", "hello from a registry with auth\n")] }] },
+} satisfies Record<string, ImageSpec>;
+
+function archImage(format: "docker" | "oci", architecture: string, variant?: string): ImageSpec {
+  return { format, platform: { os: "linux", architecture, ...(variant && { variant }) }, layers: [{ entries: [text("arch.txt", `${architecture}\n`)] }] };
+}
+
+async function pushImage(pusher: Pusher, image: BuiltImage, tag?: string): Promise<void> {
+  await Promise.all([image.config, ...image.layers].map((blob) => pusher.pushBlob(blob)));
+  await pusher.pushManifest(tag ?? image.manifest.digest, image.manifest.bytes, image.mediaType);
+}
+
+function describe(registry: string, repository: string, tag: string, top: Blob, mediaType: string, images: BuiltImage[], attachments: string[] = []): PushedFixture {
+  return {
+    registry,
+    repository,
+    tag,
+    ref: `${registry}/${repository}:${tag}`,
+    digest: top.digest,
+    mediaType,
+    images: images.map((image) => ({
+      digest: image.manifest.digest,
+      mediaType: image.mediaType,
+      configDigest: image.config.digest,
+      platform: image.platform,
+      layers: image.layers.map((l) => ({ digest: l.digest, mediaType: l.mediaType, diffId: l.diffId, size: l.bytes.length })),
+    })),
+    attachments,
+  };
+}
+
+async function pushSingle(registry: string, repository: string, tag: string, spec: ImageSpec): Promise<PushedFixture> {
+  const image = await buildImage(spec);
+  await pushImage(new Pusher(registry, repository), image, tag);
+  return describe(registry, repository, tag, image.manifest, image.mediaType, [image]);
+}
+
+/** An OCI index (amd64 + arm64/v8 + a BuildKit attestation) and a Docker manifest list (amd64 + arm/v7). */
+async function pushIndexes(): Promise<[PushedFixture, PushedFixture]> {
+  const pusher = new Pusher(OPEN_REGISTRY, "fixtures/index");
+  const [amd64, arm64] = await Promise.all([buildImage(archImage("oci", "amd64")), buildImage(archImage("oci", "arm64", "v8"))]);
+  const statement = blobOf(Buffer.from(JSON.stringify({ _type: "https://in-toto.io/Statement/v0.1", predicateType: "https://spdx.dev/Document" })));
+  const attestationConfig = blobOf(Buffer.from("{}"));
+  const attestation = blobOf(
+    Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: "application/vnd.oci.image.manifest.v1+json",
+        config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: attestationConfig.digest, size: attestationConfig.bytes.length },
+        layers: [{ mediaType: "application/vnd.in-toto+json", digest: statement.digest, size: statement.bytes.length }],
+      }),
+    ),
+  );
+  for (const image of [amd64, arm64]) await pushImage(pusher, image);
+  await Promise.all([statement, attestationConfig].map((blob) => pusher.pushBlob(blob)));
+  await pusher.pushManifest(attestation.digest, attestation.bytes, "application/vnd.oci.image.manifest.v1+json");
+  const oci = buildIndex("oci", [amd64, arm64], [
+    {
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      digest: attestation.digest,
+      size: attestation.bytes.length,
+      platform: { os: "unknown", architecture: "unknown" },
+      annotations: { "vnd.docker.reference.type": "attestation-manifest", "vnd.docker.reference.digest": amd64.manifest.digest },
+    },
+  ]);
+  await pusher.pushManifest("v1", oci.manifest.bytes, oci.mediaType);
+
+  const [dockerAmd64, dockerArm] = await Promise.all([buildImage(archImage("docker", "amd64")), buildImage(archImage("docker", "arm", "v7"))]);
+  for (const image of [dockerAmd64, dockerArm]) await pushImage(pusher, image);
+  const list = buildIndex("docker", [dockerAmd64, dockerArm]);
+  await pusher.pushManifest("docker", list.manifest.bytes, list.mediaType);
+  return [
+    describe(OPEN_REGISTRY, "fixtures/index", "v1", oci.manifest, oci.mediaType, [amd64, arm64], [attestation.digest]),
+    describe(OPEN_REGISTRY, "fixtures/index", "docker", list.manifest, list.mediaType, [dockerAmd64, dockerArm]),
+  ];
+}
+
+/** Every file of a tar archive, in memory (the dive archives are a few MB). */
+async function readArchive(path: string): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  const extract = tar.extract();
+  const done = new Promise<void>((resolve, reject) => {
+    extract.on("entry", (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk) => chunks.push(chunk as Buffer));
+      stream.on("end", () => {
+        if (header.type === "file") files.set(header.name.replace(/^\.\//, ""), Buffer.concat(chunks));
+        next();
+      });
+    });
+    extract.on("finish", resolve);
+    extract.on("error", reject);
+  });
+  extract.end(readFileSync(path));
+  await done;
+  return files;
+}
+
+/** A `docker save` archive, pushed with its layers byte for byte (so dive's figures apply). */
+async function pushDockerArchive(file: string, repository: string): Promise<PushedFixture> {
+  const files = await readArchive(join(DIVE_DATA, file));
+  const [entry] = JSON.parse((files.get("manifest.json") as Buffer).toString("utf8")) as { Config: string; Layers: string[] }[];
+  const config = blobOf(files.get(entry!.Config) as Buffer);
+  const layers = entry!.Layers.map((name) => {
+    const bytes = files.get(name) as Buffer;
+    const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
+    return { ...blobOf(bytes), mediaType: `application/vnd.docker.image.rootfs.diff.tar${gzip ? ".gzip" : ""}`, diffId: "" };
+  });
+  const configJson = JSON.parse(config.bytes.toString("utf8"));
+  layers.forEach((layer, i) => (layer.diffId = configJson.rootfs.diff_ids[i]));
+  const manifest = blobOf(
+    Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+        config: { mediaType: "application/vnd.docker.container.image.v1+json", digest: config.digest, size: config.bytes.length },
+        layers: layers.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.bytes.length })),
+      }),
+    ),
+  );
+  const image: BuiltImage = { manifest, mediaType: "application/vnd.docker.distribution.manifest.v2+json", config, layers, platform: { os: configJson.os, architecture: configJson.architecture } };
+  await pushImage(new Pusher(OPEN_REGISTRY, repository), image, "latest");
+  return describe(OPEN_REGISTRY, repository, "latest", manifest, image.mediaType, [image]);
+}
+
+/** An OCI image layout, pushed blob for blob with its index.json as the tag. */
+async function pushOciLayout(file: string, repository: string): Promise<PushedFixture> {
+  const files = await readArchive(join(DIVE_DATA, file));
+  const blob = (digest: string) => blobOf(files.get(`blobs/${digest.replace(":", "/")}`) as Buffer);
+  const pusher = new Pusher(OPEN_REGISTRY, repository);
+  const index = files.get("index.json") as Buffer;
+  const images: BuiltImage[] = [];
+  for (const descriptor of JSON.parse(index.toString("utf8")).manifests as { digest: string; mediaType: string; platform: BuiltImage["platform"] }[]) {
+    const manifestBlob = blob(descriptor.digest);
+    const manifest = JSON.parse(manifestBlob.bytes.toString("utf8")) as { config: { digest: string }; layers: { digest: string; mediaType: string }[] };
+    const config = blob(manifest.config.digest);
+    const diffIds = JSON.parse(config.bytes.toString("utf8")).rootfs.diff_ids as string[];
+    const layers = manifest.layers.map((l, i) => ({ ...blob(l.digest), mediaType: l.mediaType, diffId: diffIds[i] as string }));
+    const image: BuiltImage = { manifest: manifestBlob, mediaType: descriptor.mediaType, config, layers, platform: descriptor.platform };
+    await pushImage(pusher, image);
+    images.push(image);
+  }
+  const top = blobOf(index);
+  await pusher.pushManifest("latest", index, "application/vnd.oci.image.index.v1+json");
+  return describe(OPEN_REGISTRY, repository, "latest", top, "application/vnd.oci.image.index.v1+json", images);
+}
+
+export type FixtureName =
+  | "multi" | "ociZstd" | "plain" | "misaligned" | "index" | "indexDocker"
+  | "tokenPublic" | "tokenPrivate" | "basicPrivate"
+  | "diveDocker" | "diveKaniko" | "diveOciGzip" | "diveOciZstd" | "diveOciEstargz" | "diveOciUncompressed";
+
+export type Fixtures = Record<FixtureName, PushedFixture>;
+
+export async function pushFixtures(): Promise<Fixtures> {
+  const [multi, ociZstd, plain, misaligned, [index, indexDocker], tokenPublic, tokenPrivate, basicPrivate, diveDocker, diveKaniko, diveOciGzip, diveOciZstd, diveOciEstargz, diveOciUncompressed] =
+    await Promise.all([
+      pushSingle(OPEN_REGISTRY, "fixtures/multi", "v1", SPECS.multi),
+      pushSingle(OPEN_REGISTRY, "fixtures/oci-zstd", "v1", SPECS.ociZstd),
+      pushSingle(OPEN_REGISTRY, "fixtures/plain", "v1", SPECS.plain),
+      pushSingle(OPEN_REGISTRY, "fixtures/misaligned", "v1", SPECS.misaligned),
+      pushIndexes(),
+      pushSingle(TOKEN_REGISTRY, "public/hello", "v1", SPECS.hello),
+      pushSingle(TOKEN_REGISTRY, "private/hello", "v1", SPECS.hello),
+      pushSingle(BASIC_REGISTRY, "private/hello", "v1", SPECS.hello),
+      pushDockerArchive("test-docker-image.tar", "dive/docker"),
+      pushDockerArchive("test-kaniko-image.tar", "dive/kaniko"),
+      pushOciLayout("test-oci-gzip-image.tar", "dive/oci-gzip"),
+      pushOciLayout("test-oci-zstd-image.tar", "dive/oci-zstd"),
+      pushOciLayout("test-oci-estargz-image.tar", "dive/oci-estargz"),
+      pushOciLayout("test-oci-uncompressed-image.tar", "dive/oci-uncompressed"),
+    ]);
+  return { multi, ociZstd, plain, misaligned, index, indexDocker, tokenPublic, tokenPrivate, basicPrivate, diveDocker, diveKaniko, diveOciGzip, diveOciZstd, diveOciEstargz, diveOciUncompressed };
+}

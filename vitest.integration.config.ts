@@ -1,0 +1,14 @@
+import { defineConfig, mergeConfig } from "vitest/config";
+import base from "./vitest.config.ts";
+
+/** Integration and browser tests: against the real test world started once per run. */
+export default mergeConfig(
+  base,
+  defineConfig({
+    test: {
+      include: ["tests/integration/**/*.test.ts"],
+      globalSetup: ["tests/world/global-setup.ts"],
+      env: { PORTHOLE_QUIET_LOG: "1" },
+    },
+  }),
+);
