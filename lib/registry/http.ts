@@ -4,8 +4,11 @@ import https from "node:https";
 import { PortholeError } from "@/lib/errors";
 import { connectHost, guardedLookup } from "@/lib/registry/hosts";
 
-export const CONNECT_TIMEOUT_MS = 10_000;
-export const IDLE_TIMEOUT_MS = 30_000;
+/** Timeouts in ms, read per request so operators (and tests) can tune them. */
+const timeouts = () => ({
+  connect: Number(process.env.PORTHOLE_CONNECT_TIMEOUT_MS) || 10_000,
+  idle: Number(process.env.PORTHOLE_IDLE_TIMEOUT_MS) || 30_000,
+});
 
 export interface UpstreamResponse {
   url: URL;
@@ -46,17 +49,18 @@ export function send(url: URL, options: { method?: string; headers?: Record<stri
     });
     let response: http.IncomingMessage | null = null;
     const fail = (error: Error) => (response ? response.destroy(error) : request.destroy(error));
+    const limits = timeouts();
 
     const connectTimer = setTimeout(
-      () => fail(new PortholeError("UPSTREAM_TIMEOUT", `${hostPort} did not accept a connection within ${CONNECT_TIMEOUT_MS / 1000} s`)),
-      CONNECT_TIMEOUT_MS,
+      () => fail(new PortholeError("UPSTREAM_TIMEOUT", `${hostPort} did not accept a connection within ${limits.connect / 1000} s`)),
+      limits.connect,
     );
     request.on("socket", (socket) => {
       if (!socket.connecting) return clearTimeout(connectTimer);
       socket.once(secure ? "secureConnect" : "connect", () => clearTimeout(connectTimer));
     });
-    request.setTimeout(IDLE_TIMEOUT_MS, () =>
-      fail(new PortholeError("UPSTREAM_TIMEOUT", `${hostPort} sent nothing for ${IDLE_TIMEOUT_MS / 1000} s`)),
+    request.setTimeout(limits.idle, () =>
+      fail(new PortholeError("UPSTREAM_TIMEOUT", `${hostPort} sent nothing for ${limits.idle / 1000} s`)),
     );
     request.on("error", (error) => {
       clearTimeout(connectTimer);
