@@ -4,6 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/require-node.sh
 export NEXT_TELEMETRY_DISABLED=1
-npm ci --no-audit --no-fund
+npm install --no-audit --no-fund --loglevel=error
 npx next build
 exec npx next start -p "${PORT:-3000}"

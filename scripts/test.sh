@@ -8,7 +8,8 @@ source scripts/lib/require-node.sh
 export NEXT_TELEMETRY_DISABLED=1
 
 bash scripts/install-test-deps.sh
-npm ci --no-audit --no-fund --loglevel=error
+# Not `npm ci`: npm 11 leaves other platforms' optional packages out of the lock, and ci then refuses it.
+npm install --no-audit --no-fund --loglevel=error
 
 step() { printf '\n== %s\n' "$1"; }
 step "typecheck";          npx tsc --noEmit

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian packages tests need, if any is missing: the registry, Chromium, openssl (token
+# server keys), zstd (zstd test layers). Quiet unless something fails.
+set -euo pipefail
+needed=(docker-registry chromium openssl zstd)
+missing=()
+for package in "${needed[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing Debian packages: ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
