@@ -4,7 +4,7 @@
  * temporary folder and removed on stop. Run directly (`npx tsx tests/world/start.ts`) to keep one up.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import bcrypt from "bcryptjs";
@@ -91,7 +91,7 @@ export async function startWorld(): Promise<World> {
   ];
   const children: ChildProcess[] = [];
   const stop = async () => {
-    for (const child of children) child.kill("SIGTERM");
+    await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : (child.once("exit", resolve), child.kill("SIGTERM"))))));
     await new Promise<void>((resolve) => tokenServer.server.close(() => resolve()));
     tokenServer.server.closeAllConnections();
     rmSync(dir, { recursive: true, force: true });
@@ -101,11 +101,10 @@ export async function startWorld(): Promise<World> {
     await Promise.all(
       registries.map(([name, addr, auth]) => {
         const log = join(dir, `${name}.log`);
-        writeFileSync(log, "");
         const child = spawn("/usr/bin/docker-registry", ["serve", registryConfig(dir, name, addr, auth)], {
           stdio: ["ignore", "ignore", "pipe"],
         });
-        child.stderr?.on("data", (chunk: Buffer) => writeFileSync(log, chunk, { flag: "a" }));
+        child.stderr?.pipe(createWriteStream(log));
         children.push(child);
         return waitUntilUp(addr, child, log);
       }),

@@ -1,0 +1,126 @@
+import { Transform, type TransformCallback } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { Decompress } from "fzstd";
+import { PortholeError } from "@/lib/errors";
+
+export type LayerCompression = "gzip" | "zstd" | "tar";
+
+const SNIFF_BYTES = 512;
+
+/** The format of a layer from its first bytes (media types lie; magic numbers don't). */
+export function detectCompression(head: Buffer, ended: boolean): LayerCompression | null {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return "gzip";
+  if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return "zstd";
+  if (head.length >= SNIFF_BYTES) return looksLikeTar(head) ? "tar" : null;
+  if (!ended) return null;
+  return head.length === 0 ? "tar" : null;
+}
+
+/** A ustar/GNU/v7 header has a valid checksum; an end-of-archive block is all zeros. */
+function looksLikeTar(block: Buffer): boolean {
+  if (block.subarray(0, SNIFF_BYTES).every((byte) => byte === 0)) return true;
+  const stored = parseInt(block.toString("latin1", 148, 156).replace(/\0.*$/, "").trim(), 8);
+  let sum = 0;
+  for (let i = 0; i < SNIFF_BYTES; i++) sum += i >= 148 && i < 156 ? 0x20 : (block[i] as number);
+  return stored === sum;
+}
+
+/** fzstd's streaming decoder as a Node transform (Node 20's zlib has no zstd). */
+function createZstdDecoder(): Transform {
+  let decoder: Decompress;
+  const transform = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      try {
+        decoder.push(chunk);
+        callback();
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
+    flush(callback) {
+      try {
+        decoder.push(new Uint8Array(0), true);
+        callback();
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
+  });
+  decoder = new Decompress((data) => transform.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength)));
+  return transform;
+}
+
+/**
+ * Decompresses a layer of any supported format into its tar stream: sniffs the first bytes, then
+ * hands everything to gunzip (also multi-member gzip: estargz), zstd or nothing. Counts output
+ * bytes and stops a decompression bomb at `maxBytes`.
+ */
+export class LayerDecoder extends Transform {
+  compression: LayerCompression | null = null;
+  private inner: Transform | null = null;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private produced = 0;
+
+  constructor(private readonly maxBytes: number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (this.inner) return this.forward(chunk, callback);
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    const head = Buffer.concat(this.pending);
+    const kind = detectCompression(head, false);
+    if (kind === null && head.length < SNIFF_BYTES) return callback();
+    this.start(kind, head, callback);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    const finish = () => {
+      if (!this.inner) return callback();
+      this.inner.once("end", () => callback());
+      this.inner.once("error", (error) => callback(error));
+      this.inner.end();
+    };
+    if (this.inner) return finish();
+    const head = Buffer.concat(this.pending);
+    this.start(detectCompression(head, true), head, (error) => (error ? callback(error) : finish()));
+  }
+
+  private start(kind: LayerCompression | null, head: Buffer, callback: TransformCallback): void {
+    this.pending = [];
+    if (kind === null) {
+      return callback(new PortholeError("UNSUPPORTED", "unsupported layer format: not a tar archive, nor gzip or zstd compressed"));
+    }
+    this.compression = kind;
+    this.inner = kind === "gzip" ? createGunzip() : kind === "zstd" ? createZstdDecoder() : new Transform({ transform: (c, _e, cb) => cb(null, c) });
+    this.inner.on("data", (data: Buffer) => {
+      this.produced += data.length;
+      if (this.produced > this.maxBytes) {
+        this.inner?.destroy();
+        this.destroy(new PortholeError("TOO_LARGE", `the layer expands to more than ${this.maxBytes} bytes; refusing to read further`));
+        return;
+      }
+      if (!this.push(data)) this.inner?.pause();
+    });
+    this.inner.on("error", (error) => this.destroy(asDecodeError(error, kind)));
+    if (head.length === 0) return callback();
+    this.forward(head, callback);
+  }
+
+  override _read(size: number): void {
+    this.inner?.resume();
+    super._read(size);
+  }
+
+  private forward(chunk: Buffer, callback: TransformCallback): void {
+    if ((this.inner as Transform).write(chunk)) return callback();
+    (this.inner as Transform).once("drain", () => callback());
+  }
+}
+
+function asDecodeError(error: Error, kind: LayerCompression): PortholeError {
+  if (error instanceof PortholeError) return error;
+  return new PortholeError("UPSTREAM_INVALID", `the layer's ${kind} data is corrupt or truncated (${error.message})`, { cause: error });
+}

@@ -1,0 +1,161 @@
+import { createHash, type Hash } from "node:crypto";
+import { PassThrough, Readable, pipeline } from "node:stream";
+import tar, { type Header } from "tar-stream";
+import type { EntryType, LayerEntry } from "@/lib/api-types";
+import { PortholeError } from "@/lib/errors";
+import { LayerDecoder } from "@/lib/layer/decode";
+import { cleanPath, nameFromBytes, whiteoutOf } from "@/lib/layer/names";
+
+export interface LayerLimits {
+  /** Uncompressed bytes: beyond this the layer is treated as a decompression bomb. */
+  maxBytes: number;
+  maxEntries: number;
+}
+
+export const DEFAULT_LIMITS: LayerLimits = { maxBytes: 64 * 1024 ** 3, maxEntries: 5_000_000 };
+
+export interface LayerReadOptions {
+  /** The blob digest: verified over the compressed bytes at the end of the stream. */
+  digest?: string;
+  /** The config's diff_id: verified over the uncompressed tar at the end of the stream. */
+  diffId?: string | null;
+  limits?: Partial<LayerLimits>;
+}
+
+export interface LayerItem {
+  entry: LayerEntry;
+  /** The entry's bytes; left unread, they are skipped. */
+  content: AsyncIterable<Buffer>;
+}
+
+const TYPES: Record<string, EntryType> = {
+  file: "file",
+  "contiguous-file": "file",
+  directory: "dir",
+  symlink: "symlink",
+  link: "hardlink",
+  "character-device": "char",
+  "block-device": "block",
+  fifo: "fifo",
+};
+
+function hashTap(digest: string | null | undefined): { tap: PassThrough; check(what: string): void } {
+  const algorithm = digest?.startsWith("sha512:") ? "sha512" : "sha256";
+  const hash: Hash | null = digest ? createHash(algorithm) : null;
+  const tap = new PassThrough();
+  if (hash) tap.on("data", (chunk: Buffer) => hash.update(chunk));
+  return {
+    tap,
+    check(what) {
+      if (!hash || !digest) return;
+      const actual = `${algorithm}:${hash.digest("hex")}`;
+      if (actual !== digest) throw new PortholeError("UPSTREAM_INVALID", `${what} mismatch: expected ${digest}, got ${actual}`);
+    },
+  };
+}
+
+/** A tar header as a LayerEntry: names decoded (PAX names are UTF-8 already), cleaned, whiteouts flagged. */
+export function toEntry(header: Header): LayerEntry | null {
+  const type = TYPES[header.type ?? "file"];
+  if (!type) return null;
+  const pax = header.pax as Record<string, string> | null | undefined;
+  const raw = pax?.path !== undefined ? header.name : nameFromBytes(header.name);
+  const path = cleanPath(raw);
+  const entry: LayerEntry = {
+    path,
+    type,
+    size: header.size ?? 0,
+    mode: header.mode ?? 0,
+    uid: header.uid ?? 0,
+    gid: header.gid ?? 0,
+    mtime: header.mtime ? Math.floor(header.mtime.getTime() / 1000) : 0,
+  };
+  if (header.linkname && (type === "symlink" || type === "hardlink")) {
+    const link = pax?.linkpath !== undefined ? header.linkname : nameFromBytes(header.linkname);
+    entry.linkname = type === "hardlink" ? cleanPath(link) : link;
+  }
+  const marker = whiteoutOf(path);
+  if (marker?.kind === "whiteout") Object.assign(entry, { path: marker.target, whiteout: true });
+  if (marker?.kind === "opaque") Object.assign(entry, { path: marker.dir, opaque: true });
+  return entry;
+}
+
+function asLayerError(error: unknown): PortholeError {
+  if (error instanceof PortholeError) return error;
+  const message = (error as Error)?.message ?? String(error);
+  if (/Unexpected end of data|premature close|aborted/i.test(message)) {
+    return new PortholeError("UPSTREAM_INVALID", "the layer ended early: truncated download or archive", { cause: error });
+  }
+  if (/Invalid tar header|Header exceeds max size|Invalid header/i.test(message)) {
+    return new PortholeError("UPSTREAM_INVALID", `the layer is not a valid tar archive (${message})`, { cause: error });
+  }
+  return new PortholeError("UPSTREAM_INVALID", `the layer could not be read (${message})`, { cause: error });
+}
+
+/**
+ * Streams a layer's tar entries in order, with backpressure and bounded memory, whatever its size.
+ * The generator only finishes normally once the whole stream was read, was a valid archive, and
+ * matched `digest` and `diffId`; otherwise it throws at the point of failure (after the entries
+ * already yielded), so a partial listing can never pass for a complete one. Stopping early (e.g.
+ * after finding one file) destroys the download.
+ */
+export async function* readLayer(body: Readable, options: LayerReadOptions = {}): AsyncGenerator<LayerItem> {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const compressed = hashTap(options.digest);
+  const decoder = new LayerDecoder(limits.maxBytes);
+  const uncompressed = hashTap(options.diffId);
+  // latin1 keeps every name byte; nameFromBytes decides how to read them. v7 tars lack the ustar magic.
+  const extract = tar.extract({ filenameEncoding: "latin1", allowUnknownFormat: true } as Parameters<typeof tar.extract>[0]);
+  let streamError: unknown = null;
+  const finished = new Promise<void>((resolve) =>
+    pipeline(body, compressed.tap, decoder, uncompressed.tap, extract, (error) => {
+      if (error) streamError = error;
+      resolve();
+    }),
+  );
+  let count = 0;
+  try {
+    for await (const content of extract) {
+      if (++count > limits.maxEntries) throw new PortholeError("TOO_LARGE", `the layer has more than ${limits.maxEntries} entries`);
+      const entry = toEntry(content.header);
+      if (entry) yield { entry, content: content as AsyncIterable<Buffer> };
+      content.resume();
+    }
+    await finished;
+    if (streamError) throw streamError;
+    compressed.check("layer digest");
+    uncompressed.check("layer diff_id");
+  } catch (error) {
+    throw asLayerError(streamError ?? error);
+  } finally {
+    if (!extract.destroyed) {
+      body.destroy();
+      extract.destroy();
+    }
+  }
+}
+
+/** Just the entries of a layer (contents skipped), with the same end-of-stream guarantees. */
+export async function* listLayer(body: Readable, options: LayerReadOptions = {}): AsyncGenerator<LayerEntry> {
+  for await (const { entry } of readLayer(body, options)) yield entry;
+}
+
+/**
+ * Streams the bytes of the entry at position `ordinal` (0-based, counting every tar entry the
+ * listing shows) without buffering it; the download stops once that entry has been read. Which
+ * ordinal to open comes from a listing: within a layer the last entry for a path wins.
+ */
+export async function openLayerEntry(body: Readable, ordinal: number, options: LayerReadOptions = {}): Promise<{ entry: LayerEntry; content: Readable } | null> {
+  const items = readLayer(body, options);
+  let seen = 0;
+  for (;;) {
+    const next = await items.next();
+    if (next.done) return null;
+    if (seen++ !== ordinal) continue;
+    const { entry, content } = next.value;
+    // Reading the entry to its end (or abandoning it) ends the walk and the download.
+    const stream = Readable.from(content, { objectMode: false });
+    stream.once("close", () => void items.return(undefined));
+    return { entry, content: stream };
+  }
+}
