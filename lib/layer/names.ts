@@ -1,14 +1,15 @@
 /**
  * File names in layers: cleaned to absolute paths, and made into strings even when they are not
- * UTF-8. Tar names are bytes; JSON and URLs need strings. A name that is valid UTF-8 is used as is.
- * A name that is not keeps its valid characters and writes each invalid byte as `%XX` (and `%` as
- * `%25`), so distinct byte names stay distinct strings and the file endpoint can find the entry again
- * by the same string. (A valid name that literally contains `%E9` could look like an escaped one;
- * lookups match listed strings exactly, so only a layer holding both spellings would be ambiguous.)
+ * UTF-8. Tar names are bytes; JSON and URLs need strings. The mapping is one to one:
+ * - a valid UTF-8 name without `%XX` (two hex digits) in it is used as is (`100%.txt` too);
+ * - otherwise every `%` is written `%25` and every byte that is not part of valid UTF-8 `%XX`.
+ * So a string with a `%XX` in it is always an escaped one, and distinct byte names stay distinct.
+ * Listings and lookups use these strings, so a link built from a listed path finds the entry again.
  */
 
 const WHITEOUT_PREFIX = ".wh.";
 const OPAQUE_MARKER = ".wh..wh..opq";
+const ESCAPE_PATTERN = /%[0-9A-Fa-f]{2}/;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -16,10 +17,18 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 export function nameFromBytes(latin1: string): string {
   const bytes = Buffer.from(latin1, "latin1");
   try {
-    return utf8.decode(bytes);
+    const name = utf8.decode(bytes);
+    return ESCAPE_PATTERN.test(name) ? name.replaceAll("%", "%25") : name;
   } catch {
     return escapeInvalidUtf8(bytes);
   }
+}
+
+/** The bytes a name string stands for: the inverse of nameFromBytes. */
+export function bytesOfName(name: string): Buffer {
+  if (!ESCAPE_PATTERN.test(name)) return Buffer.from(name, "utf8");
+  const parts = name.split(/(%[0-9A-Fa-f]{2})/);
+  return Buffer.concat(parts.map((part) => (ESCAPE_PATTERN.test(part) && part.length === 3 ? Buffer.from([parseInt(part.slice(1), 16)]) : Buffer.from(part, "utf8"))));
 }
 
 function escapeInvalidUtf8(bytes: Buffer): string {
