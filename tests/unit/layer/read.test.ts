@@ -91,11 +91,11 @@ describe("dive's OCI test images: gzip, zstd, estargz and uncompressed layers de
     const extract = tar.extract();
     extract.on("entry", (header, stream, next) => {
       const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("data", (c) => chunks.push(c as Buffer));
       stream.on("end", () => (files.set(header.name, Buffer.concat(chunks)), next()));
     });
-    await new Promise((resolve) => {
-      extract.on("finish", resolve);
+    await new Promise<void>((resolve) => {
+      extract.on("finish", () => resolve());
       extract.end(readFileSync(join(import.meta.dirname, "../../../../shared/dive-data", `test-oci-${kind}-image.tar`)));
     });
     const index = JSON.parse((files.get("index.json") as Buffer).toString());
