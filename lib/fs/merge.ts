@@ -1,0 +1,189 @@
+import type { Change, EntryType, FsFile, LayerEntry } from "@/lib/api-types";
+import { baseName, parentOf } from "@/lib/layer/names";
+
+/** Where the bytes of a visible file live: a layer and the entry's position in that layer's listing. */
+export interface EntryLocation {
+  layer: number;
+  ordinal: number;
+}
+
+interface Node {
+  path: string;
+  type: EntryType;
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  linkname?: string;
+  layer: number;
+  /** Position in its layer's listing; -1 for a parent a layer implied without listing it. */
+  ordinal: number;
+  /** For hardlinks: the file they link to, as it was when the link was made. */
+  target?: EntryLocation & { path: string };
+  children: Map<string, Node> | null;
+}
+
+const ROOT_MODE = 0o755;
+
+/**
+ * The image filesystem, merged exactly as a runtime applies layers (OCI image-spec layer.md):
+ * - `.wh.<name>` deletes `<name>` and everything under it from lower layers only, never from its own;
+ * - `.wh..wh..opq` hides all lower-layer children of its directory, wherever it stands in the tar;
+ * - a non-directory replacing a directory removes the whole subtree; a directory over a file replaces
+ *   it; a directory over a directory merges (the upper's metadata wins);
+ * - the same path twice in one layer: the last entry wins;
+ * - parents a layer implies but never lists exist as directories;
+ * - a hardlink points at a path that may live in a lower layer; it keeps that file's bytes.
+ * Feed layers bottom-up: `addLayer(entries)`; then read `files()`, `changes(i)`, `locate(path)`.
+ * Memory grows with the number of entries, never with their bytes.
+ */
+export class FsMerge {
+  private readonly nodes = new Map<string, Node>();
+  private readonly layerChanges: Change[][] = [];
+  /** The layer being applied: what it removed from below, and what it added or modified. */
+  private current = { layer: 0, removed: new Map<string, Node>(), touched: new Map<string, "added" | "modified">() };
+
+  constructor() {
+    this.nodes.set("/", { path: "/", type: "dir", size: 0, mode: ROOT_MODE, uid: 0, gid: 0, layer: -1, ordinal: -1, children: new Map() });
+  }
+
+  get layerCount(): number {
+    return this.layerChanges.length;
+  }
+
+  /** Applies one layer's entries (in tar order; ordinals are positions in that list). */
+  addLayer(entries: readonly LayerEntry[]): void {
+    const layer = this.layerChanges.length;
+    this.current = { layer, removed: new Map(), touched: new Map() };
+    const { removed, touched } = this.current;
+
+    // Deletions act on the lower layers only, so they go first: this layer's own entries survive them.
+    for (const entry of entries) {
+      if (entry.opaque) {
+        const dir = this.nodes.get(entry.path);
+        if (dir?.children) for (const child of [...dir.children.values()]) this.remove(child);
+      } else if (entry.whiteout) {
+        const target = this.nodes.get(entry.path);
+        if (target && target.path !== "/") this.remove(target);
+      }
+    }
+
+    entries.forEach((entry, ordinal) => {
+      if (entry.whiteout || entry.opaque || entry.path === "/") return;
+      this.ensureParents(entry.path);
+      const existing = this.nodes.get(entry.path);
+      const existedBelow = existing !== undefined && !touched.has(entry.path);
+      if (existing?.type === "dir" && entry.type === "dir") {
+        const unchanged = existing.mode === entry.mode && existing.uid === entry.uid && existing.gid === entry.gid;
+        Object.assign(existing, { mode: entry.mode, uid: entry.uid, gid: entry.gid, layer, ordinal });
+        // A directory listed again as it was is not a change users care about.
+        if (!(existedBelow && unchanged)) this.classify(entry.path, existedBelow);
+        return;
+      }
+      if (existing) this.remove(existing);
+      const node: Node = {
+        path: entry.path,
+        type: entry.type,
+        size: entry.size,
+        mode: entry.mode,
+        uid: entry.uid,
+        gid: entry.gid,
+        layer,
+        ordinal,
+        children: entry.type === "dir" ? new Map() : null,
+      };
+      if (entry.linkname !== undefined) node.linkname = entry.linkname;
+      if (entry.type === "hardlink" && entry.linkname) node.target = this.hardlinkTarget(entry.linkname);
+      this.insert(node);
+      this.classify(entry.path, existedBelow);
+    });
+
+    const changes: Change[] = [];
+    for (const [path, change] of touched) {
+      const node = this.nodes.get(path);
+      if (node) changes.push({ path, change, type: node.type, size: node.size });
+    }
+    for (const [path, node] of removed) {
+      if (!this.nodes.has(path)) changes.push({ path, change: "removed", type: node.type, size: node.size });
+    }
+    changes.sort((a, b) => compare(a.path, b.path));
+    this.layerChanges.push(changes);
+  }
+
+  private hardlinkTarget(linkname: string): Node["target"] {
+    const target = this.nodes.get(linkname);
+    if (!target) return undefined;
+    if (target.type === "hardlink") return target.target;
+    if (target.type !== "file") return undefined;
+    return { path: target.path, layer: target.layer, ordinal: target.ordinal };
+  }
+
+  private classify(path: string, existedBelow: boolean): void {
+    const { touched, removed } = this.current;
+    if (!touched.has(path)) touched.set(path, existedBelow || removed.has(path) ? "modified" : "added");
+  }
+
+  /** Creates missing parents as directories; a non-directory standing where a parent must be is replaced. */
+  private ensureParents(path: string): void {
+    const parent = parentOf(path);
+    if (parent === path) return;
+    const existing = this.nodes.get(parent);
+    if (existing?.type === "dir") return;
+    this.ensureParents(parent);
+    const existedBelow = existing !== undefined && !this.current.touched.has(parent);
+    if (existing) this.remove(existing);
+    this.insert({ path: parent, type: "dir", size: 0, mode: ROOT_MODE, uid: 0, gid: 0, layer: this.current.layer, ordinal: -1, children: new Map() });
+    this.classify(parent, existedBelow);
+  }
+
+  private insert(node: Node): void {
+    this.nodes.set(node.path, node);
+    this.nodes.get(parentOf(node.path))?.children?.set(baseName(node.path), node);
+  }
+
+  /** Removes a node and its whole subtree, remembering every removed path that came from below. */
+  private remove(node: Node): void {
+    if (node.children) for (const child of [...node.children.values()]) this.remove(child);
+    this.nodes.delete(node.path);
+    this.nodes.get(parentOf(node.path))?.children?.delete(baseName(node.path));
+    const { removed, touched } = this.current;
+    if (touched.get(node.path) !== "added" && !removed.has(node.path)) removed.set(node.path, node);
+  }
+
+  /** Every path in the merged filesystem (root excluded), sorted, with the layer it comes from. */
+  files(): FsFile[] {
+    const files: FsFile[] = [];
+    for (const node of this.nodes.values()) {
+      if (node.path === "/") continue;
+      const file: FsFile = { path: node.path, type: node.type, size: node.size, mode: node.mode, uid: node.uid, gid: node.gid, layer: node.layer };
+      if (node.linkname !== undefined) file.linkname = node.linkname;
+      files.push(file);
+    }
+    return files.sort((a, b) => compare(a.path, b.path));
+  }
+
+  /** What layer `index` added, modified and removed (every removed path, not only subtree tops). */
+  changes(index: number): Change[] {
+    return this.layerChanges[index] ?? [];
+  }
+
+  /** The node at `path` with, for files and hardlinks, where its bytes are. */
+  locate(path: string): { type: EntryType; linkname?: string; bytes: EntryLocation | null } | null {
+    const node = this.nodes.get(path);
+    if (!node) return null;
+    const bytes = node.type === "file" ? { layer: node.layer, ordinal: node.ordinal } : node.type === "hardlink" ? (node.target ?? null) : null;
+    return { type: node.type, ...(node.linkname !== undefined && { linkname: node.linkname }), bytes };
+  }
+
+  /** Total size of the regular files visible now. */
+  visibleFileBytes(): number {
+    let total = 0;
+    for (const node of this.nodes.values()) if (node.type === "file") total += node.size;
+    return total;
+  }
+}
+
+/** A stable, locale-independent order of paths. */
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

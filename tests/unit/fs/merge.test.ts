@@ -1,0 +1,120 @@
+import { describe, expect, it } from "vitest";
+import type { EntryType, LayerEntry } from "@/lib/api-types";
+import { FsMerge } from "@/lib/fs/merge";
+
+const entry = (path: string, type: EntryType = "file", extra: Partial<LayerEntry> = {}): LayerEntry => ({
+  path,
+  type,
+  size: type === "file" ? 10 : 0,
+  mode: type === "dir" ? 0o755 : 0o644,
+  uid: 0,
+  gid: 0,
+  mtime: 0,
+  ...extra,
+});
+const dir = (path: string, extra: Partial<LayerEntry> = {}) => entry(path, "dir", extra);
+const whiteout = (path: string) => entry(path, "file", { size: 0, whiteout: true });
+const opaque = (path: string) => entry(path, "file", { size: 0, opaque: true });
+
+function merged(...layers: LayerEntry[][]): FsMerge {
+  const merge = new FsMerge();
+  for (const layer of layers) merge.addLayer(layer);
+  return merge;
+}
+const paths = (merge: FsMerge) => merge.files().map((f) => f.path);
+const changesOf = (merge: FsMerge, layer: number) => merge.changes(layer).map((c) => `${c.change} ${c.path}`);
+
+describe("OCI layer.md merge rules", () => {
+  it("whiteout: .wh.<name> deletes <name> and everything under it from lower layers", () => {
+    const merge = merged([dir("/a"), entry("/a/f"), dir("/a/sub"), entry("/a/sub/g"), entry("/keep")], [whiteout("/a")]);
+    expect(paths(merge)).toEqual(["/keep"]);
+    expect(changesOf(merge, 1)).toEqual(["removed /a", "removed /a/f", "removed /a/sub", "removed /a/sub/g"]);
+  });
+
+  it("whiteout: applies to lower layers only, never to an entry of its own layer (wherever it stands in the tar)", () => {
+    const merge = merged([entry("/x", "file", { size: 1 })], [entry("/x", "file", { size: 2 }), whiteout("/x")]);
+    expect(merge.files()).toEqual([expect.objectContaining({ path: "/x", size: 2, layer: 1 })]);
+    expect(changesOf(merge, 1)).toEqual(["modified /x"]);
+  });
+
+  it("whiteout files are not shown as files", () => {
+    expect(paths(merged([whiteout("/ghost"), entry("/real")]))).toEqual(["/real"]);
+  });
+
+  it("opaque: .wh..wh..opq hides all lower-layer children of its directory, even when it comes after the directory's own entries", () => {
+    const merge = merged([dir("/d"), entry("/d/old1"), entry("/d/old2"), entry("/other")], [dir("/d"), entry("/d/new"), opaque("/d")]);
+    expect(paths(merge)).toEqual(["/d", "/d/new", "/other"]);
+    expect(changesOf(merge, 1)).toEqual(["added /d/new", "removed /d/old1", "removed /d/old2"]);
+  });
+
+  it("type swap: a non-directory replacing a directory removes the directory's whole subtree", () => {
+    const merge = merged([dir("/p"), entry("/p/a"), dir("/p/b"), entry("/p/b/c")], [entry("/p", "symlink", { linkname: "/elsewhere" })]);
+    expect(merge.files()).toEqual([expect.objectContaining({ path: "/p", type: "symlink", linkname: "/elsewhere", layer: 1 })]);
+    expect(changesOf(merge, 1)).toEqual(["modified /p", "removed /p/a", "removed /p/b", "removed /p/b/c"]);
+  });
+
+  it("type swap: a directory over a file replaces the file", () => {
+    const merge = merged([entry("/q")], [dir("/q"), entry("/q/inside")]);
+    expect(merge.files().map((f) => [f.path, f.type])).toEqual([["/q", "dir"], ["/q/inside", "file"]]);
+    expect(changesOf(merge, 1)).toEqual(["modified /q", "added /q/inside"]);
+  });
+
+  it("a directory over a directory merges: lower children stay, the upper's metadata wins", () => {
+    const merge = merged([dir("/m"), entry("/m/lower")], [dir("/m", { mode: 0o700, uid: 5 }), entry("/m/upper")]);
+    expect(merge.files()).toEqual([
+      expect.objectContaining({ path: "/m", mode: 0o700, uid: 5, layer: 1 }),
+      expect.objectContaining({ path: "/m/lower", layer: 0 }),
+      expect.objectContaining({ path: "/m/upper", layer: 1 }),
+    ]);
+    expect(changesOf(merge, 1)).toEqual(["modified /m", "added /m/upper"]);
+  });
+
+  it("a directory listed again unchanged is not reported as modified", () => {
+    const merge = merged([dir("/usr"), entry("/usr/a")], [dir("/usr"), entry("/usr/b")]);
+    expect(changesOf(merge, 1)).toEqual(["added /usr/b"]);
+  });
+
+  it("the same path twice in one layer: the last entry wins", () => {
+    const merge = merged([entry("/dup", "file", { size: 1 }), entry("/dup", "file", { size: 99 })]);
+    expect(merge.files()).toEqual([expect.objectContaining({ path: "/dup", size: 99 })]);
+    expect(merge.locate("/dup")?.bytes).toEqual({ layer: 0, ordinal: 1 });
+    expect(changesOf(merge, 0)).toEqual(["added /dup"]);
+  });
+
+  it("the same path twice in one layer, first as a directory with children: the later file replaces it all, and nothing counts as removed", () => {
+    const merge = merged([dir("/t"), entry("/t/child"), entry("/t")]);
+    expect(paths(merge)).toEqual(["/t"]);
+    expect(changesOf(merge, 0)).toEqual(["added /t"]);
+  });
+
+  it("parents a layer implies but never lists exist as directories", () => {
+    const merge = merged([entry("/deep/er/file")]);
+    expect(merge.files().map((f) => [f.path, f.type, f.layer])).toEqual([
+      ["/deep", "dir", 0],
+      ["/deep/er", "dir", 0],
+      ["/deep/er/file", "file", 0],
+    ]);
+  });
+
+  it("hardlinks: a link to a file in a lower layer opens that layer's bytes, even after the target is deleted", () => {
+    const merge = merged([entry("/data/original")], [entry("/other")], [entry("/data/link", "hardlink", { size: 0, linkname: "/data/original" })], [whiteout("/data/original")]);
+    expect(merge.locate("/data/link")).toEqual({ type: "hardlink", linkname: "/data/original", bytes: { path: "/data/original", layer: 0, ordinal: 0 } });
+    expect(merge.locate("/data/original")).toBeNull();
+  });
+
+  it("hardlinks: a chain of links resolves to the file, and a link in the same layer to an earlier entry works", () => {
+    const merge = merged([entry("/f"), entry("/l1", "hardlink", { linkname: "/f" }), entry("/l2", "hardlink", { linkname: "/l1" })]);
+    expect(merge.locate("/l2")?.bytes).toEqual({ path: "/f", layer: 0, ordinal: 0 });
+  });
+
+  it("attribution: every path carries the layer its visible version comes from", () => {
+    const merge = merged([entry("/a"), entry("/b")], [entry("/b")], [entry("/c")]);
+    expect(merge.files().map((f) => [f.path, f.layer])).toEqual([["/a", 0], ["/b", 1], ["/c", 2]]);
+    expect(changesOf(merge, 1)).toEqual(["modified /b"]);
+  });
+
+  it("removed lists every path gone after the layer, also when a whiteout is re-created as something else", () => {
+    const merge = merged([dir("/r"), entry("/r/x")], [whiteout("/r"), entry("/r")]);
+    expect(changesOf(merge, 1)).toEqual(["modified /r", "removed /r/x"]);
+  });
+});
