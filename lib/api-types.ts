@@ -111,13 +111,18 @@ export interface FsLayerSummary {
 }
 
 export interface FsResponse {
+  /** The image manifest digest. */
   digest: string;
   files: FsFile[];
   layers: FsLayerSummary[];
+  /** dive's figures (lib/fs/dive-efficiency.ts). */
   efficiency: number;
   wastedBytes: number;
   userWastedPercent: number;
+  /** Bytes of regular files in all layers minus those visible in the final filesystem: what squashing saves. */
   reclaimableBytes: number;
+  /** dive's inefficient paths (found in several layers), most wasted bytes first, at most 100. */
+  inefficiencies: { path: string; count: number; wastedBytes: number }[];
 }
 
 export type ChangeKind = "added" | "modified" | "removed";

@@ -6,7 +6,7 @@ import { logRequest } from "@/lib/http/log";
 export function errorResponse(error: unknown): Response {
   const e = asPortholeError(error);
   if (e.code === "INTERNAL") console.error(e.cause ?? e);
-  const headers: Record<string, string> = { "Cache-Control": "no-store" };
+  const headers: Record<string, string> = { "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" };
   if (e.retryAfter !== undefined) headers["Retry-After"] = String(e.retryAfter);
   return Response.json(e.toJSON(), { status: e.status, headers });
 }
@@ -24,4 +24,12 @@ export async function handle(request: Request, run: () => Promise<Response>): Pr
     response = errorResponse(error);
   }
   return logRequest(request, response, started);
+}
+
+/**
+ * Content addressing: what a digest names never changes, so it may be kept forever — privately,
+ * since the requester may have used credentials. Tag-addressed answers must be revalidated.
+ */
+export function cacheControl(immutable: boolean): string {
+  return immutable ? "private, max-age=31536000, immutable" : "private, no-cache";
 }

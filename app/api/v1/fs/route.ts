@@ -1,0 +1,16 @@
+import { PortholeError } from "@/lib/errors";
+import { cacheControl, handle } from "@/lib/http/respond";
+import { loadImageFs } from "@/lib/service/image-fs";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export function GET(request: Request) {
+  return handle(request, async () => {
+    const params = new URL(request.url).searchParams;
+    const ref = params.get("ref");
+    if (!ref) throw new PortholeError("BAD_REQUEST", "the ref parameter is required");
+    const { fs } = await loadImageFs(ref, { platform: params.get("platform") });
+    return Response.json(fs, { headers: { "Cache-Control": cacheControl(ref.includes("@")) } });
+  });
+}

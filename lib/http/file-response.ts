@@ -1,0 +1,51 @@
+import "server-only";
+import { Readable } from "node:stream";
+import type { OpenedFile } from "@/lib/service/file";
+import { baseName, bytesOfName } from "@/lib/layer/names";
+import { cacheControl } from "@/lib/http/respond";
+
+const IMAGE_TYPES: Record<string, string> = { png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", gif: "image/gif", webp: "image/webp" };
+
+/**
+ * File bytes from a layer are hostile: they are never served as HTML or SVG, never sniffed, and
+ * run in a sandbox even if a browser opens them directly. Text is text/plain, known raster images
+ * keep their type (for previews), everything else is an octet stream.
+ */
+function contentType(name: string, head: Buffer): string {
+  const extension = name.slice(name.lastIndexOf(".") + 1).toLowerCase();
+  if (IMAGE_TYPES[extension]) return IMAGE_TYPES[extension];
+  return head.includes(0) ? "application/octet-stream" : "text/plain; charset=utf-8";
+}
+
+/** `attachment; filename="ascii"; filename*=UTF-8''…` with the file's real (byte) name. */
+function disposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\%]/g, "_");
+  const encoded = [...bytesOfName(name)].map((byte) => (/[A-Za-z0-9._~-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`)).join("");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+export async function fileResponse(file: OpenedFile, options: { download: boolean; immutable: boolean }): Promise<Response> {
+  const iterator = file.content[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const head: Buffer = first.done ? Buffer.alloc(0) : (first.value as Buffer);
+  const name = baseName(file.entry.path);
+  const headers: Record<string, string> = {
+    "Content-Type": contentType(name, head.subarray(0, 8192)),
+    "Content-Length": String(file.entry.size),
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "sandbox; default-src 'none'",
+    "Cache-Control": cacheControl(options.immutable),
+    "X-Porthole-Layer": file.layerDigest,
+  };
+  if (options.download) headers["Content-Disposition"] = disposition(name);
+  const rest = (async function* () {
+    if (!first.done) yield head;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value as Buffer;
+    }
+  })();
+  const body = Readable.toWeb(Readable.from(rest)) as ReadableStream<Uint8Array>;
+  return new Response(body, { headers });
+}

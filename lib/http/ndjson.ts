@@ -1,0 +1,50 @@
+import "server-only";
+import { asPortholeError } from "@/lib/errors";
+
+/**
+ * Streams items as NDJSON, then `{"done": true, "entries": N}`, or `{"error": {...}}` when the
+ * source fails midway (the status is already sent by then). The first item is awaited before the
+ * response is built, so a failure at the start still gets its proper HTTP status.
+ */
+export async function ndjsonResponse<T>(source: AsyncGenerator<T>, headers: Record<string, string>): Promise<Response> {
+  const first = await source.next();
+  const encoder = new TextEncoder();
+  let count = 0;
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      if (!first.done) {
+        count++;
+        controller.enqueue(encoder.encode(`${JSON.stringify(first.value)}\n`));
+      }
+    },
+    async pull(controller) {
+      if (first.done) {
+        controller.enqueue(encoder.encode(`${JSON.stringify({ done: true, entries: 0 })}\n`));
+        return controller.close();
+      }
+      try {
+        // Batches keep per-chunk overhead low on fast layers; the time bound keeps slow ones live.
+        const batch: string[] = [];
+        const started = performance.now();
+        while (batch.length < 512 && performance.now() - started < 25) {
+          const next = await source.next();
+          if (next.done) {
+            batch.push(JSON.stringify({ done: true, entries: count }));
+            controller.enqueue(encoder.encode(`${batch.join("\n")}\n`));
+            return controller.close();
+          }
+          count++;
+          batch.push(JSON.stringify(next.value));
+        }
+        controller.enqueue(encoder.encode(`${batch.join("\n")}\n`));
+      } catch (error) {
+        controller.enqueue(encoder.encode(`${JSON.stringify(asPortholeError(error).toJSON())}\n`));
+        controller.close();
+      }
+    },
+    async cancel() {
+      await source.return(undefined as T);
+    },
+  });
+  return new Response(body, { headers: { "Content-Type": "application/x-ndjson; charset=utf-8", "X-Accel-Buffering": "no", ...headers } });
+}

@@ -1,0 +1,94 @@
+import "server-only";
+import type { FsResponse, ImageInfo, LayerEntry } from "@/lib/api-types";
+import { diveEfficiency, diveLayerTree } from "@/lib/fs/dive-efficiency";
+import { FsMerge } from "@/lib/fs/merge";
+import { resolveImage, type ResolveOptions } from "@/lib/registry/image";
+import { collectLayer } from "@/lib/service/layer-index";
+
+const LAYER_CONCURRENCY = 4;
+const RECENT_IMAGES = 8;
+
+export interface ImageFs {
+  image: ImageInfo;
+  merge: FsMerge;
+  fs: FsResponse;
+}
+
+/** Maps with at most `limit` tasks running at once, keeping order. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Every layer's entries in order; any unreadable layer fails the whole (never a partial tree). */
+export function imageLayers(image: ImageInfo, auth: ResolveOptions): Promise<LayerEntry[][]> {
+  return mapLimited(image.layers, LAYER_CONCURRENCY, (layer) =>
+    collectLayer({ registry: image.registry, repository: image.repository, digest: layer.digest, diffId: layer.diffId }, auth),
+  );
+}
+
+function build(image: ImageInfo, layers: LayerEntry[][]): ImageFs {
+  const merge = new FsMerge();
+  let fileBytes = 0;
+  for (const entries of layers) {
+    merge.addLayer(entries);
+    for (const entry of entries) if (entry.type === "file" && !entry.whiteout && !entry.opaque) fileBytes += entry.size;
+  }
+  const trees = layers.map((entries) => diveLayerTree(entries));
+  const dive = diveEfficiency(trees);
+  const fs: FsResponse = {
+    digest: image.digest,
+    files: merge.files(),
+    layers: layers.map((entries, index) => {
+      const changes = merge.changes(index);
+      const count = (kind: string) => changes.filter((c) => c.change === kind).length;
+      return {
+        index,
+        digest: image.layers[index]?.digest ?? "",
+        size: trees[index]?.size ?? 0,
+        entries: entries.length,
+        added: count("added"),
+        modified: count("modified"),
+        removed: count("removed"),
+      };
+    }),
+    efficiency: dive.efficiency,
+    wastedBytes: dive.wastedBytes,
+    userWastedPercent: dive.userWastedPercent,
+    reclaimableBytes: fileBytes - merge.visibleFileBytes(),
+    inefficiencies: dive.inefficiencies.slice(0, 100),
+  };
+  return { image, merge, fs };
+}
+
+const recent = new Map<string, Promise<ImageFs>>();
+
+/**
+ * The merged filesystem of an image. Resolving the reference first (with the requester's
+ * credentials) proves access, so the per-digest memory of recent merges is only reached by
+ * requesters the registry just let through.
+ */
+export async function loadImageFs(ref: string, options: ResolveOptions = {}): Promise<ImageFs> {
+  const image = await resolveImage(ref, options);
+  const key = image.digest;
+  let loading = recent.get(key);
+  if (!loading) {
+    loading = imageLayers(image, options).then((layers) => build(image, layers));
+    recent.set(key, loading);
+    loading.catch(() => recent.delete(key));
+    if (recent.size > RECENT_IMAGES) recent.delete(recent.keys().next().value as string);
+  } else {
+    recent.delete(key);
+    recent.set(key, loading);
+  }
+  const loaded = await loading;
+  return { ...loaded, image };
+}
