@@ -22,25 +22,27 @@ export async function ndjsonResponse<T>(source: AsyncGenerator<T>, headers: Reco
         controller.enqueue(encoder.encode(`${JSON.stringify({ done: true, entries: 0 })}\n`));
         return controller.close();
       }
+      // Batches keep per-chunk overhead low on fast layers; the time bound keeps slow ones live.
+      const batch: string[] = [];
+      const started = performance.now();
+      let finished = false;
       try {
-        // Batches keep per-chunk overhead low on fast layers; the time bound keeps slow ones live.
-        const batch: string[] = [];
-        const started = performance.now();
         while (batch.length < 512 && performance.now() - started < 25) {
           const next = await source.next();
           if (next.done) {
             batch.push(JSON.stringify({ done: true, entries: count }));
-            controller.enqueue(encoder.encode(`${batch.join("\n")}\n`));
-            return controller.close();
+            finished = true;
+            break;
           }
           count++;
           batch.push(JSON.stringify(next.value));
         }
-        controller.enqueue(encoder.encode(`${batch.join("\n")}\n`));
       } catch (error) {
-        controller.enqueue(encoder.encode(`${JSON.stringify(asPortholeError(error).toJSON())}\n`));
-        controller.close();
+        batch.push(JSON.stringify(asPortholeError(error).toJSON()));
+        finished = true;
       }
+      controller.enqueue(encoder.encode(`${batch.join("\n")}\n`));
+      if (finished) controller.close();
     },
     async cancel() {
       await source.return(undefined as T);

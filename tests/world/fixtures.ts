@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import tar from "tar-stream";
 import { BASIC_REGISTRY, OPEN_REGISTRY, TOKEN_REGISTRY } from "./config";
-import { buildImage, buildIndex, type BuiltImage, type ImageSpec } from "./image-builder";
+import { buildImage, buildIndex, compress, packLayer, type BuiltImage, type ImageSpec } from "./image-builder";
 import { blobOf, Pusher, type Blob } from "./push";
 
 export const DIVE_DATA = join(import.meta.dirname, "..", "..", "..", "shared", "dive-data");
@@ -61,6 +61,50 @@ export const SPECS = {
     history: [{ created_by: "the only history entry" }],
   },
   hello: { format: "docker", layers: [{ entries: [text("hello.txt", "hello from a registry with auth\n")] }] },
+  /** Every merge rule of layer.md, and hostile names and contents. */
+  fs: {
+    format: "oci",
+    layers: [
+      {
+        entries: [
+          dir("etc/"), text("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"), text("etc/group", "root:x:0:\n"),
+          dir("data/"), text("data/original", "the original bytes\n"),
+          dir("olddir/"), text("olddir/a", "a\n"), dir("olddir/sub/"), text("olddir/sub/b", "b\n"),
+          dir("opq/"), text("opq/lower1", "1\n"), text("opq/lower2", "2\n"),
+          text("swapfile", "was a file\n"),
+          dir("swapdir/"), text("swapdir/child", "child\n"),
+          text("deleteme.txt", "doomed\n"),
+          dir("docs/"), text("docs/readme.txt", "Porthole fixture\nsecond line\nthird line\n"),
+        ],
+      },
+      {
+        compression: "zstd",
+        entries: [
+          { name: "etc/.wh.group" },
+          { name: ".wh.olddir" },
+          dir("opq/"), text("opq/upper1", "upper\n"), { name: "opq/.wh..wh..opq" },
+          dir("swapfile/"), text("swapfile/inside", "now a dir\n"),
+          { name: "swapdir", type: "symlink", linkname: "/etc" },
+          text("dup.txt", "first\n"), text("dup.txt", "second wins\n"),
+          { name: ".wh.deleteme.txt" },
+        ],
+      },
+      {
+        entries: [
+          { name: "data/link", type: "link", linkname: "data/original" },
+          dir("odd/"),
+          text("odd/with space.txt", "space\n"), text("odd/hash#.txt", "hash\n"), text("odd/question?.txt", "question\n"),
+          text("odd/percent%.txt", "percent\n"), text("odd/häßlich ☃.txt", "unicode\n"),
+          { name: "odd/latin1", rawName: Buffer.from([...Buffer.from("odd/caf"), 0xe9, ...Buffer.from(".txt")]), content: "latin1 name\n" },
+          text(`long/${"x".repeat(190)}.txt`, "long path\n"),
+          text("web/index.html", "<html><body><script>document.title='pwned'</script>hello</body></html>\n"),
+          text("web/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg" onload="document.title=\'pwned\'"><script>document.title="pwned"</script></svg>\n'),
+          text("text/lines.txt", "one\ntwo\nthree\nfour\nfive\n"),
+          text("implied/parent/file.txt", "implied parents\n"),
+        ],
+      },
+    ],
+  },
 } satisfies Record<string, ImageSpec>;
 
 function archImage(format: "docker" | "oci", architecture: string, variant?: string): ImageSpec {
@@ -137,6 +181,32 @@ async function pushIndexes(): Promise<[PushedFixture, PushedFixture]> {
   ];
 }
 
+/**
+ * An image whose blobs have the right digests but bad bytes: layer 1 is gzip magic then garbage,
+ * layer 2 a gzip stream cut in half (it lists entries, then fails).
+ */
+async function pushCorrupt(): Promise<PushedFixture> {
+  const image = await buildImage(SPECS.plain);
+  const garbage = blobOf(Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.alloc(2000, 0x41)]));
+  const many = compress(await packLayer(Array.from({ length: 200 }, (_, i) => ({ name: `file${i}`, content: `${i}`.repeat(400) }))), "gzip");
+  const truncated = blobOf(many.subarray(0, Math.floor(many.length / 2)));
+  const bad = { mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", diffId: `sha256:${"0".repeat(64)}` };
+  const layers = [...image.layers, { ...garbage, ...bad }, { ...truncated, ...bad }];
+  const manifest = blobOf(
+    Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: image.mediaType,
+        config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: image.config.digest, size: image.config.bytes.length },
+        layers: layers.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.bytes.length })),
+      }),
+    ),
+  );
+  const corrupt: BuiltImage = { ...image, manifest, layers };
+  await pushImage(new Pusher(OPEN_REGISTRY, "fixtures/corrupt"), corrupt, "v1");
+  return describe(OPEN_REGISTRY, "fixtures/corrupt", "v1", manifest, image.mediaType, [corrupt]);
+}
+
 /** Every file of a tar archive, in memory (the dive archives are a few MB). */
 async function readArchive(path: string): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>();
@@ -208,19 +278,21 @@ async function pushOciLayout(file: string, repository: string): Promise<PushedFi
 }
 
 export type FixtureName =
-  | "multi" | "ociZstd" | "plain" | "misaligned" | "index" | "indexDocker"
+  | "multi" | "ociZstd" | "plain" | "misaligned" | "index" | "indexDocker" | "fs" | "corrupt"
   | "tokenPublic" | "tokenPrivate" | "basicPrivate"
   | "diveDocker" | "diveKaniko" | "diveOciGzip" | "diveOciZstd" | "diveOciEstargz" | "diveOciUncompressed";
 
 export type Fixtures = Record<FixtureName, PushedFixture>;
 
 export async function pushFixtures(): Promise<Fixtures> {
-  const [multi, ociZstd, plain, misaligned, [index, indexDocker], tokenPublic, tokenPrivate, basicPrivate, diveDocker, diveKaniko, diveOciGzip, diveOciZstd, diveOciEstargz, diveOciUncompressed] =
+  const [multi, ociZstd, plain, misaligned, fs, corrupt, [index, indexDocker], tokenPublic, tokenPrivate, basicPrivate, diveDocker, diveKaniko, diveOciGzip, diveOciZstd, diveOciEstargz, diveOciUncompressed] =
     await Promise.all([
       pushSingle(OPEN_REGISTRY, "fixtures/multi", "v1", SPECS.multi),
       pushSingle(OPEN_REGISTRY, "fixtures/oci-zstd", "v1", SPECS.ociZstd),
       pushSingle(OPEN_REGISTRY, "fixtures/plain", "v1", SPECS.plain),
       pushSingle(OPEN_REGISTRY, "fixtures/misaligned", "v1", SPECS.misaligned),
+      pushSingle(OPEN_REGISTRY, "fixtures/fs", "v1", SPECS.fs),
+      pushCorrupt(),
       pushIndexes(),
       pushSingle(TOKEN_REGISTRY, "public/hello", "v1", SPECS.hello),
       pushSingle(TOKEN_REGISTRY, "private/hello", "v1", SPECS.hello),
@@ -232,5 +304,5 @@ export async function pushFixtures(): Promise<Fixtures> {
       pushOciLayout("test-oci-estargz-image.tar", "dive/oci-estargz"),
       pushOciLayout("test-oci-uncompressed-image.tar", "dive/oci-uncompressed"),
     ]);
-  return { multi, ociZstd, plain, misaligned, index, indexDocker, tokenPublic, tokenPrivate, basicPrivate, diveDocker, diveKaniko, diveOciGzip, diveOciZstd, diveOciEstargz, diveOciUncompressed };
+  return { multi, ociZstd, plain, misaligned, fs, corrupt, index, indexDocker, tokenPublic, tokenPrivate, basicPrivate, diveDocker, diveKaniko, diveOciGzip, diveOciZstd, diveOciEstargz, diveOciUncompressed };
 }
