@@ -1,5 +1,6 @@
 import "server-only";
 import type { FsResponse, ImageInfo, LayerEntry } from "@/lib/api-types";
+import { PortholeError } from "@/lib/errors";
 import { diveEfficiency, diveLayerTree } from "@/lib/fs/dive-efficiency";
 import { FsMerge } from "@/lib/fs/merge";
 import { resolveImage, type ResolveOptions } from "@/lib/registry/image";
@@ -72,16 +73,20 @@ function build(image: ImageInfo, layers: LayerEntry[][]): ImageFs {
 const recent = new Map<string, Promise<ImageFs>>();
 
 /**
- * The merged filesystem of an image. Resolving the reference first (with the requester's
- * credentials) proves access, so the per-digest memory of recent merges is only reached by
- * requesters the registry just let through.
+ * The merged filesystem of an image, or of its layers 0..`upTo` ("everything up to this layer").
+ * Resolving the reference first (with the requester's credentials) proves access, so the
+ * per-digest memory of recent merges is only reached by requesters the registry just let through.
  */
-export async function loadImageFs(ref: string, options: ResolveOptions = {}): Promise<ImageFs> {
+export async function loadImageFs(ref: string, options: ResolveOptions & { upTo?: number | null } = {}): Promise<ImageFs> {
   const image = await resolveImage(ref, options);
-  const key = image.digest;
+  const upTo = options.upTo ?? image.layers.length - 1;
+  if (upTo < 0 || upTo >= image.layers.length) {
+    throw new PortholeError("NOT_FOUND", `the image has ${image.layers.length} layers; there is no layer ${upTo}`);
+  }
+  const key = `${image.digest}:${upTo}`;
   let loading = recent.get(key);
   if (!loading) {
-    loading = imageLayers(image, options).then((layers) => build(image, layers));
+    loading = imageLayers(image, options).then((layers) => build(image, layers.slice(0, upTo + 1)));
     recent.set(key, loading);
     loading.catch(() => recent.delete(key));
     if (recent.size > RECENT_IMAGES) recent.delete(recent.keys().next().value as string);

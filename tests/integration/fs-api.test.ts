@@ -100,6 +100,15 @@ describe("GET /api/v1/fs on the merge fixture", () => {
     expect(changes).toContainEqual({ path: "/dup.txt", change: "added", type: "file", size: 12 });
   });
 
+  it("merges everything up to a layer with upto", async () => {
+    const upTo0 = (await (await call(fsGET, "fs", { ref: fsFixture.ref, upto: "0" })).json()) as FsResponse;
+    expect(upTo0.layers).toHaveLength(1);
+    expect(upTo0.files.map((f) => f.path)).toContain("/etc/group");
+    expect(upTo0.files.map((f) => f.path)).not.toContain("/dup.txt");
+    expect((await call(fsGET, "fs", { ref: fsFixture.ref, upto: "7" })).status).toBe(404);
+    expect((await call(fsGET, "fs", { ref: fsFixture.ref, upto: "-1" })).status).toBe(400);
+  });
+
   it("answers 400 for a bad layer index and 404 past the last layer", async () => {
     expect((await call(changesGET, "changes", { ref: fsFixture.ref, layer: "x" })).status).toBe(400);
     expect((await call(changesGET, "changes", { ref: fsFixture.ref, layer: "3" })).status).toBe(404);

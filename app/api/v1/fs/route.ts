@@ -10,7 +10,9 @@ export function GET(request: Request) {
     const params = new URL(request.url).searchParams;
     const ref = params.get("ref");
     if (!ref) throw new PortholeError("BAD_REQUEST", "the ref parameter is required");
-    const { fs } = await loadImageFs(ref, { platform: params.get("platform") });
+    const upToText = params.get("upto");
+    if (upToText !== null && !/^\d+$/.test(upToText)) throw new PortholeError("BAD_REQUEST", "upto must be a layer index (0 is the bottom layer)");
+    const { fs } = await loadImageFs(ref, { platform: params.get("platform"), upTo: upToText === null ? null : Number(upToText) });
     return Response.json(fs, { headers: { "Cache-Control": cacheControl(ref.includes("@")) } });
   });
 }
