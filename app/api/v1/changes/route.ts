@@ -13,7 +13,8 @@ export function GET(request: Request) {
     if (!ref) throw new PortholeError("BAD_REQUEST", "the ref parameter is required");
     if (!/^\d+$/.test(layerText)) throw new PortholeError("BAD_REQUEST", "the layer parameter must be a layer index (0 is the bottom layer)");
     const layer = Number(layerText);
-    const { merge } = await loadImageFs(ref, { platform: params.get("platform") });
+    const { merge, image } = await loadImageFs(ref, { platform: params.get("platform") });
+    if (layer >= image.layers.length) throw new PortholeError("NOT_FOUND", `the image has ${image.layers.length} layers; there is no layer ${layer}`);
     return Response.json(
       { layer, changes: merge.changes(layer) },
       { headers: { "Cache-Control": cacheControl(ref.includes("@")) } },
