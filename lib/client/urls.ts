@@ -1,0 +1,81 @@
+/**
+ * The URL is the state: every view of Porthole is a link. One module builds and parses them.
+ *   /image/{ref}                              the image (merged filesystem at /)
+ *   /image/{ref}/-/fs/{path}                  the merged filesystem at a path   (?upto=N: layers 0..N)
+ *   /image/{ref}/-/layer/{digest}/{path}      one layer's changes at a path
+ *   ?platform=os/arch[/variant]               for indexes;  #L12 or #L12-L20: selected lines
+ * Path segments are percent-encoded, so names with spaces, #, ?, % and unicode round-trip.
+ */
+export type View = { kind: "fs"; path: string; upTo: number | null } | { kind: "layer"; digest: string; path: string };
+
+export interface Location {
+  ref: string;
+  view: View;
+  platform: string | null;
+}
+
+const refSegment = (segment: string) => encodeURIComponent(segment).replace(/%3A/gi, ":").replace(/%40/g, "@");
+const encodePath = (path: string) =>
+  path
+    .split("/")
+    .filter(Boolean)
+    .map((segment) => encodeURIComponent(segment))
+    .join("/");
+
+export function imageUrl(location: Location): string {
+  const ref = location.ref.split("/").map(refSegment).join("/");
+  let url = `/image/${ref}`;
+  const { view } = location;
+  if (view.kind === "layer") url += `/-/layer/${view.digest}/${encodePath(view.path)}`;
+  else if (view.path !== "/" || view.upTo !== null) url += `/-/fs/${encodePath(view.path)}`;
+  const query = new URLSearchParams();
+  if (location.platform) query.set("platform", location.platform);
+  if (view.kind === "fs" && view.upTo !== null) query.set("upto", String(view.upTo));
+  const search = query.toString();
+  return search ? `${url}?${search}` : url;
+}
+
+/** Parses the catch-all segments of /image/[...slug] (as they appear in the URL: still encoded). */
+export function parseImagePath(encodedSegments: string[], search: URLSearchParams): Location {
+  const segments = encodedSegments.map((s) => decodeURIComponent(s));
+  const separator = segments.indexOf("-");
+  const refParts = separator === -1 ? segments : segments.slice(0, separator);
+  const rest = separator === -1 ? [] : segments.slice(separator + 1);
+  const ref = refParts.join("/");
+  const platform = search.get("platform");
+  const upToText = search.get("upto");
+  const upTo = upToText !== null && /^\d+$/.test(upToText) ? Number(upToText) : null;
+  if (rest[0] === "layer" && rest[1]) {
+    return { ref, platform, view: { kind: "layer", digest: rest[1], path: `/${rest.slice(2).join("/")}` } };
+  }
+  const pathParts = rest[0] === "fs" ? rest.slice(1) : [];
+  return { ref, platform, view: { kind: "fs", path: `/${pathParts.join("/")}`, upTo } };
+}
+
+/** `#L12` or `#L12-L20` → the selected line range. */
+export function parseLineHash(hash: string): { from: number; to: number } | null {
+  const match = /^#L(\d+)(?:-L(\d+))?$/.exec(hash);
+  if (!match) return null;
+  const from = Number(match[1]);
+  const to = match[2] ? Number(match[2]) : from;
+  return { from: Math.min(from, to), to: Math.max(from, to) };
+}
+
+export function lineHash(range: { from: number; to: number }): string {
+  return range.from === range.to ? `#L${range.from}` : `#L${range.from}-L${range.to}`;
+}
+
+/** The API URL of a file's bytes, as the viewer fetches it. */
+export function fileApiUrl(ref: string, path: string, options: { layer?: string; platform?: string | null; download?: boolean } = {}): string {
+  const query = new URLSearchParams({ ref, path });
+  if (options.layer) query.set("layer", options.layer);
+  if (options.platform) query.set("platform", options.platform);
+  if (options.download) query.set("download", "1");
+  return `/api/v1/file?${query}`;
+}
+
+/** A reference pinned to a manifest digest, so a shared link keeps showing the same bytes. */
+export function pinnedRef(ref: string, digest: string): string {
+  const at = ref.indexOf("@");
+  return `${at === -1 ? ref : ref.slice(0, at)}@${digest}`;
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { imageUrl, lineHash, parseImagePath, parseLineHash, pinnedRef, type Location } from "@/lib/client/urls";
+
+/** What a browser does to the URL we build: split the path into its (still encoded) segments. */
+function roundTrip(location: Location): Location {
+  const url = new URL(imageUrl(location), "http://porthole.test");
+  const segments = url.pathname.split("/").slice(2);
+  return parseImagePath(segments, url.searchParams);
+}
+
+describe("image URLs round-trip every awkward name", () => {
+  const names = ["/etc/passwd", "/odd/with space.txt", "/odd/hash#.txt", "/odd/question?.txt", "/odd/percent%.txt", "/odd/häßlich ☃.txt", "/odd/caf%E9.txt", "/odd/%25E9", `/long/${"x".repeat(190)}.txt`, "/"];
+  const refs = ["docker.io/library/alpine:3.19", "127.0.0.1:15000/fixtures/fs:v1", `localhost:5000/app@sha256:${"a".repeat(64)}`, "[::1]:5000/a/b:c"];
+
+  it.each(names)("merged view: %s", (path) => {
+    for (const ref of refs) {
+      const location: Location = { ref, platform: "linux/arm64/v8", view: { kind: "fs", path, upTo: null } };
+      expect(roundTrip(location)).toEqual(location);
+    }
+  });
+
+  it.each(names)("layer view: %s", (path) => {
+    const location: Location = { ref: refs[1]!, platform: null, view: { kind: "layer", digest: `sha256:${"b".repeat(64)}`, path } };
+    expect(roundTrip(location)).toEqual(location);
+  });
+
+  it("keeps 'everything up to layer N' in the query", () => {
+    const location: Location = { ref: refs[0]!, platform: null, view: { kind: "fs", path: "/usr", upTo: 3 } };
+    expect(imageUrl(location)).toBe("/image/docker.io/library/alpine:3.19/-/fs/usr?upto=3");
+    expect(roundTrip(location)).toEqual(location);
+  });
+
+  it("writes refs readably: no escaping of ':' or '@'", () => {
+    expect(imageUrl({ ref: refs[2]!, platform: null, view: { kind: "fs", path: "/", upTo: null } })).toBe(`/image/${refs[2]}`);
+  });
+
+  it("escapes what would end a path segment or start a query or fragment", () => {
+    const url = imageUrl({ ref: refs[1]!, platform: null, view: { kind: "fs", path: "/a#b?c%d e", upTo: null } });
+    expect(url).toBe("/image/127.0.0.1:15000/fixtures/fs:v1/-/fs/a%23b%3Fc%25d%20e");
+  });
+});
+
+describe("line selections", () => {
+  it("reads and writes #L12 and #L12-L20", () => {
+    expect(parseLineHash("#L12")).toEqual({ from: 12, to: 12 });
+    expect(parseLineHash("#L20-L12")).toEqual({ from: 12, to: 20 });
+    expect(parseLineHash("#nope")).toBeNull();
+    expect(lineHash({ from: 2, to: 3 })).toBe("#L2-L3");
+    expect(lineHash({ from: 7, to: 7 })).toBe("#L7");
+  });
+});
+
+describe("pinnedRef", () => {
+  it("replaces the tag's moving target by the manifest digest", () => {
+    const digest = `sha256:${"c".repeat(64)}`;
+    expect(pinnedRef("127.0.0.1:15000/fixtures/fs:v1", digest)).toBe(`127.0.0.1:15000/fixtures/fs:v1@${digest}`);
+    expect(pinnedRef(`a/b@sha256:${"d".repeat(64)}`, digest)).toBe(`a/b@${digest}`);
+  });
+});
