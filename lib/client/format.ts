@@ -18,10 +18,3 @@ export function formatPercent(fraction: number): string {
 export function shortDigest(digest: string): string {
   return digest.replace(/^sha(256|512):/, "").slice(0, 12);
 }
-
-/** `-rwxr-xr-x` from a mode and type. */
-export function formatMode(mode: number, type: string): string {
-  const kind = type === "dir" ? "d" : type === "symlink" ? "l" : type === "char" ? "c" : type === "block" ? "b" : type === "fifo" ? "p" : "-";
-  const bits = "rwxrwxrwx";
-  return kind + [...bits].map((bit, i) => (mode & (1 << (8 - i)) ? bit : "-")).join("");
-}

@@ -1,0 +1,115 @@
+"use client";
+
+import Link from "next/link";
+import type { FsResponse, ImageInfo } from "@/lib/api-types";
+import { CopyButton } from "@/components/CopyButton";
+import { formatBytes, formatPercent } from "@/lib/client/format";
+import { imageUrl, type Location } from "@/lib/client/urls";
+
+interface ContainerConfig {
+  Entrypoint?: string[] | null;
+  Cmd?: string[] | null;
+  Env?: string[] | null;
+  User?: string;
+  WorkingDir?: string;
+  Labels?: Record<string, string> | null;
+}
+
+function Field({ name, children }: { name: string; children: React.ReactNode }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-xs uppercase tracking-wide text-zinc-500">{name}</dt>
+      <dd className="mt-0.5 break-words font-mono text-sm">{children}</dd>
+    </div>
+  );
+}
+
+/** The image at a glance: ref, digest, platform, sizes, how it runs, and its raw JSON. */
+export function ImageHeader({ image, fs, location }: { image: ImageInfo; fs: FsResponse | undefined; location: Location }) {
+  const config = (image.config.config ?? {}) as ContainerConfig;
+  const compressed = image.layers.reduce((sum, layer) => sum + layer.size, 0);
+  const uncompressed = fs?.layers.reduce((sum, layer) => sum + layer.size, 0);
+  const command = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
+  const current = `${image.platform.os}/${image.platform.architecture}${image.platform.variant ? `/${image.platform.variant}` : ""}`;
+  return (
+    <header className="border-b border-zinc-200 px-6 py-4 dark:border-zinc-800">
+      <div className="flex flex-wrap items-center gap-3">
+        <Link href="/" className="font-semibold text-sky-600">
+          Porthole
+        </Link>
+        <h1 className="min-w-0 break-all font-mono text-lg font-semibold" data-testid="image-ref">
+          {image.ref}
+        </h1>
+        {image.index && (
+          <label className="flex items-center gap-2 text-sm">
+            <span className="text-zinc-500">Platform</span>
+            <select
+              aria-label="Platform"
+              value={current}
+              onChange={(event) => {
+                window.location.href = imageUrl({ ...location, platform: event.target.value, view: { kind: "fs", path: "/", upTo: null } });
+              }}
+              className="rounded border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900"
+            >
+              {image.index.platforms.map((p) => {
+                const value = `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ""}`;
+                return (
+                  <option key={p.digest} value={value}>
+                    {value}
+                  </option>
+                );
+              })}
+            </select>
+          </label>
+        )}
+      </div>
+      <div className="mt-1 flex flex-wrap items-center gap-2 text-sm text-zinc-500">
+        <span className="font-mono" data-testid="manifest-digest">
+          {image.digest}
+        </span>
+        <CopyButton text={image.digest} label="Copy manifest digest" />
+        <span>· {image.layers.length} layers</span>
+        <span>· {formatBytes(compressed)} compressed</span>
+        {uncompressed !== undefined && <span>· {formatBytes(uncompressed)} uncompressed</span>}
+        {fs && (
+          <span title="dive's efficiency score">
+            · efficiency {formatPercent(fs.efficiency)} · wasted {formatBytes(fs.wastedBytes)} · reclaimable {formatBytes(fs.reclaimableBytes)}
+          </span>
+        )}
+      </div>
+      <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-2 md:grid-cols-4">
+        <Field name="Command">{command.length ? command.join(" ") : "—"}</Field>
+        <Field name="User">{config.User || "root (default)"}</Field>
+        <Field name="Workdir">{config.WorkingDir || "/"}</Field>
+        <Field name="Created">{String(image.config.created ?? "—")}</Field>
+      </dl>
+      <details className="mt-2 text-sm">
+        <summary className="cursor-pointer text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200">Environment, labels, manifest and config</summary>
+        <div className="mt-2 grid gap-4 md:grid-cols-2">
+          <div>
+            <h2 className="font-medium">Environment</h2>
+            <ul className="mt-1 font-mono text-xs">{(config.Env ?? []).map((e) => <li key={e} className="break-all">{e}</li>)}</ul>
+            <h2 className="mt-3 font-medium">Labels</h2>
+            <ul className="mt-1 font-mono text-xs">
+              {Object.entries(config.Labels ?? {}).map(([k, v]) => (
+                <li key={k} className="break-all">
+                  {k}={v}
+                </li>
+              ))}
+            </ul>
+          </div>
+          <div>
+            <h2 className="font-medium">
+              Manifest <span className="font-mono text-xs text-zinc-500">{image.digest}</span>
+            </h2>
+            <pre className="mt-1 max-h-64 overflow-auto rounded bg-zinc-100 p-2 text-xs dark:bg-zinc-900">{JSON.stringify(image.manifest, null, 2)}</pre>
+            <h2 className="mt-3 font-medium">
+              Config <span className="font-mono text-xs text-zinc-500">{image.configDigest}</span>
+            </h2>
+            <pre className="mt-1 max-h-64 overflow-auto rounded bg-zinc-100 p-2 text-xs dark:bg-zinc-900">{JSON.stringify(image.config, null, 2)}</pre>
+          </div>
+        </div>
+      </details>
+    </header>
+  );
+}
