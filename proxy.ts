@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { PATHNAME_HEADER } from "@/lib/client/urls";
 
 /**
  * Security headers for every page: a per-request nonce CSP (Next.js streams inline bootstrap scripts,
@@ -27,6 +28,9 @@ export function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", csp);
+  // The path exactly as requested (still percent-encoded): route params arrive re-encoded in ways
+  // that lose the difference between a `%` in a name and an escape, so pages parse this instead.
+  requestHeaders.set(PATHNAME_HEADER, request.nextUrl.pathname);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", csp);
   response.headers.set("X-Frame-Options", "DENY");

@@ -118,7 +118,7 @@ export function FileTree({ root, selectedPath, hrefFor, label }: { root: TreeNod
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
           {virtualizer.getVirtualItems().map((item) => {
             const row = rows[item.index] as TreeNode;
-            const isDir = row.type === "dir" && row.change !== "removed";
+            const isDir = row.type === "dir" || row.children.length > 0;
             const open = isDir && (matches !== undefined || expanded.has(row.path));
             return (
               <div

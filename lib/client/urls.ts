@@ -35,9 +35,25 @@ export function imageUrl(location: Location): string {
   return search ? `${url}?${search}` : url;
 }
 
-/** Parses the catch-all segments of /image/[...slug] (as they appear in the URL: still encoded). */
-export function parseImagePath(encodedSegments: string[], search: URLSearchParams): Location {
-  const segments = encodedSegments.map((s) => decodeURIComponent(s));
+/** The request header (set by proxy.ts) that carries the raw, still-encoded request path. */
+export const PATHNAME_HEADER = "x-porthole-pathname";
+
+/** Parses a raw request path `/image/…` (percent-encoded, as the browser sent it). */
+export function parseImageUrl(pathname: string, search: URLSearchParams): Location {
+  const segments = pathname.split("/").slice(2).filter((s, i, all) => s !== "" || i < all.length - 1).map(safeDecode);
+  return parseImagePath(segments, search);
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment; // a malformed escape is kept as typed
+  }
+}
+
+/** Parses the segments after /image/, each decoded once. */
+export function parseImagePath(segments: string[], search: URLSearchParams): Location {
   const separator = segments.indexOf("-");
   const refParts = separator === -1 ? segments : segments.slice(0, separator);
   const rest = separator === -1 ? [] : segments.slice(separator + 1);

@@ -1,24 +1,23 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { Explorer } from "@/components/explorer/Explorer";
-import { parseImagePath } from "@/lib/client/urls";
+import { PATHNAME_HEADER, parseImageUrl, type Location } from "@/lib/client/urls";
 
 interface Props {
-  params: Promise<{ slug: string[] }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }
 
-function searchOf(values: Record<string, string | string[] | undefined>): URLSearchParams {
+async function location(searchParams: Props["searchParams"]): Promise<Location> {
   const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(values)) if (typeof value === "string") search.set(name, value);
-  return search;
+  for (const [name, value] of Object.entries(await searchParams)) if (typeof value === "string") search.set(name, value);
+  return parseImageUrl((await headers()).get(PATHNAME_HEADER) ?? "/image/", search);
 }
 
-export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const { slug } = await params;
-  return { title: `${parseImagePath(slug, new URLSearchParams()).ref} — Porthole` };
+export async function generateMetadata({ searchParams }: Props): Promise<Metadata> {
+  return { title: `${(await location(searchParams)).ref} — Porthole` };
 }
 
-export default async function ImagePage({ params, searchParams }: Props) {
-  const location = parseImagePath((await params).slug, searchOf(await searchParams));
-  return <Explorer key={`${location.ref}|${location.platform}`} location={location} />;
+export default async function ImagePage({ searchParams }: Props) {
+  const current = await location(searchParams);
+  return <Explorer key={`${current.ref}|${current.platform}`} location={current} />;
 }
