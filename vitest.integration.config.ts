@@ -6,9 +6,8 @@ export default mergeConfig(
   base,
   defineConfig({
     test: {
-      include: ["tests/integration/**/*.test.ts"],
+      include: ["tests/integration/**/*.test.ts", "tests/e2e/**/*.test.ts"],
       globalSetup: ["tests/world/global-setup.ts"],
-      env: { PORTHOLE_QUIET_LOG: "1" },
     },
   }),
 );

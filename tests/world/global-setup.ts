@@ -1,8 +1,10 @@
 /**
  * vitest globalSetup for integration and browser tests: one real test world per run, with every
- * fixture pushed; tests read the pushed fixtures with `inject("fixtures")`.
+ * fixture pushed, and the built app serving against it; tests read the pushed fixtures with
+ * `inject("fixtures")`.
  */
 import type { TestProject } from "vitest/node";
+import { startApp } from "./app";
 import { pushFixtures, type Fixtures } from "./fixtures";
 import { startWorld } from "./start";
 
@@ -23,6 +25,13 @@ export default async function setup(project: TestProject) {
     throw error;
   }
   project.provide("dockerConfigPath", world.dockerConfigPath);
-  console.log(`test world up with fixtures in ${Math.round(performance.now() - started)} ms`);
-  return () => world.stop();
+  const app = await startApp(world.dockerConfigPath).catch(async (error) => {
+    await world.stop();
+    throw error;
+  });
+  console.log(`test world and app up in ${Math.round(performance.now() - started)} ms`);
+  return async () => {
+    await app.stop();
+    await world.stop();
+  };
 }
