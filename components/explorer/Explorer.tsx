@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import useSWR from "swr";
 import type { ChangesResponse, FsResponse, ImageInfo } from "@/lib/api-types";
@@ -56,8 +57,12 @@ export function Explorer({ location }: { location: Location }) {
   const error = image.error ?? whole.error ?? upTo.error ?? changes.error;
   if (image.error || (view.kind === "layer" && info && layerIndex === -1)) {
     return (
-      <main className="mx-auto max-w-3xl p-8">
+      <main className="mx-auto max-w-3xl space-y-4 p-8">
+        <p className="font-mono text-sm text-zinc-500">{location.ref}</p>
         <ErrorPanel error={image.error ?? new Error(`This image has no layer ${view.kind === "layer" ? view.digest : ""}`)} />
+        <Link href="/" className="inline-block text-sm text-sky-600 hover:underline">
+          ← Look at another image
+        </Link>
       </main>
     );
   }
