@@ -16,6 +16,17 @@ import { useLayerStreams } from "@/lib/client/layer-streams";
 import { buildTree, findNode, type TreeItem } from "@/lib/client/tree";
 import { fileApiUrl, imageUrl, pinnedRef, type Location } from "@/lib/client/urls";
 import { cleanPath, parentOf } from "@/lib/layer/names";
+import { PortholeError } from "@/lib/errors";
+import { parseReference } from "@/lib/registry/reference";
+import { SignInForm } from "@/components/SignInForm";
+
+const registryOf = (ref: string) => {
+  try {
+    return parseReference(ref).registry;
+  } catch {
+    return ref.split("/")[0] ?? ref;
+  }
+};
 
 const api = (endpoint: string, params: Record<string, string | number | null | undefined>) => {
   const query = new URLSearchParams();
@@ -60,6 +71,9 @@ export function Explorer({ location }: { location: Location }) {
       <main className="mx-auto max-w-3xl space-y-4 p-8">
         <p className="font-mono text-sm text-zinc-500">{location.ref}</p>
         <ErrorPanel error={image.error ?? new Error(`This image has no layer ${view.kind === "layer" ? view.digest : ""}`)} />
+        {image.error instanceof PortholeError && (image.error.code === "UNAUTHORIZED" || image.error.code === "DENIED") && (
+          <SignInForm registry={registryOf(location.ref)} onSignedIn={() => void image.mutate()} />
+        )}
         <Link href="/" className="inline-block text-sm text-sky-600 hover:underline">
           ← Look at another image
         </Link>

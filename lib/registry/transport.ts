@@ -191,6 +191,23 @@ export class RegistryClient {
     return { token, expiresIn };
   }
 
+  /**
+   * Checks credentials the way a login does: Basic against /v2/, Bearer by asking the token realm
+   * (which rejects wrong ones). An open registry accepts anything. Throws UNAUTHORIZED when rejected.
+   */
+  async verifyCredentials(): Promise<void> {
+    const challenge = await this.ping();
+    if (!challenge) return;
+    if (challenge.scheme === "bearer") {
+      await this.fetchToken(challenge);
+      return;
+    }
+    const response = await this.follow(new URL(`${this.base}/v2/`), "GET", this.credentials ? { authorization: basic(this.credentials) } : {});
+    discard(response);
+    if (response.status === 401 || response.status === 403) throw new PortholeError("UNAUTHORIZED", `${this.registry} rejected the credentials`);
+    if (response.status >= 400) throw await this.failure(response);
+  }
+
   /** Maps a registry's error response (distribution-spec `{errors: [{code, message}]}`) to a PortholeError. */
   private async failure(response: UpstreamResponse): Promise<PortholeError> {
     let detail = "";

@@ -132,3 +132,20 @@ describe("Porthole in a real browser", () => {
     await page.waitForURL("**/-/fs/**");
   });
 });
+
+describe("private images", () => {
+  it("asks to sign in, checks the credentials, then shows the image", async () => {
+    const { TEST_USER } = await import("@/tests/world/config");
+    await open(fsUrl("/hello.txt", fixtures.tokenPrivate.ref));
+    await expect.poll(() => page.getByRole("alert").filter({ hasText: "Authentication required" }).count()).toBe(1);
+    await page.getByLabel("Username").fill(TEST_USER.username);
+    await page.getByLabel("Password or token").fill("wrong");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.getByRole("alert").filter({ hasText: "credentials" }).count()).toBe(1);
+    await page.getByLabel("Password or token").fill(TEST_USER.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => viewer().innerText(), { timeout: 10_000 }).toContain("hello from a registry with auth");
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name === "porthole_session")).toMatchObject({ httpOnly: true, sameSite: "Strict" });
+  });
+});

@@ -1,6 +1,6 @@
 /**
- * The built app (`next build` output), started on APP_URL against the test world, for browser and
- * HTTP tests. Its cache is a fresh temporary folder, removed on stop.
+ * The built app (`next build` output), started on APP_URL against the test world, for browser
+ * tests. It has no server-wide credentials (users sign in), and a fresh cache folder, removed on stop.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { APP_URL } from "./config";
 
-export async function startApp(dockerConfigPath: string): Promise<{ stop(): Promise<void> }> {
+export async function startApp(): Promise<{ stop(): Promise<void> }> {
   const root = join(import.meta.dirname, "..", "..");
   if (!existsSync(join(root, ".next", "BUILD_ID"))) throw new Error("the app is not built: run `npx next build` first (scripts/test.sh does)");
   const cacheDir = mkdtempSync(join(tmpdir(), "porthole-app-cache-"));
@@ -16,7 +16,7 @@ export async function startApp(dockerConfigPath: string): Promise<{ stop(): Prom
   let log = "";
   const child = spawn(join(root, "node_modules", ".bin", "next"), ["start", "-H", hostname, "-p", port], {
     cwd: root,
-    env: { ...process.env, PORTHOLE_ALLOW_PRIVATE_HOSTS: "1", PORTHOLE_DOCKER_CONFIG: dockerConfigPath, PORTHOLE_CACHE_DIR: cacheDir, NEXT_TELEMETRY_DISABLED: "1", PORTHOLE_QUIET_LOG: "1" },
+    env: { ...process.env, PORTHOLE_ALLOW_PRIVATE_HOSTS: "1", PORTHOLE_DOCKER_CONFIG: "", PORTHOLE_CACHE_DIR: cacheDir, NEXT_TELEMETRY_DISABLED: "1", PORTHOLE_QUIET_LOG: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));

@@ -25,7 +25,7 @@ export default async function setup(project: TestProject) {
     throw error;
   }
   project.provide("dockerConfigPath", world.dockerConfigPath);
-  const app = await startApp(world.dockerConfigPath).catch(async (error) => {
+  const app = await startApp().catch(async (error) => {
     await world.stop();
     throw error;
   });

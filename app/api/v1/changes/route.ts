@@ -1,5 +1,6 @@
 import { PortholeError } from "@/lib/errors";
 import { cacheControl, handle } from "@/lib/http/respond";
+import { requestAuth } from "@/lib/session/session";
 import { loadImageFs } from "@/lib/service/image-fs";
 
 export const runtime = "nodejs";
@@ -13,7 +14,7 @@ export function GET(request: Request) {
     if (!ref) throw new PortholeError("BAD_REQUEST", "the ref parameter is required");
     if (!/^\d+$/.test(layerText)) throw new PortholeError("BAD_REQUEST", "the layer parameter must be a layer index (0 is the bottom layer)");
     const layer = Number(layerText);
-    const { merge, image } = await loadImageFs(ref, { platform: params.get("platform") });
+    const { merge, image } = await loadImageFs(ref, { platform: params.get("platform"), ...requestAuth(request, ref) });
     if (layer >= image.layers.length) throw new PortholeError("NOT_FOUND", `the image has ${image.layers.length} layers; there is no layer ${layer}`);
     return Response.json(
       { layer, changes: merge.changes(layer) },

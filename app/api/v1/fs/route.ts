@@ -1,5 +1,6 @@
 import { PortholeError } from "@/lib/errors";
 import { cacheControl, handle } from "@/lib/http/respond";
+import { requestAuth } from "@/lib/session/session";
 import { loadImageFs } from "@/lib/service/image-fs";
 
 export const runtime = "nodejs";
@@ -12,7 +13,7 @@ export function GET(request: Request) {
     if (!ref) throw new PortholeError("BAD_REQUEST", "the ref parameter is required");
     const upToText = params.get("upto");
     if (upToText !== null && !/^\d+$/.test(upToText)) throw new PortholeError("BAD_REQUEST", "upto must be a layer index (0 is the bottom layer)");
-    const { fs } = await loadImageFs(ref, { platform: params.get("platform"), upTo: upToText === null ? null : Number(upToText) });
+    const { fs } = await loadImageFs(ref, { platform: params.get("platform"), upTo: upToText === null ? null : Number(upToText), ...requestAuth(request, ref) });
     return Response.json(fs, { headers: { "Cache-Control": cacheControl(ref.includes("@")) } });
   });
 }

@@ -1,6 +1,7 @@
 import { PortholeError } from "@/lib/errors";
 import { ndjsonResponse } from "@/lib/http/ndjson";
 import { cacheControl, handle } from "@/lib/http/respond";
+import { requestAuth } from "@/lib/session/session";
 import { proveBlobAccess } from "@/lib/service/access";
 import { layerEntries } from "@/lib/service/layer-index";
 
@@ -13,7 +14,8 @@ export function GET(request: Request) {
     const ref = params.get("ref");
     const digest = params.get("digest");
     if (!ref || !digest) throw new PortholeError("BAD_REQUEST", "the ref and digest parameters are required");
-    const target = await proveBlobAccess(ref, digest);
-    return ndjsonResponse(layerEntries({ ...target, digest }), { "Cache-Control": cacheControl(true) });
+    const auth = requestAuth(request, ref);
+    const target = await proveBlobAccess(ref, digest, auth);
+    return ndjsonResponse(layerEntries({ ...target, digest }, auth), { "Cache-Control": cacheControl(true) });
   });
 }
