@@ -1,4 +1,6 @@
 import { defineConfig } from "vitest/config";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export default defineConfig({
@@ -9,5 +11,10 @@ export default defineConfig({
       "server-only": fileURLToPath(new URL("./tests/support/empty.ts", import.meta.url)),
     },
   },
-  test: { testTimeout: 30_000, hookTimeout: 120_000 },
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    // A cache of this run's own, so no test is served what an earlier run left.
+    env: { PORTHOLE_CACHE_DIR: join(tmpdir(), `porthole-test-cache-${process.pid}`), PORTHOLE_QUIET_LOG: "1" },
+  },
 });
