@@ -24,7 +24,7 @@ function disposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
-export async function fileResponse(file: OpenedFile, options: { download: boolean; immutable: boolean }): Promise<Response> {
+export async function fileResponse(file: OpenedFile, options: { download: boolean; immutable: boolean; publicImage: boolean }): Promise<Response> {
   const iterator = file.content[Symbol.asyncIterator]();
   const first = await iterator.next();
   const head: Buffer = first.done ? Buffer.alloc(0) : (first.value as Buffer);
@@ -34,7 +34,7 @@ export async function fileResponse(file: OpenedFile, options: { download: boolea
     "Content-Length": String(file.entry.size),
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "sandbox; default-src 'none'",
-    "Cache-Control": cacheControl(options.immutable),
+    "Cache-Control": cacheControl(options.immutable, options.publicImage),
     "X-Porthole-Layer": file.layerDigest,
   };
   if (options.download) headers["Content-Disposition"] = disposition(name);

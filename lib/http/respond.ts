@@ -27,9 +27,11 @@ export async function handle(request: Request, run: () => Promise<Response>): Pr
 }
 
 /**
- * Content addressing: what a digest names never changes, so it may be kept forever — privately,
- * since the requester may have used credentials. Tag-addressed answers must be revalidated.
+ * Content addressing: what a digest names never changes, so it may be kept forever — by shared
+ * caches too when it was fetched anonymously (a public image), else only by the requester's
+ * browser. Tag-addressed answers must be revalidated.
  */
-export function cacheControl(immutable: boolean): string {
-  return immutable ? "private, max-age=31536000, immutable" : "private, no-cache";
+export function cacheControl(immutable: boolean, publicImage: boolean): string {
+  if (!immutable) return "private, no-cache";
+  return `${publicImage ? "public" : "private"}, max-age=31536000, immutable`;
 }

@@ -1,4 +1,6 @@
 import "server-only";
+import { readFile } from "node:fs/promises";
+import { diskCache } from "@/lib/cache/disk-cache";
 import { PortholeError } from "@/lib/errors";
 import type { HistoryEntry, ImageInfo, IndexInfo, Platform } from "@/lib/api-types";
 import { mapHistory } from "@/lib/registry/history";
@@ -32,10 +34,22 @@ async function fetchManifest(client: RegistryClient, reference: string): Promise
   return { digest, parsed: parseManifest(bytes, contentType) };
 }
 
+/**
+ * Bytes addressed by digest that the top-level manifest (fetched with the requester's credentials
+ * just now) points at: served from the disk cache when we have them, verified before they go in.
+ */
+async function byDigest(kind: string, digest: string, fetchBytes: () => Promise<Buffer>): Promise<Buffer> {
+  const key = `${kind}:${digest}`;
+  const cached = await diskCache().get(key);
+  if (cached) return readFile(cached);
+  const bytes = await fetchBytes();
+  verifyDigest(bytes, digest, kind);
+  await diskCache().put(key, bytes);
+  return bytes;
+}
+
 async function fetchConfig(client: RegistryClient, digest: string): Promise<Record<string, unknown>> {
-  const response = await client.request(`blobs/${digest}`);
-  const bytes = await readCapped(response, MANIFEST_LIMIT, "image config");
-  verifyDigest(bytes, digest, "image config");
+  const bytes = await byDigest("image config", digest, async () => readCapped(await client.request(`blobs/${digest}`), MANIFEST_LIMIT, "image config"));
   try {
     const config = JSON.parse(bytes.toString("utf8"));
     if (config && typeof config === "object" && !Array.isArray(config)) return config;
@@ -64,7 +78,10 @@ export async function resolveImage(refText: string, options: ResolveOptions = {}
     const { platforms, attachments } = indexEntries(top.parsed.manifest);
     index = { digest: top.digest, mediaType: top.parsed.manifest.mediaType, platforms, attachments };
     const chosen = choosePlatform(platforms, wanted);
-    top = await fetchManifest(client, chosen.digest);
+    const bytes = await byDigest("manifest", chosen.digest, async () =>
+      readCapped(await client.request(`manifests/${chosen.digest}`, { accept: MANIFEST_ACCEPT }), MANIFEST_LIMIT, "manifest"),
+    );
+    top = { digest: chosen.digest, parsed: parseManifest(bytes, chosen.mediaType) };
     if (top.parsed.kind !== "image") throw new PortholeError("UNSUPPORTED", "nested indexes are not supported");
   }
   const { manifest, raw } = top.parsed as Extract<ParsedManifest, { kind: "image" }>;

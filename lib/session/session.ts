@@ -1,6 +1,6 @@
 import "server-only";
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
-import type { Credentials } from "@/lib/registry/credentials";
+import { serverCredentials, type Credentials } from "@/lib/registry/credentials";
 import { parseReference } from "@/lib/registry/reference";
 import type { AuthOptions } from "@/lib/registry/transport";
 
@@ -53,6 +53,15 @@ export function sessionOf(request: Request): Session {
 export function requestAuth(request: Request, ref: string): AuthOptions {
   const credentials = sessionOf(request)[parseReference(ref).registry];
   return credentials ? { credentials } : {};
+}
+
+/**
+ * Whether a request for `ref` goes to the registry with no credentials at all (neither the user's nor
+ * the server's): then what it gets is public, and shared caches may keep it.
+ */
+export async function isAnonymous(request: Request, ref: string): Promise<boolean> {
+  const registry = parseReference(ref).registry;
+  return !sessionOf(request)[registry] && !(await serverCredentials(registry));
 }
 
 export function sessionCookie(session: Session, request: Request): string {

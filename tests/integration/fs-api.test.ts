@@ -40,6 +40,12 @@ describe("GET /api/v1/layer", () => {
     expect(entries[7]).toMatchObject({ type: "symlink", linkname: "/etc" });
   });
 
+  it("lets shared caches keep a public layer's listing forever (it is addressed by digest)", async () => {
+    const response = await call(layerGET, "layer", { ref: fsFixture.ref, digest: fsImage.layers[0]!.digest });
+    expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    await response.body?.cancel();
+  });
+
   it("answers 400 for a malformed digest and 404 for a blob the repository lacks, before streaming", async () => {
     expect((await call(layerGET, "layer", { ref: fsFixture.ref, digest: "sha256:abc" })).status).toBe(400);
     expect((await call(layerGET, "layer", { ref: fsFixture.ref, digest: `sha256:${"e".repeat(64)}` })).status).toBe(404);

@@ -53,7 +53,9 @@ describe("signing in to a registry from the browser", () => {
     expect((await image(`${fixtures.tokenPrivate.registry}/${fixtures.tokenPrivate.repository}@${fixtures.tokenPrivate.digest}`)).status).toBe(401);
     const layer = fixtures.tokenPrivate.images[0]!.layers[0]!.digest;
     const layerUrl = `http://porthole.test/api/v1/layer?ref=${encodeURIComponent(fixtures.tokenPrivate.ref)}&digest=${layer}`;
-    expect((await layerGET(new Request(layerUrl, { headers: { cookie } }))).status).toBe(200);
+    const privateLayer = await layerGET(new Request(layerUrl, { headers: { cookie } }));
+    expect(privateLayer.status).toBe(200);
+    expect(privateLayer.headers.get("cache-control")).toBe("private, max-age=31536000, immutable");
     expect((await layerGET(new Request(layerUrl))).status).toBe(401);
   });
 

@@ -1,6 +1,6 @@
 import { PortholeError } from "@/lib/errors";
 import { cacheControl, handle } from "@/lib/http/respond";
-import { requestAuth } from "@/lib/session/session";
+import { isAnonymous, requestAuth } from "@/lib/session/session";
 import { loadImageFs } from "@/lib/service/image-fs";
 
 export const runtime = "nodejs";
@@ -18,7 +18,7 @@ export function GET(request: Request) {
     if (layer >= image.layers.length) throw new PortholeError("NOT_FOUND", `the image has ${image.layers.length} layers; there is no layer ${layer}`);
     return Response.json(
       { layer, changes: merge.changes(layer) },
-      { headers: { "Cache-Control": cacheControl(ref.includes("@")) } },
+      { headers: { "Cache-Control": cacheControl(ref.includes("@"), await isAnonymous(request, ref)) } },
     );
   });
 }

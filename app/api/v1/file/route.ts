@@ -1,7 +1,7 @@
 import { PortholeError } from "@/lib/errors";
 import { fileResponse } from "@/lib/http/file-response";
 import { handle } from "@/lib/http/respond";
-import { requestAuth } from "@/lib/session/session";
+import { isAnonymous, requestAuth } from "@/lib/session/session";
 import { openFile } from "@/lib/service/file";
 
 export const runtime = "nodejs";
@@ -15,6 +15,6 @@ export function GET(request: Request) {
     if (!ref || !path) throw new PortholeError("BAD_REQUEST", "the ref and path parameters are required");
     const layerDigest = params.get("layer");
     const file = await openFile(ref, path, { platform: params.get("platform"), layerDigest, ...requestAuth(request, ref) });
-    return fileResponse(file, { download: params.get("download") === "1", immutable: ref.includes("@") || layerDigest !== null });
+    return fileResponse(file, { download: params.get("download") === "1", immutable: ref.includes("@") || layerDigest !== null, publicImage: await isAnonymous(request, ref) });
   });
 }

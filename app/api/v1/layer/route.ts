@@ -1,7 +1,7 @@
 import { PortholeError } from "@/lib/errors";
 import { ndjsonResponse } from "@/lib/http/ndjson";
 import { cacheControl, handle } from "@/lib/http/respond";
-import { requestAuth } from "@/lib/session/session";
+import { isAnonymous, requestAuth } from "@/lib/session/session";
 import { proveBlobAccess } from "@/lib/service/access";
 import { layerEntries } from "@/lib/service/layer-index";
 
@@ -16,6 +16,6 @@ export function GET(request: Request) {
     if (!ref || !digest) throw new PortholeError("BAD_REQUEST", "the ref and digest parameters are required");
     const auth = requestAuth(request, ref);
     const target = await proveBlobAccess(ref, digest, auth);
-    return ndjsonResponse(layerEntries({ ...target, digest }, auth), { "Cache-Control": cacheControl(true) });
+    return ndjsonResponse(layerEntries({ ...target, digest }, auth), { "Cache-Control": cacheControl(true, await isAnonymous(request, ref)) });
   });
 }
