@@ -53,6 +53,13 @@ describe("Porthole in a real browser", () => {
     await keepScreenshot(page, "file-view");
   });
 
+  it("shows attacker-written labels and commands as text", async () => {
+    await open(fsUrl("/", fixtures.multi.ref));
+    await page.getByText("Environment, labels, manifest and config").click();
+    await expect.poll(() => page.getByText("org.opencontainers.image.title=multi <script>alert(1)</script>").count()).toBe(1);
+    expect(dialogs).toEqual([]);
+  });
+
   it("says what is wrong with a malformed ref before leaving the page", async () => {
     await open("/");
     await page.getByLabel("Image reference").fill("Bad/Ref");

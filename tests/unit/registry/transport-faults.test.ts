@@ -103,6 +103,16 @@ describe("transport faults", () => {
     expect(cdnHits).toBe(0);
   });
 
+  it("checks the token realm against the private-host gate too", async () => {
+    let realmHits = 0;
+    const realm = await fake((req, res) => (realmHits++, res.end('{"token":"t"}')), "127.0.0.2");
+    const registry = await fake((req, res) => res.writeHead(401, { "www-authenticate": `Bearer realm="http://${realm}/token",service="s"` }).end());
+    process.env.PORTHOLE_ALLOW_PRIVATE_HOSTS = registry;
+    const error = await failure(resolveImage(`${registry}/r:v1`));
+    expect(error.code).toBe("HOST_NOT_ALLOWED");
+    expect(realmHits).toBe(0);
+  });
+
   it("times out a registry that stops sending (504)", async () => {
     process.env.PORTHOLE_IDLE_TIMEOUT_MS = "300";
     const host = await fake((req, res) => {
