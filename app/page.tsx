@@ -1,7 +1,6 @@
-import Link from "next/link";
 import { RecentRefs } from "@/components/RecentRefs";
 import { RefForm } from "@/components/RefForm";
-import { imageUrl } from "@/lib/client/urls";
+import { RefLinks } from "@/components/RefLinks";
 
 const EXAMPLES = ["alpine:3.19", "gcr.io/distroless/static-debian12", "nginx:latest", "ghcr.io/containerd/busybox:1.36"];
 
@@ -15,18 +14,7 @@ export default function Home() {
         </p>
       </div>
       <RefForm />
-      <section aria-label="Examples">
-        <h2 className="text-sm font-medium text-zinc-500">Try</h2>
-        <ul className="mt-2 flex flex-wrap gap-2">
-          {EXAMPLES.map((ref) => (
-            <li key={ref}>
-              <Link href={imageUrl({ ref, platform: null, view: { kind: "fs", path: "/", upTo: null } })} className="rounded-md border border-zinc-200 px-2 py-1 font-mono text-sm hover:border-sky-500 dark:border-zinc-700">
-                {ref}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </section>
+      <RefLinks title="Try" refs={EXAMPLES} />
       <RecentRefs />
     </main>
   );

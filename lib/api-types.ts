@@ -71,30 +71,27 @@ export interface ImageInfo {
 
 export type EntryType = "file" | "dir" | "symlink" | "hardlink" | "char" | "block" | "fifo";
 
-/** One tar entry of a layer, as the layer endpoint streams it (one JSON object per line). */
-export interface LayerEntry {
+/** What a tar header says about a path. */
+export interface FileMeta {
   path: string;
   type: EntryType;
   size: number;
   mode: number;
   uid: number;
   gid: number;
-  mtime: number;
   linkname?: string;
+}
+
+/** One tar entry of a layer, as the layer endpoint streams it (one JSON object per line). */
+export interface LayerEntry extends FileMeta {
+  mtime: number;
   /** `.wh.<name>` marker: deletes `path` (the target, without the prefix) from lower layers. */
   whiteout?: true;
   /** `.wh..wh..opq` marker: hides lower-layer children of the directory `path`. */
   opaque?: true;
 }
 
-export interface FsFile {
-  path: string;
-  type: EntryType;
-  size: number;
-  mode: number;
-  uid: number;
-  gid: number;
-  linkname?: string;
+export interface FsFile extends FileMeta {
   /** Index of the layer the visible version comes from. */
   layer: number;
 }

@@ -1,4 +1,4 @@
-import type { Change, EntryType, FsFile, LayerEntry } from "@/lib/api-types";
+import type { Change, EntryType, FileMeta, FsFile, LayerEntry } from "@/lib/api-types";
 import { baseName, parentOf } from "@/lib/layer/names";
 
 /** Where the bytes of a visible file live: a layer and the entry's position in that layer's listing. */
@@ -7,14 +7,7 @@ export interface EntryLocation {
   ordinal: number;
 }
 
-interface Node {
-  path: string;
-  type: EntryType;
-  size: number;
-  mode: number;
-  uid: number;
-  gid: number;
-  linkname?: string;
+interface Node extends FileMeta {
   layer: number;
   /** Position in its layer's listing; -1 for a parent a layer implied without listing it. */
   ordinal: number;

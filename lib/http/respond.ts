@@ -1,5 +1,5 @@
 import "server-only";
-import { asPortholeError } from "@/lib/errors";
+import { asPortholeError, PortholeError } from "@/lib/errors";
 import { logRequest } from "@/lib/http/log";
 
 /** Turns any thrown value into the JSON error response of /api/v1. */
@@ -11,15 +11,34 @@ export function errorResponse(error: unknown): Response {
   return Response.json(e.toJSON(), { status: e.status, headers });
 }
 
+/** A request's query parameters; `require` answers 400 naming a missing one. */
+export class Query {
+  private readonly params: URLSearchParams;
+
+  constructor(request: Request) {
+    this.params = new URL(request.url).searchParams;
+  }
+
+  get(name: string): string | null {
+    return this.params.get(name);
+  }
+
+  require(name: string): string {
+    const value = this.params.get(name);
+    if (!value) throw new PortholeError("BAD_REQUEST", `the ${name} parameter is required`);
+    return value;
+  }
+}
+
 /**
  * Runs a route handler body: maps failures to error responses and logs the request once its body
  * has been sent. Keeps route handlers thin.
  */
-export async function handle(request: Request, run: () => Promise<Response>): Promise<Response> {
+export async function handle(request: Request, run: (query: Query) => Promise<Response>): Promise<Response> {
   const started = performance.now();
   let response: Response;
   try {
-    response = await run();
+    response = await run(new Query(request));
   } catch (error) {
     response = errorResponse(error);
   }

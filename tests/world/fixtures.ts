@@ -3,12 +3,11 @@
  * the test world. `pushFixtures()` returns, per fixture, what tests need to derive expectations
  * (digests, layers, platforms) instead of hard-coding them.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import tar from "tar-stream";
 import { BASIC_REGISTRY, OPEN_REGISTRY, TOKEN_REGISTRY } from "./config";
-import { buildImage, buildIndex, compress, packLayer, type BuiltImage, type ImageSpec } from "./image-builder";
+import { buildImage, buildIndex, compress, imageManifest, packLayer, type BuiltImage, type ImageSpec } from "./image-builder";
 import { blobOf, Pusher, type Blob } from "./push";
+import { readTarFiles } from "../support/docker-archive";
 
 export const DIVE_DATA = join(import.meta.dirname, "..", "..", "..", "shared", "dive-data");
 
@@ -192,45 +191,15 @@ async function pushCorrupt(): Promise<PushedFixture> {
   const truncated = blobOf(many.subarray(0, Math.floor(many.length / 2)));
   const bad = { mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", diffId: `sha256:${"0".repeat(64)}` };
   const layers = [...image.layers, { ...garbage, ...bad }, { ...truncated, ...bad }];
-  const manifest = blobOf(
-    Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: image.mediaType,
-        config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: image.config.digest, size: image.config.bytes.length },
-        layers: layers.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.bytes.length })),
-      }),
-    ),
-  );
+  const manifest = imageManifest("oci", image.config, layers);
   const corrupt: BuiltImage = { ...image, manifest, layers };
   await pushImage(new Pusher(OPEN_REGISTRY, "fixtures/corrupt"), corrupt, "v1");
   return describe(OPEN_REGISTRY, "fixtures/corrupt", "v1", manifest, image.mediaType, [corrupt]);
 }
 
-/** Every file of a tar archive, in memory (the dive archives are a few MB). */
-async function readArchive(path: string): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>();
-  const extract = tar.extract();
-  const done = new Promise<void>((resolve, reject) => {
-    extract.on("entry", (header, stream, next) => {
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk) => chunks.push(chunk as Buffer));
-      stream.on("end", () => {
-        if (header.type === "file") files.set(header.name.replace(/^\.\//, ""), Buffer.concat(chunks));
-        next();
-      });
-    });
-    extract.on("finish", resolve);
-    extract.on("error", reject);
-  });
-  extract.end(readFileSync(path));
-  await done;
-  return files;
-}
-
 /** A `docker save` archive, pushed with its layers byte for byte (so dive's figures apply). */
 async function pushDockerArchive(file: string, repository: string): Promise<PushedFixture> {
-  const files = await readArchive(join(DIVE_DATA, file));
+  const files = await readTarFiles(join(DIVE_DATA, file));
   const [entry] = JSON.parse((files.get("manifest.json") as Buffer).toString("utf8")) as { Config: string; Layers: string[] }[];
   const config = blobOf(files.get(entry!.Config) as Buffer);
   const layers = entry!.Layers.map((name) => {
@@ -240,16 +209,7 @@ async function pushDockerArchive(file: string, repository: string): Promise<Push
   });
   const configJson = JSON.parse(config.bytes.toString("utf8"));
   layers.forEach((layer, i) => (layer.diffId = configJson.rootfs.diff_ids[i]));
-  const manifest = blobOf(
-    Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: "application/vnd.docker.distribution.manifest.v2+json",
-        config: { mediaType: "application/vnd.docker.container.image.v1+json", digest: config.digest, size: config.bytes.length },
-        layers: layers.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.bytes.length })),
-      }),
-    ),
-  );
+  const manifest = imageManifest("docker", config, layers);
   const image: BuiltImage = { manifest, mediaType: "application/vnd.docker.distribution.manifest.v2+json", config, layers, platform: { os: configJson.os, architecture: configJson.architecture } };
   await pushImage(new Pusher(OPEN_REGISTRY, repository), image, "latest");
   return describe(OPEN_REGISTRY, repository, "latest", manifest, image.mediaType, [image]);
@@ -257,7 +217,7 @@ async function pushDockerArchive(file: string, repository: string): Promise<Push
 
 /** An OCI image layout, pushed blob for blob with its index.json as the tag. */
 async function pushOciLayout(file: string, repository: string): Promise<PushedFixture> {
-  const files = await readArchive(join(DIVE_DATA, file));
+  const files = await readTarFiles(join(DIVE_DATA, file));
   const blob = (digest: string) => blobOf(files.get(`blobs/${digest.replace(":", "/")}`) as Buffer);
   const pusher = new Pusher(OPEN_REGISTRY, repository);
   const index = files.get("index.json") as Buffer;

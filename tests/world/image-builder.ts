@@ -142,7 +142,13 @@ export async function buildImage(spec: ImageSpec): Promise<BuiltImage> {
       }),
     ),
   );
-  const manifest = blobOf(
+  return { manifest: imageManifest(spec.format, config, layers), mediaType: media.manifest, config, layers, platform };
+}
+
+/** The image manifest (Docker v2 or OCI) over a config and layers. */
+export function imageManifest(format: "docker" | "oci", config: Blob, layers: readonly (Blob & { mediaType: string })[]): Blob {
+  const media = MEDIA[format];
+  return blobOf(
     Buffer.from(
       JSON.stringify({
         schemaVersion: 2,
@@ -152,7 +158,6 @@ export async function buildImage(spec: ImageSpec): Promise<BuiltImage> {
       }),
     ),
   );
-  return { manifest, mediaType: media.manifest, config, layers, platform };
 }
 
 export interface BuiltIndex {
@@ -168,4 +173,3 @@ export function buildIndex(format: "docker" | "oci", images: BuiltImage[], extra
   return { manifest, mediaType: media.list };
 }
 
-export const MEDIA_TYPES = MEDIA;

@@ -1,16 +1,15 @@
 import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
-import tar from "tar-stream";
 import { describe, expect, it } from "vitest";
 import type { LayerEntry } from "@/lib/api-types";
 import { PortholeError } from "@/lib/errors";
 import { listLayer, openLayerEntry } from "@/lib/layer/read";
 import { compress, packLayer, type EntrySpec } from "@/tests/world/image-builder";
 import { END_OF_ARCHIVE, gnuLongEntry, rawEntry } from "@/tests/support/raw-tar";
+import { readTarFiles } from "@/tests/support/docker-archive";
 
 const sha256 = (bytes: Buffer) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
 const source = (bytes: Buffer, chunk = 7919) => Readable.from((function* () {
@@ -87,17 +86,7 @@ describe("listLayer decodes every layer format by its bytes", async () => {
 describe("dive's OCI test images: gzip, zstd, estargz and uncompressed layers decode alike", async () => {
   const listings = new Map<string, LayerEntry[]>();
   for (const kind of ["gzip", "zstd", "estargz", "uncompressed"]) {
-    const files = new Map<string, Buffer>();
-    const extract = tar.extract();
-    extract.on("entry", (header, stream, next) => {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c) => chunks.push(c as Buffer));
-      stream.on("end", () => (files.set(header.name, Buffer.concat(chunks)), next()));
-    });
-    await new Promise<void>((resolve) => {
-      extract.on("finish", () => resolve());
-      extract.end(readFileSync(join(import.meta.dirname, "../../../../shared/dive-data", `test-oci-${kind}-image.tar`)));
-    });
+    const files = await readTarFiles(join(import.meta.dirname, "../../../../shared/dive-data", `test-oci-${kind}-image.tar`));
     const index = JSON.parse((files.get("index.json") as Buffer).toString());
     const manifest = JSON.parse((files.get(`blobs/${index.manifests[0].digest.replace(":", "/")}`) as Buffer).toString());
     const layer = manifest.layers[0];
