@@ -122,7 +122,7 @@ export function Explorer({ location }: { location: Location }) {
               targetHref={targetOf()}
             />
           ) : tree && !selected ? (
-            <ErrorPanel error={new Error(`${view.path} is not in this view`)} />
+            <ErrorPanel error={new PortholeError("NOT_FOUND", `${view.path} is not in this view: a later layer may have removed it, or it is in another layer`)} />
           ) : selected && view.path !== "/" ? (
             <section aria-label="Directory" className="rounded border border-zinc-200 p-3 text-sm dark:border-zinc-800">
               <p className="font-mono font-medium">{selected.path}/</p>
