@@ -48,7 +48,7 @@ export function Explorer({ location }: { location: Location }) {
   const whole = useSWR<FsResponse>(pinned ? api("fs", { ref: pinned }) : null, fetchJson, immutable);
   const upTo = useSWR<FsResponse>(pinned && view.kind === "fs" && view.upTo !== null ? api("fs", { ref: pinned, upto: view.upTo }) : null, fetchJson, immutable);
   const changes = useSWR<ChangesResponse>(pinned && layerIndex !== null && layerIndex >= 0 ? api("changes", { ref: pinned, layer: layerIndex }) : null, fetchJson, immutable);
-  const progress = useLayerStreams(pinned ?? "", info?.layers);
+  const streams = useLayerStreams(pinned ?? "", info?.layers);
 
   const [origin, setOrigin] = useState("");
   useEffect(() => setOrigin(window.location.origin), []);
@@ -56,13 +56,14 @@ export function Explorer({ location }: { location: Location }) {
   const items = useMemo<TreeItem[] | null>(() => {
     if (view.kind === "layer") return changes.data?.changes ?? null;
     const fs = view.upTo === null ? whole.data : upTo.data;
-    if (!fs) return null;
+    if (!fs) return view.upTo === null ? streams.provisional : null;
     if (view.upTo === null) return fs.files;
     if (!changes.data) return null;
     const changed = new Map(changes.data.changes.map((c) => [c.path, c]));
     const removed = changes.data.changes.filter((c) => c.change === "removed");
     return [...fs.files.map((f) => ({ ...f, change: changed.get(f.path)?.change })), ...removed];
-  }, [view, whole.data, upTo.data, changes.data]);
+  }, [view, whole.data, upTo.data, changes.data, streams.provisional]);
+  const provisional = view.kind === "fs" && view.upTo === null && !whole.data && items !== null;
   const tree = useMemo(() => (items ? buildTree(items) : null), [items]);
 
   const error = image.error ?? whole.error ?? upTo.error ?? changes.error;
@@ -104,10 +105,17 @@ export function Explorer({ location }: { location: Location }) {
       <ImageHeader image={info} fs={whole.data} location={location} />
       <main className="grid min-h-0 flex-1 grid-cols-1 gap-4 p-4 lg:grid-cols-[20rem_minmax(0,1fr)_minmax(0,1.2fr)]">
         <aside className="min-h-0 overflow-auto lg:max-h-[calc(100vh-12rem)]">
-          <LayerList image={info} fs={whole.data} progress={progress} location={location} />
+          <LayerList image={info} fs={whole.data} progress={streams.progress} location={location} />
         </aside>
         <div className="flex min-h-[28rem] flex-col lg:max-h-[calc(100vh-12rem)]">
-          <h2 className="pb-2 text-sm font-medium">{title}</h2>
+          <h2 className="pb-2 text-sm font-medium">
+            {title}
+            {provisional && (
+              <span role="status" className="ml-2 font-normal text-zinc-500">
+                reading layers… deletions not applied yet
+              </span>
+            )}
+          </h2>
           {error && <ErrorPanel error={error} />}
           {!error && !tree && <Skeleton label="Loading files" lines={12} />}
           {tree && <FileTree key={`${view.kind}:${view.kind === "layer" ? view.digest : view.upTo}`} root={tree} selectedPath={view.path} hrefFor={hrefFor} label={title} />}
@@ -121,6 +129,8 @@ export function Explorer({ location }: { location: Location }) {
               permalink={`${origin}${imageUrl({ ...location, ref: pinned as string, platform: null, view: { ...view, path: selected.path } })}`}
               targetHref={targetOf()}
             />
+          ) : tree && !selected && provisional ? (
+            <Skeleton label="Reading layers" />
           ) : tree && !selected ? (
             <ErrorPanel error={new PortholeError("NOT_FOUND", `${view.path} is not in this view: a later layer may have removed it, or it is in another layer`)} />
           ) : selected && view.path !== "/" ? (

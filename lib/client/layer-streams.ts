@@ -1,7 +1,8 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import type { LayerInfo } from "@/lib/api-types";
+import type { LayerEntry, LayerInfo } from "@/lib/api-types";
+import type { TreeItem } from "@/lib/client/tree";
 
 export interface LayerProgress {
   entries: number;
@@ -9,24 +10,53 @@ export interface LayerProgress {
   message?: string;
 }
 
+export interface LayerStreams {
+  progress: LayerProgress[];
+  /**
+   * A provisional tree of what has streamed so far (upper layers win, whiteouts not yet applied),
+   * so files appear while the layers are still being read; the exact merge replaces it.
+   */
+  provisional: TreeItem[] | null;
+}
+
+const PROVISIONAL_EVERY_MS = 300;
+
+function provisionalItems(layers: readonly LayerEntry[][]): TreeItem[] {
+  const items = new Map<string, TreeItem>();
+  layers.forEach((entries, layer) => {
+    for (const entry of entries) {
+      if (entry.whiteout || entry.opaque || entry.path === "/") continue;
+      items.set(entry.path, { path: entry.path, type: entry.type, size: entry.size, layer, ...(entry.linkname !== undefined && { linkname: entry.linkname }) });
+    }
+  });
+  return [...items.values()];
+}
+
 /**
  * Streams every layer's NDJSON listing to show progress while the server reads the layers (and
  * warms its cache for the merged tree, which shares the same downloads).
  */
-export function useLayerStreams(ref: string, layers: readonly LayerInfo[] | undefined): LayerProgress[] {
+export function useLayerStreams(ref: string, layers: readonly LayerInfo[] | undefined): LayerStreams {
   const [progress, setProgress] = useState<LayerProgress[]>([]);
+  const [provisional, setProvisional] = useState<TreeItem[] | null>(null);
   const key = layers?.map((l) => l.digest).join(",") ?? "";
   useEffect(() => {
     if (!layers) return;
     const controller = new AbortController();
     const state: LayerProgress[] = layers.map(() => ({ entries: 0, state: "waiting" }));
+    const entries: LayerEntry[][] = layers.map(() => []);
     let scheduled = false;
+    let lastTree = 0;
     const publish = () => {
       if (scheduled) return;
       scheduled = true;
       requestAnimationFrame(() => {
         scheduled = false;
         setProgress(state.map((s) => ({ ...s })));
+        if (performance.now() - lastTree > PROVISIONAL_EVERY_MS || state.every((s) => s.state === "done" || s.state === "error")) {
+          lastTree = performance.now();
+          setProvisional(provisionalItems(entries));
+        }
       });
     };
     publish();
@@ -53,7 +83,10 @@ export function useLayerStreams(ref: string, layers: readonly LayerInfo[] | unde
             const item = JSON.parse(line);
             if (item.error) throw new Error(item.error.message);
             if (item.done) current.state = "done";
-            else current.entries++;
+            else {
+              current.entries++;
+              (entries[index] as LayerEntry[]).push(item as LayerEntry);
+            }
           }
           publish();
         }
@@ -72,6 +105,5 @@ export function useLayerStreams(ref: string, layers: readonly LayerInfo[] | unde
     void Promise.all([worker(), worker(), worker()]);
     return () => controller.abort();
   }, [ref, key]); // `key` stands for `layers`: new array, same digests, same streams
-
-  return progress;
+  return { progress, provisional };
 }
