@@ -3,6 +3,7 @@
 import Link from "next/link";
 import type { FsResponse, ImageInfo } from "@/lib/api-types";
 import { CopyButton } from "@/components/CopyButton";
+import { JsonView } from "@/components/explorer/JsonView";
 import { formatBytes, formatPercent } from "@/lib/client/format";
 import { imageUrl, type Location } from "@/lib/client/urls";
 
@@ -30,6 +31,8 @@ export function ImageHeader({ image, fs, location }: { image: ImageInfo; fs: FsR
   const compressed = image.layers.reduce((sum, layer) => sum + layer.size, 0);
   const uncompressed = fs?.layers.reduce((sum, layer) => sum + layer.size, 0);
   const command = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
+  const layerLink = (digest: string) =>
+    image.layers.some((layer) => layer.digest === digest) ? imageUrl({ ...location, view: { kind: "layer", digest, path: "/" } }) : null;
   const current = `${image.platform.os}/${image.platform.architecture}${image.platform.variant ? `/${image.platform.variant}` : ""}`;
   return (
     <header className="border-b border-zinc-200 px-6 py-4 dark:border-zinc-800">
@@ -102,11 +105,11 @@ export function ImageHeader({ image, fs, location }: { image: ImageInfo; fs: FsR
             <h2 className="font-medium">
               Manifest <span className="font-mono text-xs text-zinc-500">{image.digest}</span>
             </h2>
-            <pre className="mt-1 max-h-64 overflow-auto rounded bg-zinc-100 p-2 text-xs dark:bg-zinc-900">{JSON.stringify(image.manifest, null, 2)}</pre>
+            <JsonView value={image.manifest} linkFor={layerLink} />
             <h2 className="mt-3 font-medium">
               Config <span className="font-mono text-xs text-zinc-500">{image.configDigest}</span>
             </h2>
-            <pre className="mt-1 max-h-64 overflow-auto rounded bg-zinc-100 p-2 text-xs dark:bg-zinc-900">{JSON.stringify(image.config, null, 2)}</pre>
+            <JsonView value={image.config} linkFor={() => null} />
           </div>
         </div>
       </details>
