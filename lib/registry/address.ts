@@ -15,7 +15,7 @@ export type AddressClass =
   | "reserved";
 
 /** Parses IPv4 the way inet_aton does (1–4 parts; decimal, 0-octal or 0x-hex): what resolvers accept. */
-export function parseIPv4(text: string): number | null {
+function parseIPv4(text: string): number | null {
   const parts = text.split(".");
   if (parts.length < 1 || parts.length > 4) return null;
   const values: number[] = [];
@@ -34,12 +34,12 @@ export function parseIPv4(text: string): number | null {
   return result + last;
 }
 
-export function formatIPv4(value: number): string {
+function formatIPv4(value: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
 }
 
 /** Parses IPv6 (with `::` and an embedded dotted IPv4 tail; a zone id is dropped) into 8 groups. */
-export function parseIPv6(text: string): number[] | null {
+function parseIPv6(text: string): number[] | null {
   let body = text.replace(/%.*$/, "");
   if (!/^[0-9a-f:.]+$/i.test(body) || !body.includes(":")) return null;
   const tail: number[] = [];

@@ -10,8 +10,6 @@ export const MEDIA = {
 
 export const MANIFEST_ACCEPT = [MEDIA.ociIndex, MEDIA.ociManifest, MEDIA.dockerList, MEDIA.dockerManifest].join(", ");
 
-export type ManifestKind = "index" | "image";
-
 export function isIndexType(mediaType: string): boolean {
   return mediaType === MEDIA.ociIndex || mediaType === MEDIA.dockerList;
 }
