@@ -1,6 +1,6 @@
 import "server-only";
 import type { Readable } from "node:stream";
-import type { LayerEntry } from "@/lib/api-types";
+import type { ImageInfo, LayerEntry } from "@/lib/api-types";
 import { PortholeError } from "@/lib/errors";
 import { FsMerge, type EntryLocation } from "@/lib/fs/merge";
 import { cleanPath } from "@/lib/layer/names";
@@ -9,7 +9,6 @@ import { openBlob } from "@/lib/registry/blob";
 import { resolveImage, type ResolveOptions } from "@/lib/registry/image";
 import { imageLayers, loadImageFs } from "@/lib/service/image-fs";
 import { collectLayer } from "@/lib/service/layer-index";
-import type { ImageInfo } from "@/lib/api-types";
 
 export interface OpenedFile {
   entry: LayerEntry;
@@ -31,10 +30,8 @@ function refuseNonFile(path: string, found: { type: string; linkname?: string } 
 async function locateInLayer(image: ImageInfo, index: number, path: string, auth: ResolveOptions): Promise<EntryLocation> {
   const layer = image.layers[index] as ImageInfo["layers"][number];
   const entries = await collectLayer({ registry: image.registry, repository: image.repository, digest: layer.digest, diffId: layer.diffId }, auth);
-  let ordinal = -1;
-  entries.forEach((entry, i) => {
-    if (entry.path === path && !entry.whiteout && !entry.opaque) ordinal = i;
-  });
+  // Within a layer the last entry for a path wins.
+  const ordinal = entries.findLastIndex((entry) => entry.path === path && !entry.whiteout && !entry.opaque);
   const found = entries[ordinal];
   refuseNonFile(path, found ?? null, `layer ${index} (${layer.digest})`);
   if (found?.type === "file") return { layer: index, ordinal };
