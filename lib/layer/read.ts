@@ -54,6 +54,15 @@ function hashTap(digest: string | null | undefined): { tap: PassThrough; check(w
   };
 }
 
+/**
+ * tar-stream reads a numeric field it cannot parse as NaN (bad octal) or null (bad base-256), and
+ * would wait forever for the data of an entry whose size is null. Runtimes refuse such headers too.
+ */
+function headerNumber(value: number | null | undefined, field: string): number {
+  if (typeof value === "number" && Number.isFinite(value)) return value;
+  throw new PortholeError("UPSTREAM_INVALID", `the layer is not a valid tar archive (a header's ${field} field is not a number)`);
+}
+
 /** A tar header as a LayerEntry: names decoded (PAX names are UTF-8 already), cleaned, whiteouts flagged. */
 export function toEntry(header: Header): LayerEntry | null {
   const type = TYPES[header.type ?? "file"];
@@ -64,18 +73,19 @@ export function toEntry(header: Header): LayerEntry | null {
   const entry: LayerEntry = {
     path,
     type,
-    size: header.size ?? 0,
-    mode: header.mode ?? 0,
-    uid: header.uid ?? 0,
-    gid: header.gid ?? 0,
-    mtime: header.mtime ? Math.floor(header.mtime.getTime() / 1000) : 0,
+    size: headerNumber(header.size, "size"),
+    mode: headerNumber(header.mode, "mode"),
+    uid: headerNumber(header.uid, "uid"),
+    gid: headerNumber(header.gid, "gid"),
+    mtime: header.mtime ? Math.floor(headerNumber(header.mtime.getTime(), "mtime") / 1000) : 0,
   };
   if (header.linkname && (type === "symlink" || type === "hardlink")) {
     const link = pax?.linkpath !== undefined ? header.linkname : nameFromBytes(header.linkname);
     entry.linkname = type === "hardlink" ? cleanPath(link) : link;
   }
   const marker = whiteoutOf(path);
-  if (marker?.kind === "whiteout") Object.assign(entry, { path: marker.target, whiteout: true });
+  // `.wh..` and `.wh...` name their own directory or its parent, as Docker's filepath.Join reads them.
+  if (marker?.kind === "whiteout") Object.assign(entry, { path: cleanPath(marker.target), whiteout: true });
   if (marker?.kind === "opaque") Object.assign(entry, { path: marker.dir, opaque: true });
   return entry;
 }
