@@ -1,7 +1,8 @@
-import { Transform, type TransformCallback } from "node:stream";
+import { Duplex, Transform, type TransformCallback } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { Decompress } from "fzstd";
 import { PortholeError } from "@/lib/errors";
+import { ZstdFrameWalker } from "@/lib/layer/zstd-frames";
 
 export type LayerCompression = "gzip" | "zstd" | "tar";
 
@@ -25,29 +26,25 @@ function looksLikeTar(block: Buffer): boolean {
   return stored === sum;
 }
 
-/** fzstd's streaming decoder as a Node transform (Node 20's zlib has no zstd). */
-function createZstdDecoder(): Transform {
-  let decoder: Decompress;
-  const transform = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      try {
-        decoder.push(chunk);
-        callback();
-      } catch (error) {
-        callback(error as Error);
+/**
+ * fzstd's streaming decoder as a Node stream (Node 20's zlib has no zstd). fzstd decodes all it is
+ * given at once, whatever the reader's pace (a few KiB of zstd can be gigabytes of zeros), so it is
+ * fed a block at a time, and the next block only once the reader took the last one's output.
+ */
+function createZstdDecoder(): Duplex {
+  const walker = new ZstdFrameWalker();
+  return Duplex.from(async function* (source: AsyncIterable<Buffer>) {
+    const output: Buffer[] = [];
+    const decoder = new Decompress((data) => output.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength)));
+    for await (const chunk of source) {
+      for (const piece of walker.split(chunk)) {
+        decoder.push(piece);
+        yield* output.splice(0);
       }
-    },
-    flush(callback) {
-      try {
-        decoder.push(new Uint8Array(0), true);
-        callback();
-      } catch (error) {
-        callback(error as Error);
-      }
-    },
+    }
+    decoder.push(new Uint8Array(0), true);
+    yield* output.splice(0);
   });
-  decoder = new Decompress((data) => transform.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength)));
-  return transform;
 }
 
 /**
@@ -57,7 +54,7 @@ function createZstdDecoder(): Transform {
  */
 export class LayerDecoder extends Transform {
   compression: LayerCompression | null = null;
-  private inner: Transform | null = null;
+  private inner: Duplex | null = null;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private produced = 0;
@@ -115,8 +112,8 @@ export class LayerDecoder extends Transform {
   }
 
   private forward(chunk: Buffer, callback: TransformCallback): void {
-    if ((this.inner as Transform).write(chunk)) return callback();
-    (this.inner as Transform).once("drain", () => callback());
+    if ((this.inner as Duplex).write(chunk)) return callback();
+    (this.inner as Duplex).once("drain", () => callback());
   }
 }
 
