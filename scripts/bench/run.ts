@@ -1,0 +1,273 @@
+/**
+ * `npm run bench`: how fast Porthole reads a big layer, measured side by side with
+ * `curl | gzip -dc | tar -tv` on the same blob, on this machine. Prints a table and writes
+ * .bench/results.json. Needs root (mmdebstrap) the first time, to build the test layer.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import { createReadStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { createGunzip } from "node:zlib";
+import { chromium } from "playwright-core";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const WORK = join(ROOT, ".bench");
+const REGISTRY = "127.0.0.1:15100";
+const APP_PORT = 3200;
+const REPO = "bench/debian-toolchain";
+const TAG = "v1";
+const REF = `${REGISTRY}/${REPO}:${TAG}`;
+const RUNS = 3;
+
+const children: ChildProcess[] = [];
+const cleanup = () => children.forEach((child) => child.exitCode === null && child.kill("SIGKILL"));
+process.on("exit", cleanup);
+process.on("SIGINT", () => process.exit(130));
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A Debian bookworm root filesystem with a compiler toolchain, a JDK and Go, as a gzip layer. */
+function ensureLayer(): string {
+  const gz = join(WORK, "rootfs.tar.gz");
+  if (existsSync(gz)) return gz;
+  const tarFile = join(WORK, "rootfs.tar");
+  if (!existsSync(tarFile)) {
+    console.log("building the test layer with mmdebstrap (a few minutes, once)…");
+    execFileSync("mmdebstrap", ["--mode=root", "--variant=apt", "--include=build-essential,default-jdk-headless,golang-go", "--format=tar", "bookworm", `${tarFile}.part`, "http://deb.debian.org/debian"], { stdio: "inherit" });
+    execFileSync("mv", [`${tarFile}.part`, tarFile]);
+  }
+  execFileSync("bash", ["-c", `pigz -6 -n -c '${tarFile}' > '${gz}.part' && mv '${gz}.part' '${gz}'`], { stdio: "inherit" });
+  return gz;
+}
+
+async function sha256Of(stream: NodeJS.ReadableStream): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of stream) hash.update(chunk as Buffer);
+  return `sha256:${hash.digest("hex")}`;
+}
+
+async function startRegistry(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "porthole-bench-registry-"));
+  writeFileSync(join(dir, "config.yml"), `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: ${REGISTRY}\n`);
+  const child = spawn("/usr/bin/docker-registry", ["serve", join(dir, "config.yml")], { stdio: "ignore" });
+  children.push(child);
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  for (let i = 0; i < 100; i++) {
+    if (await fetch(`http://${REGISTRY}/v2/`).then((r) => r.ok, () => false)) return;
+    await sleep(100);
+  }
+  throw new Error("the bench registry did not start");
+}
+
+/** Pushes the layer as a one-layer OCI image, streaming the blob (it is hundreds of MB). */
+async function pushImage(layerPath: string): Promise<{ digest: string; size: number }> {
+  const digest = await sha256Of(createReadStream(layerPath));
+  const diffId = await sha256Of(createReadStream(layerPath).pipe(createGunzip()));
+  const size = statSync(layerPath).size;
+  const upload = async (bytes: { stream: () => NodeJS.ReadableStream; size: number; digest: string }) => {
+    const head = await fetch(`http://${REGISTRY}/v2/${REPO}/blobs/${bytes.digest}`, { method: "HEAD" });
+    if (head.ok) return;
+    const start = await fetch(`http://${REGISTRY}/v2/${REPO}/blobs/uploads/`, { method: "POST" });
+    const location = new URL(start.headers.get("location") as string, `http://${REGISTRY}`);
+    location.searchParams.set("digest", bytes.digest);
+    const put = await fetch(location, {
+      method: "PUT",
+      body: bytes.stream() as unknown as ReadableStream,
+      headers: { "content-length": String(bytes.size), "content-type": "application/octet-stream" },
+      duplex: "half",
+    } as RequestInit);
+    if (put.status !== 201) throw new Error(`blob upload failed: ${put.status} ${await put.text()}`);
+  };
+  await upload({ stream: () => createReadStream(layerPath), size, digest });
+  const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [diffId] }, history: [{ created_by: "mmdebstrap bookworm build-essential default-jdk-headless golang-go" }] }));
+  const configDigest = `sha256:${createHash("sha256").update(config).digest("hex")}`;
+  await upload({ stream: () => (async function* () { yield config; })() as unknown as NodeJS.ReadableStream, size: config.length, digest: configDigest });
+  const manifest = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: "application/vnd.oci.image.manifest.v1+json",
+    config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: configDigest, size: config.length },
+    layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest, size }],
+  });
+  const put = await fetch(`http://${REGISTRY}/v2/${REPO}/manifests/${TAG}`, { method: "PUT", body: manifest, headers: { "content-type": "application/vnd.oci.image.manifest.v1+json" } });
+  if (put.status !== 201) throw new Error(`manifest PUT failed: ${put.status}`);
+  return { digest, size };
+}
+
+/** The app, started fresh (own cache folder unless one is given), and its process tree's RSS. */
+async function startApp(cacheDir = mkdtempSync(join(tmpdir(), "porthole-bench-cache-")), profile = false) {
+  const args = [...(profile ? ["--cpu-prof", `--cpu-prof-dir=${join(WORK, "profile")}`] : []), join(ROOT, "node_modules", "next", "dist", "bin", "next"), "start", "-H", "127.0.0.1", "-p", String(APP_PORT)];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, PORTHOLE_ALLOW_PRIVATE_HOSTS: "1", PORTHOLE_QUIET_LOG: "1", PORTHOLE_CACHE_DIR: cacheDir, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+    stdio: "ignore",
+  });
+  children.push(child);
+  for (let i = 0; i < 200; i++) {
+    if (await fetch(`http://127.0.0.1:${APP_PORT}/api/health`).then((r) => r.ok, () => false)) break;
+    await sleep(100);
+  }
+  const tree = () => {
+    const pids = [child.pid as number];
+    for (const entry of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+      try {
+        const ppid = Number(readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]?.split(" ")[1]);
+        if (pids.includes(ppid)) pids.push(Number(entry));
+      } catch {
+        // gone
+      }
+    }
+    return pids;
+  };
+  const rssMb = () =>
+    tree().reduce((sum, pid) => {
+      try {
+        return sum + Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+      } catch {
+        return sum;
+      }
+    }, 0);
+  return {
+    cacheDir,
+    rssMb,
+    async stop() {
+      if (child.exitCode === null) await new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGINT")));
+    },
+  };
+}
+
+/** Streams an API response to its end: total time, time to the first NDJSON line, line count, peak RSS. */
+async function timed(url: string, rssMb?: () => number) {
+  let peak = 0;
+  const sampler = rssMb ? setInterval(() => (peak = Math.max(peak, rssMb())), 50) : null;
+  const started = performance.now();
+  const response = await fetch(url);
+  let first = 0;
+  let lines = 0;
+  const reader = response.body!.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (!first) first = performance.now() - started;
+    for (const byte of value) if (byte === 10) lines++;
+  }
+  const total = performance.now() - started;
+  if (sampler) clearInterval(sampler);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return { total, first, lines, peakRssMb: peak };
+}
+
+async function browserFigures(layerCount: number) {
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const started = performance.now();
+    const fsDone = page.waitForResponse((r) => r.url().includes("/api/v1/fs?"), { timeout: 120_000 }).then(() => performance.now());
+    await page.goto(`http://127.0.0.1:${APP_PORT}/image/${REF}`);
+    await page.locator('[role=treeitem][data-path="/usr"]').waitFor({ timeout: 120_000 });
+    const firstRows = performance.now() - started;
+    const fsArrived = await fsDone;
+    // Rows of the exact tree: the provisional banner is gone.
+    await page.getByText("reading layers").waitFor({ state: "detached", timeout: 120_000 });
+    const exactRows = performance.now() - fsArrived;
+    // A glob filter opens every matching directory: tens of thousands of rows to scroll through.
+    await page.getByLabel("Filter files").fill("/usr/**");
+    await page.waitForTimeout(1000);
+    const rows = Number(/(\d+) rows/.exec(await page.getByText(/\d+ rows match/).innerText())?.[1] ?? 0);
+    const frames: number[] = await page.evaluate(async () => {
+      const tree = document.querySelector("[role=tree]") as HTMLElement;
+      const times: number[] = [];
+      let last = performance.now();
+      for (let i = 0; i < 300; i++) {
+        tree.scrollTop += 400;
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+        const now = performance.now();
+        times.push(now - last);
+        last = now;
+      }
+      return times;
+    });
+    const sorted = [...frames].sort((a, b) => a - b);
+    return { firstRowsMs: firstRows, exactTreeAfterFsMs: exactRows, treeRowsAfterExpanding: rows, scrollFrameP95Ms: sorted[Math.floor(sorted.length * 0.95)] as number, scrollFrameMaxMs: sorted.at(-1) as number, layerCount };
+  } finally {
+    await browser.close();
+  }
+}
+
+async function main() {
+  const profile = process.argv.includes("--profile");
+  execFileSync("mkdir", ["-p", WORK]);
+  const layerPath = ensureLayer();
+  if (!existsSync(join(ROOT, ".next", "BUILD_ID"))) execFileSync("npx", ["next", "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  await startRegistry();
+  const { digest, size } = await pushImage(layerPath);
+  const blobUrl = `http://${REGISTRY}/v2/${REPO}/blobs/${digest}`;
+  const layerApi = `http://127.0.0.1:${APP_PORT}/api/v1/layer?ref=${encodeURIComponent(REF)}&digest=${digest}`;
+  const fsApi = `http://127.0.0.1:${APP_PORT}/api/v1/fs?ref=${encodeURIComponent(REF)}`;
+
+  const baseline: number[] = [];
+  let tarLines = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const started = performance.now();
+    tarLines = Number(execFileSync("bash", ["-c", `set -o pipefail; curl -s ${blobUrl} | gzip -dc | tar -tv | wc -l`]).toString().trim());
+    baseline.push(performance.now() - started);
+  }
+
+  const cold: Awaited<ReturnType<typeof timed>>[] = [];
+  let cached = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const app = await startApp(undefined, profile && i === 0);
+    cold.push(await timed(layerApi, app.rssMb));
+    if (i === RUNS - 1) cached = (await timed(layerApi)).total;
+    await app.stop();
+    rmSync(app.cacheDir, { recursive: true, force: true });
+  }
+
+  const fresh = await startApp();
+  const fsCold = (await timed(fsApi, fresh.rssMb)).total;
+  const fsHot = (await timed(fsApi)).total;
+  await fresh.stop();
+  const restarted = await startApp(fresh.cacheDir);
+  const fsFromDisk = (await timed(fsApi)).total;
+  const browser = await browserFigures(1).catch((error) => ({ error: String(error) }));
+  await restarted.stop();
+  rmSync(fresh.cacheDir, { recursive: true, force: true });
+
+  const coldTotal = median(cold.map((c) => c.total));
+  const base = median(baseline);
+  const rows: [string, string, string, boolean | null][] = [
+    ["layer (gzip blob)", `${(size / 1e6).toFixed(0)} MB, ${tarLines} entries`, "", null],
+    ["baseline curl | gzip -dc | tar -tv", `${base.toFixed(0)} ms`, "", null],
+    ["cold API listing (median of 3)", `${coldTotal.toFixed(0)} ms`, "", null],
+    ["cold listing / baseline", `${(coldTotal / base).toFixed(2)}×`, "≤ 1.15×", coldTotal / base <= 1.15],
+    ["time to first entry (median)", `${median(cold.map((c) => c.first)).toFixed(0)} ms`, "≤ 300 ms", median(cold.map((c) => c.first)) <= 300],
+    ["entries listed", `${(cold[0]?.lines ?? 1) - 1}`, `${tarLines}`, (cold[0]?.lines ?? 0) - 1 === tarLines],
+    ["cached listing", `${cached.toFixed(0)} ms (${((cached / coldTotal) * 100).toFixed(1)} % of cold)`, "≤ 5 % of cold", cached / coldTotal <= 0.05],
+    ["server peak RSS during cold listing", `${Math.max(...cold.map((c) => c.peakRssMb)).toFixed(0)} MB`, "≤ 300 MB", Math.max(...cold.map((c) => c.peakRssMb)) <= 300],
+    ["merged tree, cold (download + index + merge)", `${fsCold.toFixed(0)} ms`, "", null],
+    ["merged tree, after restart (layer index on disk)", `${fsFromDisk.toFixed(0)} ms`, "", null],
+    ["merged tree, hot (in memory)", `${fsHot.toFixed(0)} ms`, "", null],
+  ];
+  if ("error" in browser) rows.push(["browser", browser.error, "", false]);
+  else {
+    rows.push(["browser: first tree rows after navigation", `${browser.firstRowsMs.toFixed(0)} ms`, "", null]);
+    rows.push(["browser: exact tree shown after /fs arrived", `${browser.exactTreeAfterFsMs.toFixed(0)} ms`, "≤ 1000 ms", browser.exactTreeAfterFsMs <= 1000]);
+    rows.push(["browser: scroll frame p95 / max", `${browser.scrollFrameP95Ms.toFixed(1)} / ${browser.scrollFrameMaxMs.toFixed(1)} ms (${browser.treeRowsAfterExpanding} rows)`, "p95 ≤ 20 ms", browser.scrollFrameP95Ms <= 20]);
+  }
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  console.log(`\nPorthole bench — ${new Date().toISOString()} — ${machine}\n`);
+  const width = Math.max(...rows.map((r) => r[0].length));
+  for (const [metric, value, goal, pass] of rows) {
+    console.log(`${metric.padEnd(width)}  ${value.padEnd(34)}  ${goal.padEnd(14)}  ${pass === null ? "" : pass ? "pass" : "FAIL"}`);
+  }
+  writeFileSync(join(WORK, "results.json"), JSON.stringify({ date: new Date().toISOString(), machine, rows, cold, baseline, browser }, null, 2));
+  cleanup();
+  process.exit(0);
+}
+
+main().catch((error) => {
+  console.error(error);
+  cleanup();
+  process.exit(1);
+});
