@@ -20,29 +20,50 @@ export interface TreeNode extends TreeItem {
 
 export type SortKey = "name" | "size";
 
-/** Builds the nested tree from a flat list; parents missing from the list appear as directories. */
+const parentPath = (path: string) => {
+  const slash = path.lastIndexOf("/");
+  return slash <= 0 ? "/" : path.slice(0, slash);
+};
+
+/** Every node under `root` (included), parents before children, descending only where `descend` says. */
+function preorder(root: TreeNode, descend: (node: TreeNode) => boolean): TreeNode[] {
+  const order: TreeNode[] = [];
+  const pending = [root];
+  for (let node = pending.pop(); node; node = pending.pop()) {
+    order.push(node);
+    if (descend(node)) for (const child of node.children) pending.push(child);
+  }
+  return order;
+}
+
+/**
+ * Builds the nested tree from a flat list; parents missing from the list appear as directories.
+ * Every walk here is a loop, not recursion: a hostile layer's paths can be thousands of levels deep.
+ */
 export function buildTree(items: readonly TreeItem[]): TreeNode {
   const root: TreeNode = { path: "/", name: "/", type: "dir", size: 0, total: 0, depth: 0, children: [] };
   const byPath = new Map<string, TreeNode>([["/", root]]);
   const ensure = (path: string): TreeNode => {
-    const existing = byPath.get(path);
-    if (existing) return existing;
-    const slash = path.lastIndexOf("/");
-    const parent = ensure(slash <= 0 ? "/" : path.slice(0, slash));
-    const node: TreeNode = { path, name: path.slice(slash + 1), type: "dir", size: 0, total: 0, depth: parent.depth + 1, children: [] };
-    parent.children.push(node);
-    byPath.set(path, node);
+    const missing: string[] = [];
+    let at = path;
+    for (; !byPath.has(at); at = parentPath(at)) missing.push(at);
+    let node = byPath.get(at) as TreeNode;
+    for (const missingPath of missing.reverse()) {
+      const child: TreeNode = { path: missingPath, name: missingPath.slice(missingPath.lastIndexOf("/") + 1), type: "dir", size: 0, total: 0, depth: node.depth + 1, children: [] };
+      node.children.push(child);
+      byPath.set(missingPath, child);
+      node = child;
+    }
     return node;
   };
   for (const item of items) {
     if (item.path === "/") continue;
     Object.assign(ensure(item.path), item, { children: byPath.get(item.path)?.children ?? [] });
   }
-  const sum = (node: TreeNode): number => {
-    node.total = node.change === "removed" ? 0 : node.type === "dir" ? node.children.reduce((total, child) => total + sum(child), 0) : node.size;
-    return node.total;
-  };
-  sum(root);
+  // Totals children first; nothing below a removed entry counts.
+  for (const node of preorder(root, (node) => node.change !== "removed" && node.type === "dir").reverse()) {
+    node.total = node.change === "removed" ? 0 : node.type === "dir" ? node.children.reduce((total, child) => total + child.total, 0) : node.size;
+  }
   return root;
 }
 
@@ -59,22 +80,19 @@ export function visibleRows(root: TreeNode, options: { expanded: ReadonlySet<str
   const { matches } = options;
   const keep = new Set<string>();
   if (matches) {
-    const mark = (node: TreeNode): boolean => {
-      const childMatched = node.children.map(mark).some(Boolean);
+    for (const node of preorder(root, () => true).reverse()) {
       const hit = node.path !== "/" && matches(node.path);
-      if (hit || childMatched) keep.add(node.path);
-      return hit || childMatched;
-    };
-    mark(root);
-  }
-  const walk = (node: TreeNode) => {
-    for (const child of sortChildren(node.children, options.sort)) {
-      if (matches && !keep.has(child.path)) continue;
-      rows.push(child);
-      if (child.children.length > 0 && (matches || options.expanded.has(child.path))) walk(child);
+      if (hit || node.children.some((child) => keep.has(child.path))) keep.add(node.path);
     }
-  };
-  walk(root);
+  }
+  const pending = sortChildren(root.children, options.sort).reverse();
+  for (let node = pending.pop(); node; node = pending.pop()) {
+    if (matches && !keep.has(node.path)) continue;
+    rows.push(node);
+    if (node.children.length > 0 && (matches || options.expanded.has(node.path))) {
+      for (const child of sortChildren(node.children, options.sort).reverse()) pending.push(child);
+    }
+  }
   return rows;
 }
 

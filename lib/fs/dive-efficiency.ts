@@ -58,17 +58,48 @@ function removePath(root: DiveNode, path: string): void {
   parent?.children.delete(names[names.length - 1] ?? "");
 }
 
-function copy(node: DiveNode): DiveNode {
-  return { name: node.name, info: node.info && { ...node.info }, children: new Map([...node.children].map(([k, v]) => [k, copy(v)])) };
+// The walks below use explicit stacks, not recursion: a hostile layer's paths can be tens of
+// thousands of levels deep.
+
+function copy(tree: DiveNode): DiveNode {
+  const shallow = (node: DiveNode): DiveNode => ({ name: node.name, info: node.info && { ...node.info }, children: new Map() });
+  const top = shallow(tree);
+  const pending: [DiveNode, DiveNode][] = [[tree, top]];
+  for (let pair = pending.pop(); pair; pair = pending.pop()) {
+    const [from, to] = pair;
+    for (const [name, child] of from.children) {
+      const copied = shallow(child);
+      to.children.set(name, copied);
+      pending.push([child, copied]);
+    }
+  }
+  return top;
 }
 
-/** Visits every node under `node` children first, in name order, with its path (whiteout prefix kept). */
-function visit(node: DiveNode, path: string, visitor: (node: DiveNode, path: string) => boolean | void): boolean {
-  for (const name of [...node.children.keys()].sort(byName)) {
-    const child = node.children.get(name) as DiveNode;
-    if (visit(child, path === "/" ? `/${name}` : `${path}/${name}`, visitor) === false) return false;
+/**
+ * Visits every node under `root` children first, in name order, with its path (whiteout prefix
+ * kept), the root itself excluded. Stops, returning false, when the visitor returns false.
+ */
+function visit(root: DiveNode, visitor: (node: DiveNode, path: string) => boolean | void): boolean {
+  interface Frame {
+    node: DiveNode;
+    path: string;
+    names: string[];
+    next: number;
   }
-  return path === "/" ? true : visitor(node, path) !== false;
+  const open = (node: DiveNode, path: string): Frame => ({ node, path, names: [...node.children.keys()].sort(byName), next: 0 });
+  const stack = [open(root, "/")];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1] as Frame;
+    const name = frame.names[frame.next++];
+    if (name !== undefined) {
+      stack.push(open(frame.node.children.get(name) as DiveNode, frame.path === "/" ? `/${name}` : `${frame.path}/${name}`));
+      continue;
+    }
+    stack.pop();
+    if (stack.length > 0 && visitor(frame.node, frame.path) === false) return false;
+  }
+  return true;
 }
 
 const trimWhiteout = (path: string, node: DiveNode) =>
@@ -76,15 +107,19 @@ const trimWhiteout = (path: string, node: DiveNode) =>
 
 /** dive's Stack: graft every node of `upper` onto `tree`; whiteouts remove their target. */
 function stack(tree: DiveNode, upper: DiveNode): void {
-  visit(upper, "/", (node, path) => {
+  visit(upper, (node, path) => {
     if (node.name.startsWith(WHITEOUT)) removePath(tree, trimWhiteout(path, node));
     else addPath(tree, path, node.info);
   });
 }
 
-function subtreeSize(node: DiveNode): number {
-  let total = node.info?.size ?? 0;
-  for (const child of node.children.values()) total += subtreeSize(child);
+function subtreeSize(top: DiveNode): number {
+  let total = 0;
+  const pending = [top];
+  for (let node = pending.pop(); node; node = pending.pop()) {
+    total += node.info?.size ?? 0;
+    for (const child of node.children.values()) pending.push(child);
+  }
   return total;
 }
 
@@ -129,7 +164,7 @@ export function diveEfficiency(layers: DiveLayerTree[]): DiveEfficiency {
   };
 
   layers.forEach((layer, index) => {
-    visit(layer.root, "/", (node, rawPath) => {
+    visit(layer.root, (node, rawPath) => {
       if (node.children.size > 0) return;
       const path = trimWhiteout(rawPath, node);
       let size = node.info?.size ?? 0;

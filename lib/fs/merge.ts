@@ -116,17 +116,22 @@ export class FsMerge {
     if (!touched.has(path)) touched.set(path, existedBelow || removed.has(path) ? "modified" : "added");
   }
 
-  /** Creates missing parents as directories; a non-directory standing where a parent must be is replaced. */
+  /**
+   * Creates missing parents as directories, top down; a non-directory standing where a parent must
+   * be is replaced. A loop, not recursion: a hostile path can be tens of thousands of levels deep.
+   */
   private ensureParents(path: string): void {
-    const parent = parentOf(path);
-    if (parent === path) return;
-    const existing = this.nodes.get(parent);
-    if (existing?.type === "dir") return;
-    this.ensureParents(parent);
-    const existedBelow = existing !== undefined && !this.current.touched.has(parent);
-    if (existing) this.remove(existing);
-    this.insert({ path: parent, type: "dir", size: 0, mode: ROOT_MODE, uid: 0, gid: 0, layer: this.current.layer, ordinal: -1, children: new Map() });
-    this.classify(parent, existedBelow);
+    const missing: string[] = [];
+    for (let child = path, parent = parentOf(path); parent !== child && this.nodes.get(parent)?.type !== "dir"; child = parent, parent = parentOf(parent)) {
+      missing.push(parent);
+    }
+    for (const parent of missing.reverse()) {
+      const existing = this.nodes.get(parent);
+      const existedBelow = existing !== undefined && !this.current.touched.has(parent);
+      if (existing) this.remove(existing);
+      this.insert({ path: parent, type: "dir", size: 0, mode: ROOT_MODE, uid: 0, gid: 0, layer: this.current.layer, ordinal: -1, children: new Map() });
+      this.classify(parent, existedBelow);
+    }
   }
 
   private insert(node: Node): void {
@@ -134,13 +139,16 @@ export class FsMerge {
     this.nodes.get(parentOf(node.path))?.children?.set(baseName(node.path), node);
   }
 
-  /** Removes a node and its whole subtree, remembering every removed path that came from below. */
-  private remove(node: Node): void {
-    if (node.children) for (const child of [...node.children.values()]) this.remove(child);
-    this.nodes.delete(node.path);
-    this.nodes.get(parentOf(node.path))?.children?.delete(baseName(node.path));
+  /** Removes a node and its whole subtree (with a stack: it can be deep), remembering every removed path that came from below. */
+  private remove(top: Node): void {
     const { removed, touched } = this.current;
-    if (touched.get(node.path) !== "added" && !removed.has(node.path)) removed.set(node.path, node);
+    this.nodes.get(parentOf(top.path))?.children?.delete(baseName(top.path));
+    const pending = [top];
+    for (let node = pending.pop(); node; node = pending.pop()) {
+      if (node.children) for (const child of node.children.values()) pending.push(child);
+      this.nodes.delete(node.path);
+      if (touched.get(node.path) !== "added" && !removed.has(node.path)) removed.set(node.path, node);
+    }
   }
 
   /** Every path in the merged filesystem (root excluded), sorted, with the layer it comes from. */
