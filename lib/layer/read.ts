@@ -1,5 +1,5 @@
 import { createHash, type Hash } from "node:crypto";
-import { PassThrough, Readable, pipeline } from "node:stream";
+import { Readable, pipeline } from "node:stream";
 import tar, { type Header } from "tar-stream";
 import type { EntryType, LayerEntry } from "@/lib/api-types";
 import { PortholeError } from "@/lib/errors";
@@ -39,15 +39,17 @@ const TYPES: Record<string, EntryType> = {
   fifo: "fifo",
 };
 
-function hashTap(digest: string | null | undefined): { tap: PassThrough; check(what: string): void } {
-  const algorithm = digest?.startsWith("sha512:") ? "sha512" : "sha256";
-  const hash: Hash | null = digest ? createHash(algorithm) : null;
-  const tap = new PassThrough();
-  if (hash) tap.on("data", (chunk: Buffer) => hash.update(chunk));
+/**
+ * Hashes what flows through `stream` by listening alongside the pipe (no extra stream hop: the
+ * pipe's backpressure pauses both). Attach it in the same tick as the pipe, before data flows.
+ */
+function watchDigest(stream: Readable, digest: string | null | undefined): { check(what: string): void } {
+  if (!digest) return { check() {} };
+  const algorithm = digest.startsWith("sha512:") ? "sha512" : "sha256";
+  const hash: Hash = createHash(algorithm);
+  stream.on("data", (chunk: Buffer) => hash.update(chunk));
   return {
-    tap,
     check(what) {
-      if (!hash || !digest) return;
       const actual = `${algorithm}:${hash.digest("hex")}`;
       if (actual !== digest) throw new PortholeError("UPSTREAM_INVALID", `${what} mismatch: expected ${digest}, got ${actual}`);
     },
@@ -111,18 +113,18 @@ function asLayerError(error: unknown): PortholeError {
  */
 export async function* readLayer(body: Readable, options: LayerReadOptions = {}): AsyncGenerator<LayerItem> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const compressed = hashTap(options.digest);
   const decoder = new LayerDecoder(limits.maxBytes);
-  const uncompressed = hashTap(options.diffId);
   // latin1 keeps every name byte; nameFromBytes decides how to read them. v7 tars lack the ustar magic.
   const extract = tar.extract({ filenameEncoding: "latin1", allowUnknownFormat: true } as Parameters<typeof tar.extract>[0]);
   let streamError: unknown = null;
   const finished = new Promise<void>((resolve) =>
-    pipeline(body, compressed.tap, decoder, uncompressed.tap, extract, (error) => {
+    pipeline(body, decoder, extract, (error) => {
       if (error) streamError = error;
       resolve();
     }),
   );
+  const compressed = watchDigest(body, options.digest);
+  const uncompressed = watchDigest(decoder, options.diffId);
   let count = 0;
   try {
     for await (const content of extract) {
