@@ -1,11 +1,14 @@
 import "server-only";
 import type { Readable } from "node:stream";
+import { releaseWhenClosed, upstreamStreams } from "@/lib/registry/limits";
 import { parseDigest } from "@/lib/registry/reference";
 import { RegistryClient, type AuthOptions } from "@/lib/registry/transport";
 
 /**
  * Opens a blob as a stream (following redirects to CDNs without our credentials). The caller
- * verifies the digest while reading: nothing here buffers.
+ * verifies the digest while reading: nothing here buffers. Each open body holds one of the
+ * server's upstream stream slots until it ends, fails or is destroyed; when none is free, this
+ * waits its turn (or fails with "server busy").
  */
 export async function openBlob(
   target: { registry: string; repository: string },
@@ -13,8 +16,15 @@ export async function openBlob(
   auth: AuthOptions = {},
 ): Promise<{ body: Readable; size: number | null }> {
   parseDigest(digest);
-  const client = await RegistryClient.for(target, auth);
-  const response = await client.request(`blobs/${digest}`);
-  const length = Number(response.headers["content-length"]);
-  return { body: response.body, size: Number.isFinite(length) && response.headers["content-length"] !== undefined ? length : null };
+  const release = await upstreamStreams.acquire();
+  try {
+    const client = await RegistryClient.for(target, auth);
+    const response = await client.request(`blobs/${digest}`);
+    releaseWhenClosed(response.body, release);
+    const length = Number(response.headers["content-length"]);
+    return { body: response.body, size: Number.isFinite(length) && response.headers["content-length"] !== undefined ? length : null };
+  } catch (error) {
+    release();
+    throw error;
+  }
 }

@@ -1,4 +1,6 @@
-/** Helpers for the hostile-input tests: a seeded PRNG, tar header surgery, lazy layer sources. */
+/** Helpers for the hostile-input tests: a seeded PRNG, tar header surgery, lazy layer sources, loopback servers. */
+import { createServer, type RequestListener, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { PortholeError } from "@/lib/errors";
 
@@ -157,4 +159,24 @@ export function lazyZeroFile(name: string, size: number): Readable {
       yield Buffer.alloc((BLOCK - (size % BLOCK)) % BLOCK + 2 * BLOCK);
     })(),
   );
+}
+
+/** An in-process HTTP server on 127.0.0.1 (for faults a real registry cannot be made to show). */
+export async function loopbackServer(handler: RequestListener): Promise<{ host: string; server: Server; close(): Promise<void> }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    server,
+    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
+}
+
+/** Waits until `condition` holds, checking every few ms; throws after `ms`. */
+export async function until(condition: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }

@@ -1,0 +1,123 @@
+/**
+ * The cap on blob bodies open at once, against a fake registry on loopback that holds bodies open
+ * until the test ends them, breaks them off, or the client destroys them (a real registry cannot
+ * be made to hold a download open on demand).
+ */
+import type { ServerResponse } from "node:http";
+import type { Readable } from "node:stream";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { PortholeError } from "@/lib/errors";
+import { openBlob } from "@/lib/registry/blob";
+import { upstreamStreams } from "@/lib/registry/limits";
+import { resetAuthCache } from "@/lib/registry/transport";
+import { loopbackServer, until } from "./support";
+
+const digest = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
+const MISSING = digest(9);
+const BODY_BYTES = 1000;
+
+let registry: Awaited<ReturnType<typeof loopbackServer>>;
+let target = { registry: "", repository: "r" };
+/** Blob GETs as the registry saw them, in order, with their responses still open. */
+let requests: { digest: string; response: ServerResponse }[] = [];
+const opened: Readable[] = [];
+
+async function open(n: number): Promise<Readable> {
+  const { body } = await openBlob(target, digest(n));
+  body.on("error", () => {}); // the tests break some bodies off on purpose
+  opened.push(body);
+  return body;
+}
+
+beforeEach(async () => {
+  process.env.PORTHOLE_ALLOW_PRIVATE_HOSTS = "1";
+  process.env.PORTHOLE_MAX_UPSTREAM_STREAMS = "2";
+  resetAuthCache();
+  requests = [];
+  registry = await loopbackServer((request, response) => {
+    if (request.url === "/v2/") return response.end("{}");
+    const asked = request.url?.split("/blobs/")[1] ?? "";
+    if (asked === MISSING) return response.writeHead(404).end('{"errors":[{"code":"BLOB_UNKNOWN"}]}');
+    requests.push({ digest: asked, response });
+    response.writeHead(200, { "content-length": BODY_BYTES });
+    response.write(Buffer.alloc(10)); // the rest when the test says so
+  });
+  target = { registry: registry.host, repository: "r" };
+});
+
+afterEach(async () => {
+  for (const body of opened.splice(0)) body.destroy();
+  await until(() => upstreamStreams.inUse === 0 && upstreamStreams.waiting === 0);
+  await registry.close();
+  delete process.env.PORTHOLE_MAX_UPSTREAM_STREAMS;
+  delete process.env.PORTHOLE_UPSTREAM_WAIT_MS;
+});
+
+const settledYet = async (promise: Promise<unknown>) => {
+  let settled = false;
+  void promise.then(() => (settled = true), () => (settled = true));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return settled;
+};
+
+describe("at most PORTHOLE_MAX_UPSTREAM_STREAMS blob bodies open at once", () => {
+  it("with the limit at 2, a 3rd openBlob waits, without asking the registry, until a body is destroyed", async () => {
+    const first = await open(1);
+    await open(2);
+    const third = open(3);
+    expect(await settledYet(third)).toBe(false);
+    expect(requests.map((r) => r.digest)).toEqual([digest(1), digest(2)]);
+    expect(upstreamStreams.waiting).toBe(1);
+
+    first.destroy();
+    await third;
+    expect(requests.map((r) => r.digest)).toEqual([digest(1), digest(2), digest(3)]);
+    expect(upstreamStreams.inUse).toBe(2);
+  });
+
+  it("a slot comes back when a body is read to its end, and when the registry breaks it off", async () => {
+    process.env.PORTHOLE_MAX_UPSTREAM_STREAMS = "1";
+    const whole = await open(1);
+    requests[0]?.response.end(Buffer.alloc(BODY_BYTES - 10));
+    expect(Buffer.concat(await whole.toArray()).length).toBe(BODY_BYTES);
+    const broken = await open(2); // would wait for good if the first had kept its slot
+    requests[1]?.response.destroy();
+    await until(() => broken.destroyed);
+    await open(3);
+    expect(requests.map((r) => r.digest)).toEqual([digest(1), digest(2), digest(3)]);
+  });
+
+  it("waiters are served in arrival order", async () => {
+    process.env.PORTHOLE_MAX_UPSTREAM_STREAMS = "1";
+    const holder = await open(1);
+    const served: number[] = [];
+    const waiters = [2, 3, 4].map((n) => open(n).then((body) => (served.push(n), body)));
+    await until(() => upstreamStreams.waiting === 3);
+    holder.destroy();
+    for (const waiter of waiters) (await waiter).destroy();
+    expect(served).toEqual([2, 3, 4]);
+    expect(requests.map((r) => r.digest)).toEqual([1, 2, 3, 4].map(digest));
+  });
+
+  it("a waiter gives up after PORTHOLE_UPSTREAM_WAIT_MS with 504 'server busy', and leaves the queue", async () => {
+    process.env.PORTHOLE_MAX_UPSTREAM_STREAMS = "1";
+    process.env.PORTHOLE_UPSTREAM_WAIT_MS = "300";
+    await open(1);
+    const started = Date.now();
+    const error = await open(2).catch((failure: unknown) => failure);
+    expect(error).toBeInstanceOf(PortholeError);
+    expect((error as PortholeError).status).toBe(504);
+    expect((error as PortholeError).message).toMatch(/^server busy/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(upstreamStreams.waiting).toBe(0);
+    expect(requests).toHaveLength(1);
+  });
+
+  it("a failed openBlob gives its slot back", async () => {
+    process.env.PORTHOLE_MAX_UPSTREAM_STREAMS = "1";
+    const error = await openBlob(target, MISSING).catch((failure: unknown) => failure);
+    expect((error as PortholeError).code).toBe("NOT_FOUND");
+    expect(upstreamStreams.inUse).toBe(0);
+    await open(1);
+  });
+});
