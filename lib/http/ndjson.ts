@@ -1,4 +1,6 @@
 import "server-only";
+import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
 import { asPortholeError } from "@/lib/errors";
 
 /**
@@ -49,4 +51,10 @@ export async function ndjsonResponse<T>(source: AsyncGenerator<T>, headers: Reco
     },
   });
   return new Response(body, { headers: { "Content-Type": "application/x-ndjson; charset=utf-8", "X-Accel-Buffering": "no", ...headers } });
+}
+
+/** An NDJSON file already in the response format (a cached layer index), streamed as it is. */
+export function ndjsonFileResponse(path: string, headers: Record<string, string>): Response {
+  const body = Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
+  return new Response(body, { headers: { "Content-Type": "application/x-ndjson; charset=utf-8", ...headers } });
 }

@@ -47,6 +47,14 @@ export async function* layerEntries(layer: LayerRef, auth: AuthOptions = {}): As
   yield* replay.read();
 }
 
+/**
+ * The path of a layer's complete cached index: NDJSON in exactly the layer endpoint's format,
+ * ending with its `done` line, so it can be sent as it is.
+ */
+export function cachedLayerIndex(digest: string): Promise<string | null> {
+  return diskCache().get(cacheKey(digest));
+}
+
 async function produce(layer: LayerRef, auth: AuthOptions, replay: Replay<LayerEntry>): Promise<void> {
   const lines = new PassThrough();
   const committed = diskCache().put(cacheKey(layer.digest), lines).catch(() => undefined);

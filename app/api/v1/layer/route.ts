@@ -1,7 +1,7 @@
-import { ndjsonResponse } from "@/lib/http/ndjson";
+import { ndjsonFileResponse, ndjsonResponse } from "@/lib/http/ndjson";
 import { cacheControl, handle } from "@/lib/http/respond";
 import { proveBlobAccess } from "@/lib/service/access";
-import { layerEntries } from "@/lib/service/layer-index";
+import { cachedLayerIndex, layerEntries } from "@/lib/service/layer-index";
 import { isAnonymous, requestAuth } from "@/lib/session/session";
 
 export const runtime = "nodejs";
@@ -13,6 +13,8 @@ export function GET(request: Request) {
     const digest = query.require("digest");
     const auth = requestAuth(request, ref);
     const target = await proveBlobAccess(ref, digest, auth);
-    return ndjsonResponse(layerEntries({ ...target, digest }, auth), { "Cache-Control": cacheControl(true, await isAnonymous(request, ref)) });
+    const headers = { "Cache-Control": cacheControl(true, await isAnonymous(request, ref)) };
+    const cached = await cachedLayerIndex(digest);
+    return cached ? ndjsonFileResponse(cached, headers) : ndjsonResponse(layerEntries({ ...target, digest }, auth), headers);
   });
 }
