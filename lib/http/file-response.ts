@@ -39,11 +39,15 @@ export async function fileResponse(file: OpenedFile, options: { download: boolea
   };
   if (options.download) headers["Content-Disposition"] = disposition(name);
   const rest = (async function* () {
-    if (!first.done) yield head;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value as Buffer;
+    try {
+      if (!first.done) yield head;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield next.value as Buffer;
+      }
+    } finally {
+      file.content.destroy(); // a client that goes away ends the registry download (and frees its slot) now
     }
   })();
   const body = Readable.toWeb(Readable.from(rest)) as ReadableStream<Uint8Array>;

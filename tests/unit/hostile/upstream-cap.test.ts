@@ -7,13 +7,16 @@ import type { ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PortholeError } from "@/lib/errors";
+import { fileResponse } from "@/lib/http/file-response";
+import { openLayerEntry } from "@/lib/layer/read";
 import { openBlob } from "@/lib/registry/blob";
 import { upstreamStreams } from "@/lib/registry/limits";
 import { resetAuthCache } from "@/lib/registry/transport";
-import { loopbackServer, until } from "./support";
+import { loopbackServer, tarHeader, until } from "./support";
 
 const digest = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
 const MISSING = digest(9);
+const TAR = digest(8); // a layer with one big file, of which the registry sends the start only
 const BODY_BYTES = 1000;
 
 let registry: Awaited<ReturnType<typeof loopbackServer>>;
@@ -39,6 +42,7 @@ beforeEach(async () => {
     const asked = request.url?.split("/blobs/")[1] ?? "";
     if (asked === MISSING) return response.writeHead(404).end('{"errors":[{"code":"BLOB_UNKNOWN"}]}');
     requests.push({ digest: asked, response });
+    if (asked === TAR) return response.writeHead(200).write(Buffer.concat([tarHeader("big", { size: 2 ** 30 }), Buffer.alloc(256 * 1024, "x")]));
     response.writeHead(200, { "content-length": BODY_BYTES });
     response.write(Buffer.alloc(10)); // the rest when the test says so
   });
@@ -119,5 +123,17 @@ describe("at most PORTHOLE_MAX_UPSTREAM_STREAMS blob bodies open at once", () =>
     expect((error as PortholeError).code).toBe("NOT_FOUND");
     expect(upstreamStreams.inUse).toBe(0);
     await open(1);
+  });
+
+  it("a file download the client abandons gives its slot back at once", async () => {
+    process.env.PORTHOLE_MAX_UPSTREAM_STREAMS = "1";
+    const { body } = await openBlob(target, TAR);
+    const opened = await openLayerEntry(body, 0);
+    const response = await fileResponse({ entry: opened!.entry, content: opened!.content, layerDigest: TAR }, { download: true, immutable: true, publicImage: false });
+    const reader = response.body!.getReader();
+    expect((await reader.read()).value?.length).toBeGreaterThan(0);
+    await reader.cancel(); // the browser went away
+    await until(() => upstreamStreams.inUse === 0, 2000);
+    expect(body.destroyed).toBe(true);
   });
 });
