@@ -2,7 +2,7 @@
 
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useRouter } from "next/navigation";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { formatBytes } from "@/lib/client/format";
 import { pathMatcher } from "@/lib/client/glob";
 import { visibleRows, type SortKey, type TreeNode } from "@/lib/client/tree";
@@ -39,7 +39,7 @@ export function FileTree({ root, selectedPath, hrefFor, label }: { root: TreeNod
 
   const matches = useMemo(() => (filter.trim() ? pathMatcher(filter) : undefined), [filter]);
   const rows = useMemo(() => visibleRows(root, { expanded, sort, matches }), [root, expanded, sort, matches]);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
 
   useEffect(() => {
     const index = rows.findIndex((row) => row.path === selectedPath);
@@ -62,13 +62,27 @@ export function FileTree({ root, selectedPath, hrefFor, label }: { root: TreeNod
     return () => window.removeEventListener("keydown", onKey);
   }, []);
 
-  const toggle = (path: string, open?: boolean) =>
-    setExpanded((current) => {
-      const next = new Set(current);
-      if (open ?? !next.has(path)) next.add(path);
-      else next.delete(path);
-      return next;
-    });
+  const toggle = useCallback(
+    (path: string, open?: boolean) =>
+      setExpanded((current) => {
+        const next = new Set(current);
+        if (open ?? !next.has(path)) next.add(path);
+        else next.delete(path);
+        return next;
+      }),
+    [],
+  );
+  // Rows are memoized; their click handler must not change identity with every render.
+  const hrefForRef = useRef(hrefFor);
+  hrefForRef.current = hrefFor;
+  const openRow = useCallback(
+    (path: string, index: number, isDir: boolean) => {
+      setFocus(index);
+      if (isDir) toggle(path, true);
+      router.push(hrefForRef.current(path));
+    },
+    [router, toggle],
+  );
 
   const onKeyDown = (event: React.KeyboardEvent) => {
     const row = rows[focus];
@@ -112,6 +126,7 @@ export function FileTree({ root, selectedPath, hrefFor, label }: { root: TreeNod
         tabIndex={0}
         onKeyDown={onKeyDown}
         data-testid="file-tree"
+        style={{ contain: "strict" }}
         className="min-h-64 flex-1 overflow-auto rounded border border-zinc-200 font-mono text-[13px] outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:border-zinc-800"
       >
         {rows.length === 0 && <p className="p-3 text-sm text-zinc-500">{filter ? "No file matches the filter." : "Empty."}</p>}
@@ -119,50 +134,20 @@ export function FileTree({ root, selectedPath, hrefFor, label }: { root: TreeNod
           {virtualizer.getVirtualItems().map((item) => {
             const row = rows[item.index] as TreeNode;
             const isDir = row.type === "dir" || row.children.length > 0;
-            const open = isDir && (matches !== undefined || expanded.has(row.path));
             return (
-              <div
+              <TreeRow
                 key={row.path}
-                role="treeitem"
-                aria-level={row.depth}
-                aria-expanded={isDir ? open : undefined}
-                aria-selected={row.path === selectedPath}
-                data-path={row.path}
-                data-change={row.change}
-                className={`absolute left-0 flex w-full items-center gap-1 px-1 ${item.index === focus ? "bg-zinc-100 dark:bg-zinc-800" : ""} ${row.path === selectedPath ? "bg-sky-100 dark:bg-sky-950" : ""}`}
-                style={{ top: item.start, height: ROW_HEIGHT, paddingLeft: 4 + (row.depth - 1) * 14 }}
-              >
-                <button
-                  type="button"
-                  tabIndex={-1}
-                  aria-label={isDir ? `${open ? "Collapse" : "Expand"} ${row.name}` : undefined}
-                  onClick={() => isDir && toggle(row.path)}
-                  className="w-4 shrink-0 text-zinc-400"
-                >
-                  {isDir ? (open ? "▾" : "▸") : ""}
-                </button>
-                <a
-                  href={hrefFor(row.path)}
-                  onClick={(event) => {
-                    event.preventDefault();
-                    setFocus(item.index);
-                    if (isDir) toggle(row.path, true);
-                    router.push(hrefFor(row.path));
-                  }}
-                  className={`min-w-0 flex-1 truncate hover:underline ${row.change ? (CHANGE_STYLE[row.change] ?? "") : ""}`}
-                  title={row.linkname ? `${row.path} → ${row.linkname}` : row.path}
-                >
-                  {row.name}
-                  {isDir ? "/" : ""}
-                  {row.linkname && <span className="text-zinc-400"> → {row.linkname}</span>}
-                </a>
-                {row.layer !== undefined && row.layer >= 0 && (
-                  <span className="shrink-0 rounded bg-zinc-100 px-1 text-[11px] text-zinc-500 dark:bg-zinc-800" title={`from layer ${row.layer}`}>
-                    L{row.layer}
-                  </span>
-                )}
-                <span className="w-16 shrink-0 text-right text-[11px] text-zinc-500">{row.type === "file" || isDir ? formatBytes(row.total) : ""}</span>
-              </div>
+                row={row}
+                index={item.index}
+                start={item.start}
+                isDir={isDir}
+                open={isDir && (matches !== undefined || expanded.has(row.path))}
+                focused={item.index === focus}
+                selected={row.path === selectedPath}
+                href={hrefFor(row.path)}
+                onToggle={toggle}
+                onOpen={openRow}
+              />
             );
           })}
         </div>
@@ -173,3 +158,61 @@ export function FileTree({ root, selectedPath, hrefFor, label }: { root: TreeNod
     </section>
   );
 }
+
+interface TreeRowProps {
+  row: TreeNode;
+  index: number;
+  start: number;
+  isDir: boolean;
+  open: boolean;
+  focused: boolean;
+  selected: boolean;
+  href: string;
+  onToggle: (path: string, open?: boolean) => void;
+  onOpen: (path: string, index: number, isDir: boolean) => void;
+}
+
+/** One row; memoized so scrolling re-renders only the rows that enter the window. */
+const TreeRow = memo(function TreeRow({ row, index, start, isDir, open, focused, selected, href, onToggle, onOpen }: TreeRowProps) {
+  return (
+    <div
+      role="treeitem"
+      aria-level={row.depth}
+      aria-expanded={isDir ? open : undefined}
+      aria-selected={selected}
+      data-path={row.path}
+      data-change={row.change}
+      className={`absolute left-0 top-0 flex w-full items-center gap-1 px-1 ${focused ? "bg-zinc-100 dark:bg-zinc-800" : ""} ${selected ? "bg-sky-100 dark:bg-sky-950" : ""}`}
+      style={{ transform: `translateY(${start}px)`, height: ROW_HEIGHT, paddingLeft: 4 + (row.depth - 1) * 14 }}
+    >
+      <button
+        type="button"
+        tabIndex={-1}
+        aria-label={isDir ? `${open ? "Collapse" : "Expand"} ${row.name}` : undefined}
+        onClick={() => isDir && onToggle(row.path)}
+        className="w-4 shrink-0 text-zinc-400"
+      >
+        {isDir ? (open ? "▾" : "▸") : ""}
+      </button>
+      <a
+        href={href}
+        onClick={(event) => {
+          event.preventDefault();
+          onOpen(row.path, index, isDir);
+        }}
+        className={`min-w-0 flex-1 truncate hover:underline ${row.change ? (CHANGE_STYLE[row.change] ?? "") : ""}`}
+        title={row.linkname ? `${row.path} → ${row.linkname}` : row.path}
+      >
+        {row.name}
+        {isDir ? "/" : ""}
+        {row.linkname && <span className="text-zinc-400"> → {row.linkname}</span>}
+      </a>
+      {row.layer !== undefined && row.layer >= 0 && (
+        <span className="shrink-0 rounded bg-zinc-100 px-1 text-[11px] text-zinc-500 dark:bg-zinc-800" title={`from layer ${row.layer}`}>
+          L{row.layer}
+        </span>
+      )}
+      <span className="w-16 shrink-0 text-right text-[11px] text-zinc-500">{row.type === "file" || isDir ? formatBytes(row.total) : ""}</span>
+    </div>
+  );
+});
