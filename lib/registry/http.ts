@@ -8,6 +8,8 @@ import { connectHost, guardedLookup } from "@/lib/registry/hosts";
 const timeouts = () => ({
   connect: Number(process.env.PORTHOLE_CONNECT_TIMEOUT_MS) || 10_000,
   idle: Number(process.env.PORTHOLE_IDLE_TIMEOUT_MS) || 30_000,
+  // A whole request, body included: a registry trickling a byte at a time cannot hold a slot forever.
+  total: Number(process.env.PORTHOLE_TOTAL_TIMEOUT_MS) || 30 * 60_000,
 });
 
 export interface UpstreamResponse {
@@ -26,7 +28,7 @@ const agents = {
 /**
  * One HTTP request, no redirects followed. The host passes the private-host gate: IP literals before
  * connecting, names inside the DNS lookup, so the address checked is the address connected to.
- * Connect and idle timeouts become UPSTREAM_TIMEOUT, also while the body streams.
+ * Connect, idle and total timeouts become UPSTREAM_TIMEOUT, also while the body streams.
  */
 export function send(url: URL, options: { method?: string; headers?: Record<string, string> } = {}): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
@@ -62,11 +64,17 @@ export function send(url: URL, options: { method?: string; headers?: Record<stri
     request.setTimeout(limits.idle, () =>
       fail(new PortholeError("UPSTREAM_TIMEOUT", `${hostPort} sent nothing for ${limits.idle / 1000} s`)),
     );
+    const totalTimer = setTimeout(
+      () => fail(new PortholeError("UPSTREAM_TIMEOUT", `${hostPort} took longer than ${limits.total / 1000} s in all`)),
+      limits.total,
+    );
     request.on("error", (error) => {
       clearTimeout(connectTimer);
+      clearTimeout(totalTimer);
       reject(asUpstreamError(error, hostPort));
     });
     request.on("response", (incoming) => {
+      incoming.once("close", () => clearTimeout(totalTimer));
       response = incoming;
       resolve({ url, status: incoming.statusCode ?? 0, headers: incoming.headers, body: incoming });
     });

@@ -37,6 +37,7 @@ beforeEach(() => {
 afterEach(async () => {
   delete process.env.PORTHOLE_ALLOW_PRIVATE_HOSTS;
   delete process.env.PORTHOLE_IDLE_TIMEOUT_MS;
+  delete process.env.PORTHOLE_TOTAL_TIMEOUT_MS;
   await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => (s.closeAllConnections(), s.close(resolve)))));
 });
 
@@ -122,6 +123,22 @@ describe("transport faults", () => {
     });
     const error = await failure(resolveImage(`${host}/r:v1`));
     expect(error.status).toBe(504);
+  });
+
+  it("times out a registry that trickles forever, though never idle long enough to trip the idle timeout", async () => {
+    process.env.PORTHOLE_IDLE_TIMEOUT_MS = "300";
+    process.env.PORTHOLE_TOTAL_TIMEOUT_MS = "800";
+    const host = await fake((req, res) => {
+      if (req.url === "/v2/") return res.end("{}");
+      res.writeHead(200);
+      const drip = setInterval(() => res.write("x"), 100);
+      res.on("close", () => clearInterval(drip));
+    });
+    const { body } = await openBlob({ registry: host, repository: "r" }, DIGEST);
+    const started = Date.now();
+    const error = await failure(body.toArray());
+    expect(error.status).toBe(504);
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it("refuses a manifest over 4 MiB with 413, without reading it all", async () => {
