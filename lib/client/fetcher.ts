@@ -17,7 +17,7 @@ export async function fetchJson<T>(url: string): Promise<T> {
 export function describeError(error: PortholeError): { title: string; hint: string } {
   switch (error.code) {
     case "UNAUTHORIZED":
-      return { title: "Authentication required", hint: "This image is private. The server needs credentials for this registry (PORTHOLE_DOCKER_CONFIG)." };
+      return { title: "Authentication required", hint: "This image is private: sign in to its registry, or an operator can give the server credentials (PORTHOLE_DOCKER_CONFIG)." };
     case "DENIED":
       return { title: "Access denied", hint: "The registry refused access to this repository with the credentials we have." };
     case "HOST_NOT_ALLOWED":

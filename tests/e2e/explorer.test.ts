@@ -148,7 +148,9 @@ describe("private images", () => {
     await page.getByLabel("Username").fill(TEST_USER.username);
     await page.getByLabel("Password or token").fill("wrong");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect.poll(() => page.getByRole("alert").filter({ hasText: "credentials" }).count()).toBe(1);
+    const form = page.getByRole("form", { name: /Sign in to/ });
+    await expect.poll(() => form.getByRole("alert").count()).toBe(1);
+    expect(await form.getByRole("alert").innerText()).toMatch(/rejected the credentials/);
     await page.getByLabel("Password or token").fill(TEST_USER.password);
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect.poll(() => viewer().innerText(), { timeout: 10_000 }).toContain("hello from a registry with auth");
