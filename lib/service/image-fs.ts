@@ -36,6 +36,12 @@ export function imageLayers(image: ImageInfo, auth: ResolveOptions): Promise<Lay
   );
 }
 
+/**
+ * Paths in a merged tree can outgrow their layers many times over (one entry 10 000 levels deep
+ * implies 10 000 directories): past this many bytes of paths the listing is refused, not attempted.
+ */
+const maxListingBytes = () => Number(process.env.PORTHOLE_MAX_LISTING_BYTES) || 128 * 1024 ** 2;
+
 function build(image: ImageInfo, layers: LayerEntry[][]): ImageFs {
   const merge = new FsMerge();
   let fileBytes = 0;
@@ -43,11 +49,16 @@ function build(image: ImageInfo, layers: LayerEntry[][]): ImageFs {
     merge.addLayer(entries);
     for (const entry of entries) if (entry.type === "file" && !entry.whiteout && !entry.opaque) fileBytes += entry.size;
   }
+  const files = merge.files();
+  const pathBytes = files.reduce((sum, file) => sum + file.path.length, 0);
+  if (pathBytes > maxListingBytes()) {
+    throw new PortholeError("TOO_LARGE", `the merged filesystem has ${pathBytes} bytes of paths, over the ${maxListingBytes()}-byte listing limit`);
+  }
   const trees = layers.map((entries) => diveLayerTree(entries));
   const dive = diveEfficiency(trees);
   const fs: FsResponse = {
     digest: image.digest,
-    files: merge.files(),
+    files,
     layers: layers.map((entries, index) => {
       const changes = merge.changes(index);
       const count = (kind: string) => changes.filter((c) => c.change === kind).length;

@@ -106,6 +106,17 @@ describe("GET /api/v1/fs on the merge fixture", () => {
     expect(changes).toContainEqual({ path: "/dup.txt", change: "added", type: "file", size: 12 });
   });
 
+  it("refuses with 413 a merged tree whose paths exceed the listing limit", async () => {
+    process.env.PORTHOLE_MAX_LISTING_BYTES = "100";
+    try {
+      const response = await call(fsGET, "fs", { ref: fsFixture.ref, upto: "1" });
+      expect(response.status).toBe(413);
+      expect((await response.json()).error.message).toMatch(/listing limit/);
+    } finally {
+      delete process.env.PORTHOLE_MAX_LISTING_BYTES;
+    }
+  });
+
   it("merges everything up to a layer with upto", async () => {
     const upTo0 = (await (await call(fsGET, "fs", { ref: fsFixture.ref, upto: "0" })).json()) as FsResponse;
     expect(upTo0.layers).toHaveLength(1);
