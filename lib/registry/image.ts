@@ -4,7 +4,7 @@ import { diskCache } from "@/lib/cache/disk-cache";
 import { PortholeError } from "@/lib/errors";
 import type { HistoryEntry, ImageInfo, IndexInfo, Platform } from "@/lib/api-types";
 import { mapHistory } from "@/lib/registry/history";
-import { readCapped } from "@/lib/registry/http";
+import { discard, readCapped } from "@/lib/registry/http";
 import {
   MANIFEST_LIMIT,
   choosePlatform,
@@ -19,19 +19,41 @@ import { MANIFEST_ACCEPT } from "@/lib/registry/media-types";
 import { formatReference, parseReference, type Reference } from "@/lib/registry/reference";
 import { RegistryClient, type AuthOptions } from "@/lib/registry/transport";
 
-/** Fetches a manifest by tag or digest and proves its bytes: by digest they must hash to it. */
+/**
+ * The top-level manifest, by tag or digest, with access proven on every call: a HEAD (which Docker
+ * Hub does not count against pull limits) names the digest, and bytes already verified come from
+ * the disk cache; a GET only for a manifest we have not seen. Fetched bytes must hash to the digest.
+ */
 async function fetchManifest(client: RegistryClient, reference: string): Promise<{ digest: string; parsed: ParsedManifest }> {
+  const pinned = reference.includes(":") ? reference : null;
+  const advertised = await headDigest(client, reference);
+  const known = pinned ?? advertised;
+  const cached = known ? await diskCache().get(`manifest:${known}`) : null;
+  if (known && cached) return { digest: known, parsed: parseManifest(await readFile(cached), null) };
+
   const response = await client.request(`manifests/${reference}`, { accept: MANIFEST_ACCEPT });
   const bytes = await readCapped(response, MANIFEST_LIMIT, "manifest");
-  const byDigest = reference.includes(":");
-  if (byDigest) verifyDigest(bytes, reference, "manifest");
-  const digest = byDigest ? reference : digestOf(bytes, String(response.headers["docker-content-digest"] ?? ""));
-  const advertised = response.headers["docker-content-digest"];
-  if (!byDigest && typeof advertised === "string" && advertised && advertised !== digest) {
+  if (pinned) verifyDigest(bytes, pinned, "manifest");
+  const digest = pinned ?? digestOf(bytes, advertised ?? "");
+  if (!pinned && advertised && advertised !== digest) {
     throw new PortholeError("UPSTREAM_INVALID", `the registry says the manifest is ${advertised} but its bytes hash to ${digest}`);
   }
-  const contentType = response.headers["content-type"] ?? null;
-  return { digest, parsed: parseManifest(bytes, contentType) };
+  const parsed = parseManifest(bytes, response.headers["content-type"] ?? null);
+  await diskCache().put(`manifest:${digest}`, bytes);
+  return { digest, parsed };
+}
+
+/** The digest a registry advertises for a manifest (HEAD), or null when it names none or refuses HEAD. */
+async function headDigest(client: RegistryClient, reference: string): Promise<string | null> {
+  try {
+    const response = await client.request(`manifests/${reference}`, { accept: MANIFEST_ACCEPT, method: "HEAD" });
+    discard(response);
+    const digest = response.headers["docker-content-digest"];
+    return typeof digest === "string" && /^sha(256|512):[a-f0-9]+$/.test(digest) ? digest : null;
+  } catch (error) {
+    if (error instanceof PortholeError && error.code === "UPSTREAM_INVALID") return null; // e.g. 405: GET will tell
+    throw error;
+  }
 }
 
 /**
