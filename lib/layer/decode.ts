@@ -14,6 +14,8 @@ const INFLATE_CHUNK = 128 * 1024;
 export function detectCompression(head: Buffer, ended: boolean): LayerCompression | null {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return "gzip";
   if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return "zstd";
+  // A zstd stream may open with a skippable frame (e.g. seekable-format metadata).
+  if (head.length >= 4 && (head.readUInt32LE(0) & 0xfffffff0) >>> 0 === 0x184d2a50) return "zstd";
   if (head.length >= SNIFF_BYTES) return looksLikeTar(head) ? "tar" : null;
   if (!ended) return null;
   return head.length === 0 ? "tar" : null;
