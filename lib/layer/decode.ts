@@ -57,7 +57,6 @@ function createZstdDecoder(): Duplex {
  * bytes and stops a decompression bomb at `maxBytes`.
  */
 export class LayerDecoder extends Transform {
-  compression: LayerCompression | null = null;
   private inner: Duplex | null = null;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -94,7 +93,6 @@ export class LayerDecoder extends Transform {
     if (kind === null) {
       return callback(new PortholeError("UNSUPPORTED", "unsupported layer format: not a tar archive, nor gzip or zstd compressed"));
     }
-    this.compression = kind;
     this.inner = kind === "gzip" ? createGunzip({ chunkSize: INFLATE_CHUNK }) : kind === "zstd" ? createZstdDecoder() : new Transform({ transform: (c, _e, cb) => cb(null, c) });
     this.inner.on("data", (data: Buffer) => {
       this.produced += data.length;
