@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { PATHNAME_HEADER } from "@/lib/client/urls";
+import { PATHNAME_HEADER } from "@/lib/core/urls";
 
 /**
  * Security headers for every page: a per-request nonce CSP (Next.js streams inline bootstrap scripts,

@@ -1,4 +1,4 @@
-import { PortholeError } from "@/lib/errors";
+import { PortholeError } from "@/lib/core/errors";
 import { describeError } from "@/lib/client/fetcher";
 
 export function ErrorPanel({ error }: { error: unknown }) {

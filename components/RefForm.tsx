@@ -2,10 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { PortholeError } from "@/lib/errors";
-import { imageUrl } from "@/lib/client/urls";
+import { PortholeError } from "@/lib/core/errors";
+import { imageUrl } from "@/lib/core/urls";
 import { rememberRef } from "@/lib/client/recent";
-import { parseReference } from "@/lib/registry/reference";
+import { parseReference } from "@/lib/core/reference";
 
 /** The one input of the home page: paste a reference, Enter. Validated as you type. */
 export function RefForm({ autoFocus = true }: { autoFocus?: boolean }) {

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { imageUrl } from "@/lib/client/urls";
+import { imageUrl } from "@/lib/core/urls";
 
 /** A titled row of image references, each a link to its image page. */
 export function RefLinks({ title, refs }: { title: string; refs: readonly string[] }) {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { PortholeError } from "@/lib/errors";
+import { PortholeError } from "@/lib/core/errors";
 
 /**
  * Sign in to a registry for a private image. The credentials go to our API once, which checks them

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import useSWR from "swr";
-import type { ChangesResponse, FsResponse, ImageInfo } from "@/lib/api-types";
+import type { ChangesResponse, FsResponse, ImageInfo } from "@/lib/core/api-types";
 import { ErrorPanel, Skeleton } from "@/components/ErrorPanel";
 import { Figures } from "@/components/explorer/Figures";
 import { FileTree } from "@/components/explorer/FileTree";
@@ -14,10 +14,10 @@ import { fetchJson } from "@/lib/client/fetcher";
 import { formatBytes } from "@/lib/client/format";
 import { useLayerStreams } from "@/lib/client/layer-streams";
 import { buildTree, findNode, type TreeItem } from "@/lib/client/tree";
-import { fileApiUrl, imageUrl, pinnedRef, type Location } from "@/lib/client/urls";
-import { cleanPath, parentOf } from "@/lib/layer/names";
-import { PortholeError } from "@/lib/errors";
-import { parseReference } from "@/lib/registry/reference";
+import { fileApiUrl, imageUrl, pinnedRef, type Location } from "@/lib/core/urls";
+import { linkTarget } from "@/lib/core/paths";
+import { PortholeError } from "@/lib/core/errors";
+import { parseReference } from "@/lib/core/reference";
 import { SignInForm } from "@/components/SignInForm";
 
 const registryOf = (ref: string) => {
@@ -95,8 +95,7 @@ export function Explorer({ location }: { location: Location }) {
   const fileLayer = view.kind === "layer" ? view.digest : layerOf(selected?.layer);
   const targetOf = () => {
     if (!selected?.linkname) return null;
-    const target = selected.type === "hardlink" || selected.linkname.startsWith("/") ? selected.linkname : `${parentOf(selected.path)}/${selected.linkname}`;
-    return hrefFor(cleanPath(target));
+    return hrefFor(linkTarget(selected.path, selected.linkname, selected.type));
   };
   const title = view.kind === "layer" ? `Changes of layer ${layerIndex}` : view.upTo !== null ? `Layers 0–${view.upTo}` : "Merged filesystem";
 

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { FsResponse } from "@/lib/api-types";
+import type { FsResponse } from "@/lib/core/api-types";
 import { formatBytes, formatPercent } from "@/lib/client/format";
 
 /** Image-wide waste: dive's figures, our reclaimable bytes, and the paths wasting most. */

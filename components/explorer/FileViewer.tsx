@@ -4,16 +4,16 @@ import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import { CopyButton } from "@/components/CopyButton";
 import { ErrorPanel, Skeleton } from "@/components/ErrorPanel";
-import { PortholeError } from "@/lib/errors";
+import { PortholeError } from "@/lib/core/errors";
 import { formatBytes } from "@/lib/client/format";
+import { rasterImageType } from "@/lib/core/file-types";
 import { highlight, languageFor } from "@/lib/client/highlight";
 import type { TreeNode } from "@/lib/client/tree";
-import { lineHash, parseLineHash } from "@/lib/client/urls";
+import { lineHash, parseLineHash } from "@/lib/core/urls";
 
 const READ_LIMIT = 2 * 1024 * 1024;
 const PAGE_LINES = 2000;
 const LINE_HEIGHT = 20;
-const IMAGE_EXTENSIONS = new Set(["png", "jpg", "jpeg", "gif", "webp"]);
 
 interface Loaded {
   bytes: Uint8Array;
@@ -149,8 +149,7 @@ function TextView({ text, name }: { text: string; name: string }) {
 /** Shows one file: text with line numbers and highlighting, hex for binaries, previews for images. */
 export function FileViewer({ node, fileUrl, downloadUrl, permalink, targetHref }: { node: TreeNode; fileUrl: string; downloadUrl: string; permalink: string; targetHref: string | null }) {
   const [state, setState] = useState<{ loaded?: Loaded; error?: unknown }>({});
-  const extension = node.name.includes(".") ? node.name.slice(node.name.lastIndexOf(".") + 1).toLowerCase() : "";
-  const isImage = IMAGE_EXTENSIONS.has(extension);
+  const isImage = rasterImageType(node.name) !== null;
   const readable = (node.type === "file" || node.type === "hardlink") && node.change !== "removed";
 
   useEffect(() => {

@@ -1,11 +1,11 @@
 "use client";
 
 import Link from "next/link";
-import type { FsResponse, ImageInfo } from "@/lib/api-types";
+import type { FsResponse, ImageInfo } from "@/lib/core/api-types";
 import { CopyButton } from "@/components/CopyButton";
 import { JsonView } from "@/components/explorer/JsonView";
 import { formatBytes, formatPercent } from "@/lib/client/format";
-import { imageUrl, type Location } from "@/lib/client/urls";
+import { imageUrl, type Location } from "@/lib/core/urls";
 
 interface ContainerConfig {
   Entrypoint?: string[] | null;

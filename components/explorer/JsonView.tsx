@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { isDigest } from "@/lib/core/digest";
 
 /**
  * Raw JSON (manifests, configs) shown as text, with digests we can open turned into links.
@@ -8,7 +9,7 @@ import type { ReactNode } from "react";
 export function JsonView({ value, linkFor }: { value: unknown; linkFor: (digest: string) => string | null }) {
   const render = (node: unknown, indent: string): ReactNode => {
     if (typeof node === "string") {
-      const href = /^sha(256|512):[a-f0-9]+$/.test(node) ? linkFor(node) : null;
+      const href = isDigest(node) ? linkFor(node) : null;
       const text = JSON.stringify(node);
       return href ? <Link href={href} className="text-sky-600 hover:underline">{text}</Link> : text;
     }

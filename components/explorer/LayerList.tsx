@@ -1,10 +1,11 @@
 "use client";
 
 import Link from "next/link";
-import type { FsResponse, ImageInfo } from "@/lib/api-types";
-import { formatBytes, shortDigest } from "@/lib/client/format";
+import type { FsResponse, ImageInfo } from "@/lib/core/api-types";
+import { formatBytes } from "@/lib/client/format";
+import { shortDigest } from "@/lib/core/digest";
 import type { LayerProgress } from "@/lib/client/layer-streams";
-import { imageUrl, type Location } from "@/lib/client/urls";
+import { imageUrl, type Location } from "@/lib/core/urls";
 
 /** Layers bottom-up: command, sizes as bars, changes, streaming progress; each opens its views. */
 export function LayerList({ image, fs, progress, location }: { image: ImageInfo; fs: FsResponse | undefined; progress: LayerProgress[]; location: Location }) {

@@ -1,4 +1,4 @@
-import { PortholeError } from "@/lib/errors";
+import { PortholeError } from "@/lib/core/errors";
 
 /** The SWR fetcher: JSON on success; the API's typed error rethrown as a PortholeError. */
 export async function fetchJson<T>(url: string): Promise<T> {

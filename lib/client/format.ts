@@ -14,7 +14,3 @@ export function formatBytes(bytes: number): string {
 export function formatPercent(fraction: number): string {
   return `${(fraction * 100).toFixed(fraction >= 0.9995 || fraction === 0 ? 0 : 1)} %`;
 }
-
-export function shortDigest(digest: string): string {
-  return digest.replace(/^sha(256|512):/, "").slice(0, 12);
-}

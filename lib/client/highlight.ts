@@ -1,4 +1,5 @@
 import hljs from "highlight.js/lib/core";
+import { extensionOf } from "@/lib/core/file-types";
 import bash from "highlight.js/lib/languages/bash";
 import dockerfile from "highlight.js/lib/languages/dockerfile";
 import go from "highlight.js/lib/languages/go";
@@ -24,8 +25,7 @@ const BY_NAME: Record<string, string> = { Dockerfile: "dockerfile", Makefile: "m
 
 export function languageFor(name: string): string | null {
   if (BY_NAME[name]) return BY_NAME[name];
-  const extension = name.includes(".") ? name.slice(name.lastIndexOf(".") + 1).toLowerCase() : "";
-  return BY_EXTENSION[extension] ?? null;
+  return BY_EXTENSION[extensionOf(name)] ?? null;
 }
 
 /**

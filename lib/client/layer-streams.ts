@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import type { LayerEntry, LayerInfo } from "@/lib/api-types";
+import type { LayerEntry, LayerInfo } from "@/lib/core/api-types";
 import type { TreeItem } from "@/lib/client/tree";
 
 export interface LayerProgress {

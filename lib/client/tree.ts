@@ -1,4 +1,5 @@
-import type { ChangeKind, EntryType } from "@/lib/api-types";
+import type { ChangeKind, EntryType } from "@/lib/core/api-types";
+import { baseName, comparePaths, parentOf } from "@/lib/core/paths";
 
 /** What the tree shows of one path, from the merged filesystem or from one layer. */
 export interface TreeItem {
@@ -19,11 +20,6 @@ export interface TreeNode extends TreeItem {
 }
 
 export type SortKey = "name" | "size";
-
-const parentPath = (path: string) => {
-  const slash = path.lastIndexOf("/");
-  return slash <= 0 ? "/" : path.slice(0, slash);
-};
 
 /** Every node under `root` (included), parents before children, descending only where `descend` says. */
 function preorder(root: TreeNode, descend: (node: TreeNode) => boolean): TreeNode[] {
@@ -46,10 +42,10 @@ export function buildTree(items: readonly TreeItem[]): TreeNode {
   const ensure = (path: string): TreeNode => {
     const missing: string[] = [];
     let at = path;
-    for (; !byPath.has(at); at = parentPath(at)) missing.push(at);
+    for (; !byPath.has(at); at = parentOf(at)) missing.push(at);
     let node = byPath.get(at) as TreeNode;
     for (const missingPath of missing.reverse()) {
-      const child: TreeNode = { path: missingPath, name: missingPath.slice(missingPath.lastIndexOf("/") + 1), type: "dir", size: 0, total: 0, depth: node.depth + 1, children: [] };
+      const child: TreeNode = { path: missingPath, name: baseName(missingPath), type: "dir", size: 0, total: 0, depth: node.depth + 1, children: [] };
       node.children.push(child);
       byPath.set(missingPath, child);
       node = child;
@@ -68,7 +64,7 @@ export function buildTree(items: readonly TreeItem[]): TreeNode {
 }
 
 export function sortChildren(children: TreeNode[], key: SortKey): TreeNode[] {
-  return [...children].sort((a, b) => (key === "size" ? b.total - a.total : 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...children].sort((a, b) => (key === "size" ? b.total - a.total : 0) || comparePaths(a.name, b.name));
 }
 
 /**

@@ -1,5 +1,5 @@
-import type { LayerEntry } from "@/lib/api-types";
-import { whiteoutMarkerPath } from "@/lib/layer/names";
+import type { LayerEntry } from "@/lib/core/api-types";
+import { comparePaths, WHITEOUT_PREFIX, whiteoutMarkerPath } from "@/lib/core/paths";
 
 /**
  * dive's image efficiency, reimplemented to give dive's numbers (users compare them), quirks and
@@ -19,9 +19,7 @@ interface DiveNode {
   info: { size: number; isDir: boolean } | null;
 }
 
-const WHITEOUT = ".wh.";
 const newNode = (name: string): DiveNode => ({ name, children: new Map(), info: null });
-const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function components(path: string): string[] {
   return path.split("/").filter(Boolean);
@@ -87,7 +85,7 @@ function visit(root: DiveNode, visitor: (node: DiveNode, path: string) => boolea
     names: string[];
     next: number;
   }
-  const open = (node: DiveNode, path: string): Frame => ({ node, path, names: [...node.children.keys()].sort(byName), next: 0 });
+  const open = (node: DiveNode, path: string): Frame => ({ node, path, names: [...node.children.keys()].sort(comparePaths), next: 0 });
   const stack = [open(root, "/")];
   while (stack.length > 0) {
     const frame = stack[stack.length - 1] as Frame;
@@ -103,12 +101,12 @@ function visit(root: DiveNode, visitor: (node: DiveNode, path: string) => boolea
 }
 
 const trimWhiteout = (path: string, node: DiveNode) =>
-  node.name.startsWith(WHITEOUT) ? `${path.slice(0, path.length - node.name.length)}${node.name.slice(WHITEOUT.length)}` : path;
+  node.name.startsWith(WHITEOUT_PREFIX) ? `${path.slice(0, path.length - node.name.length)}${node.name.slice(WHITEOUT_PREFIX.length)}` : path;
 
 /** dive's Stack: graft every node of `upper` onto `tree`; whiteouts remove their target. */
 function stack(tree: DiveNode, upper: DiveNode): void {
   visit(upper, (node, path) => {
-    if (node.name.startsWith(WHITEOUT)) removePath(tree, trimWhiteout(path, node));
+    if (node.name.startsWith(WHITEOUT_PREFIX)) removePath(tree, trimWhiteout(path, node));
     else addPath(tree, path, node.info);
   });
 }
@@ -168,7 +166,7 @@ export function diveEfficiency(layers: DiveLayerTree[]): DiveEfficiency {
       if (node.children.size > 0) return;
       const path = trimWhiteout(rawPath, node);
       let size = node.info?.size ?? 0;
-      if (node.name.startsWith(WHITEOUT)) {
+      if (node.name.startsWith(WHITEOUT_PREFIX)) {
         const below = getNode(stackedBelow(index), path);
         if (!below) return false; // dive stops counting this layer here
         size = below.info?.isDir ? subtreeSize(below) : 0;
@@ -193,7 +191,7 @@ export function diveEfficiency(layers: DiveLayerTree[]): DiveEfficiency {
       inefficiencies.push({ path, count: data.count, wastedBytes: data.cumulative });
     }
   }
-  inefficiencies.sort((a, b) => b.wastedBytes - a.wastedBytes || byName(a.path, b.path));
+  inefficiencies.sort((a, b) => b.wastedBytes - a.wastedBytes || comparePaths(a.path, b.path));
   const sizeBytes = layers.reduce((sum, layer) => sum + layer.size, 0);
   const userSizeBytes = sizeBytes - (layers[0]?.size ?? 0);
   return {

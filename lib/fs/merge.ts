@@ -1,5 +1,5 @@
-import type { Change, EntryType, FileMeta, FsFile, LayerEntry } from "@/lib/api-types";
-import { baseName, parentOf } from "@/lib/layer/names";
+import type { Change, EntryType, FileMeta, FsFile, LayerEntry } from "@/lib/core/api-types";
+import { baseName, comparePaths, parentOf } from "@/lib/core/paths";
 
 /** Where the bytes of a visible file live: a layer and the entry's position in that layer's listing. */
 export interface EntryLocation {
@@ -99,7 +99,7 @@ export class FsMerge {
     for (const [path, node] of removed) {
       if (!this.nodes.has(path)) changes.push({ path, change: "removed", type: node.type, size: node.size });
     }
-    changes.sort((a, b) => compare(a.path, b.path));
+    changes.sort((a, b) => comparePaths(a.path, b.path));
     this.layerChanges.push(changes);
   }
 
@@ -160,7 +160,7 @@ export class FsMerge {
       if (node.linkname !== undefined) file.linkname = node.linkname;
       files.push(file);
     }
-    return files.sort((a, b) => compare(a.path, b.path));
+    return files.sort((a, b) => comparePaths(a.path, b.path));
   }
 
   /** What layer `index` added, modified and removed (every removed path, not only subtree tops). */
@@ -182,9 +182,4 @@ export class FsMerge {
     for (const node of this.nodes.values()) if (node.type === "file") total += node.size;
     return total;
   }
-}
-
-/** A stable, locale-independent order of paths. */
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

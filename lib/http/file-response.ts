@@ -1,10 +1,10 @@
 import "server-only";
 import { Readable } from "node:stream";
 import type { OpenedFile } from "@/lib/service/file";
-import { baseName, bytesOfName } from "@/lib/layer/names";
+import { rasterImageType } from "@/lib/core/file-types";
+import { percentEncodeName } from "@/lib/core/names";
+import { baseName } from "@/lib/core/paths";
 import { cacheControl } from "@/lib/http/respond";
-
-const IMAGE_TYPES: Record<string, string> = { png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", gif: "image/gif", webp: "image/webp" };
 
 /**
  * File bytes from a layer are hostile: they are never served as HTML or SVG, never sniffed, and
@@ -12,16 +12,13 @@ const IMAGE_TYPES: Record<string, string> = { png: "image/png", jpg: "image/jpeg
  * keep their type (for previews), everything else is an octet stream.
  */
 function contentType(name: string, head: Buffer): string {
-  const extension = name.slice(name.lastIndexOf(".") + 1).toLowerCase();
-  if (IMAGE_TYPES[extension]) return IMAGE_TYPES[extension];
-  return head.includes(0) ? "application/octet-stream" : "text/plain; charset=utf-8";
+  return rasterImageType(name) ?? head.includes(0) ? "application/octet-stream" : "text/plain; charset=utf-8";
 }
 
 /** `attachment; filename="ascii"; filename*=UTF-8''…` with the file's real (byte) name. */
 function disposition(name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]|["\\%]/g, "_");
-  const encoded = [...bytesOfName(name)].map((byte) => (/[A-Za-z0-9._~-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`)).join("");
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${percentEncodeName(name)}`;
 }
 
 export async function fileResponse(file: OpenedFile, options: { download: boolean; immutable: boolean; publicImage: boolean }): Promise<Response> {

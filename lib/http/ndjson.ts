@@ -1,7 +1,7 @@
 import "server-only";
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
-import { asPortholeError } from "@/lib/errors";
+import { asPortholeError } from "@/lib/core/errors";
 
 /**
  * Streams items as NDJSON, then `{"done": true, "entries": N}`, or `{"error": {...}}` when the

@@ -1,5 +1,5 @@
 import "server-only";
-import { asPortholeError, PortholeError } from "@/lib/errors";
+import { asPortholeError, PortholeError } from "@/lib/core/errors";
 import { logRequest } from "@/lib/http/log";
 
 /** Turns any thrown value into the JSON error response of /api/v1. */

@@ -1,7 +1,7 @@
 import { Duplex, Transform, type TransformCallback } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { Decompress } from "fzstd";
-import { PortholeError } from "@/lib/errors";
+import { PortholeError } from "@/lib/core/errors";
 import { ZstdFrameWalker } from "@/lib/layer/zstd-frames";
 
 export type LayerCompression = "gzip" | "zstd" | "tar";

@@ -1,10 +1,11 @@
 import { createHash, type Hash } from "node:crypto";
 import { Readable, pipeline } from "node:stream";
 import tar, { type Header } from "tar-stream";
-import type { EntryType, LayerEntry } from "@/lib/api-types";
-import { PortholeError } from "@/lib/errors";
+import type { EntryType, LayerEntry } from "@/lib/core/api-types";
+import { PortholeError } from "@/lib/core/errors";
 import { LayerDecoder } from "@/lib/layer/decode";
-import { cleanPath, nameFromBytes, whiteoutOf } from "@/lib/layer/names";
+import { nameFromBytes } from "@/lib/core/names";
+import { cleanPath, whiteoutOf } from "@/lib/core/paths";
 
 export interface LayerLimits {
   /** Uncompressed bytes: beyond this the layer is treated as a decompression bomb. */

@@ -1,4 +1,4 @@
-import { PortholeError } from "@/lib/errors";
+import { PortholeError } from "@/lib/core/errors";
 
 /**
  * The largest window a zstd frame may ask for: the reference decoder's own default limit

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Readable } from "node:stream";
 import { releaseWhenClosed, upstreamStreams } from "@/lib/registry/limits";
-import { parseDigest } from "@/lib/registry/reference";
+import { parseDigest } from "@/lib/core/digest";
 import { RegistryClient, type AuthOptions } from "@/lib/registry/transport";
 
 /**

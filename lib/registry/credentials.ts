@@ -1,6 +1,6 @@
 import "server-only";
 import { readFile } from "node:fs/promises";
-import { DOCKER_HUB } from "@/lib/registry/reference";
+import { DOCKER_HUB } from "@/lib/core/reference";
 
 export interface Credentials {
   username: string;

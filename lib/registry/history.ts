@@ -1,4 +1,4 @@
-import type { HistoryEntry } from "@/lib/api-types";
+import type { HistoryEntry } from "@/lib/core/api-types";
 
 export interface LayerHistory {
   createdBy: string | null;

@@ -1,7 +1,8 @@
 import "server-only";
 import { lookup } from "node:dns";
 import type { LookupFunction } from "node:net";
-import { PortholeError } from "@/lib/errors";
+import { PortholeError } from "@/lib/core/errors";
+import { DOCKER_HUB } from "@/lib/core/reference";
 import { classifyAddress, parseIpLiteral } from "@/lib/registry/address";
 
 /** Splits `host:port` / `[v6]:port` into its parts (port may be absent). */
@@ -15,6 +16,11 @@ function envList(name: string): string[] {
     .split(",")
     .map((item) => item.trim().toLowerCase())
     .filter(Boolean);
+}
+
+/** The host (and port) to speak the registry API to: Docker Hub's API does not live at docker.io. */
+export function apiHost(registry: string): string {
+  return registry === DOCKER_HUB ? "registry-1.docker.io" : registry;
 }
 
 /** Plain HTTP is spoken only to loopback and to registries the operator listed as insecure. */

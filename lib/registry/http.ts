@@ -1,7 +1,7 @@
 import "server-only";
 import http from "node:http";
 import https from "node:https";
-import { PortholeError } from "@/lib/errors";
+import { PortholeError } from "@/lib/core/errors";
 import { connectHost, guardedLookup } from "@/lib/registry/hosts";
 
 /** Timeouts in ms, read per request so operators (and tests) can tune them. */

@@ -1,8 +1,8 @@
 import "server-only";
 import { readFile } from "node:fs/promises";
 import { diskCache } from "@/lib/cache/disk-cache";
-import { PortholeError } from "@/lib/errors";
-import type { HistoryEntry, ImageInfo, IndexInfo, Platform } from "@/lib/api-types";
+import { PortholeError } from "@/lib/core/errors";
+import type { HistoryEntry, ImageInfo, IndexInfo, Platform } from "@/lib/core/api-types";
 import { mapHistory } from "@/lib/registry/history";
 import { discard, readCapped } from "@/lib/registry/http";
 import {
@@ -11,12 +11,13 @@ import {
   digestOf,
   indexEntries,
   parseManifest,
-  parsePlatform,
   verifyDigest,
   type ParsedManifest,
 } from "@/lib/registry/manifest";
+import { isDigest } from "@/lib/core/digest";
+import { parsePlatform } from "@/lib/core/platform";
 import { MANIFEST_ACCEPT } from "@/lib/registry/media-types";
-import { formatReference, parseReference, type Reference } from "@/lib/registry/reference";
+import { formatReference, parseReference, type Reference } from "@/lib/core/reference";
 import { RegistryClient, type AuthOptions } from "@/lib/registry/transport";
 
 /**
@@ -49,7 +50,7 @@ async function headDigest(client: RegistryClient, reference: string): Promise<st
     const response = await client.request(`manifests/${reference}`, { accept: MANIFEST_ACCEPT, method: "HEAD" });
     discard(response);
     const digest = response.headers["docker-content-digest"];
-    return typeof digest === "string" && /^sha(256|512):[a-f0-9]+$/.test(digest) ? digest : null;
+    return typeof digest === "string" && isDigest(digest) ? digest : null;
   } catch (error) {
     if (error instanceof PortholeError && error.code === "UPSTREAM_INVALID") return null; // e.g. 405: GET will tell
     throw error;

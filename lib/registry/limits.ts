@@ -1,6 +1,6 @@
 import "server-only";
 import type { Readable } from "node:stream";
-import { PortholeError } from "@/lib/errors";
+import { PortholeError } from "@/lib/core/errors";
 
 /** Read per call, like the timeouts in http.ts, so operators (and tests) can tune them. */
 const limits = () => ({

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
-import { PortholeError } from "@/lib/errors";
-import type { IndexAttachment, IndexPlatform, Platform } from "@/lib/api-types";
+import { PortholeError } from "@/lib/core/errors";
+import type { IndexAttachment, IndexPlatform, Platform } from "@/lib/core/api-types";
+import { isDigest } from "@/lib/core/digest";
+import { formatPlatform } from "@/lib/core/platform";
 import { isImageType, isIndexType, MEDIA } from "@/lib/registry/media-types";
 
 /** Manifests and configs are small JSON: anything larger is hostile or broken. */
@@ -71,7 +73,7 @@ export function parseManifest(bytes: Buffer, contentType: string | null): Parsed
 
 function descriptor(value: unknown): Descriptor {
   const d = value as Partial<Descriptor> | null;
-  if (!d || typeof d.digest !== "string" || !/^sha(256|512):[a-f0-9]+$/.test(d.digest)) {
+  if (!d || typeof d.digest !== "string" || !isDigest(d.digest)) {
     throw new PortholeError("UPSTREAM_INVALID", "the manifest has a descriptor without a valid digest");
   }
   return { mediaType: String(d.mediaType ?? ""), digest: d.digest, size: Number(d.size ?? 0), platform: d.platform, annotations: d.annotations };
@@ -99,20 +101,6 @@ export function indexEntries(index: IndexManifest): { platforms: IndexPlatform[]
     platforms.push({ os, architecture, ...(entry.platform?.variant && { variant: entry.platform.variant }), digest: entry.digest, mediaType: entry.mediaType, size: entry.size });
   }
   return { platforms, attachments };
-}
-
-/** `os/arch[/variant]` → Platform; BAD_REQUEST when malformed. */
-export function parsePlatform(text: string): Platform {
-  const parts = text.split("/");
-  if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[a-zA-Z0-9._-]+$/.test(p))) {
-    throw new PortholeError("BAD_REQUEST", `invalid platform "${text}": expected os/architecture[/variant], e.g. linux/arm64`);
-  }
-  const [os = "", architecture = "", variant] = parts;
-  return variant ? { os, architecture, variant } : { os, architecture };
-}
-
-export function formatPlatform(p: Platform): string {
-  return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ""}`;
 }
 
 /** Variants a platform implies when none is written (arm64 is v8, arm is v7 by convention). */

@@ -1,11 +1,10 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { PortholeError } from "@/lib/errors";
+import { PortholeError } from "@/lib/core/errors";
 import { parseChallenge, type Challenge } from "@/lib/registry/challenge";
 import { serverCredentials, type Credentials } from "@/lib/registry/credentials";
-import { usesPlainHttp } from "@/lib/registry/hosts";
+import { apiHost, usesPlainHttp } from "@/lib/registry/hosts";
 import { asUpstreamError, discard, readCapped, send, type UpstreamResponse } from "@/lib/registry/http";
-import { apiHost } from "@/lib/registry/reference";
 
 const MAX_REDIRECTS = 5;
 const MAX_ATTEMPTS = 4;

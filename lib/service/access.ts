@@ -1,5 +1,6 @@
 import "server-only";
-import { parseDigest, parseReference } from "@/lib/registry/reference";
+import { parseDigest } from "@/lib/core/digest";
+import { parseReference } from "@/lib/core/reference";
 import { RegistryClient, type AuthOptions } from "@/lib/registry/transport";
 import { discard } from "@/lib/registry/http";
 

@@ -1,9 +1,9 @@
 import "server-only";
 import type { Readable } from "node:stream";
-import type { ImageInfo, LayerEntry } from "@/lib/api-types";
-import { PortholeError } from "@/lib/errors";
+import type { ImageInfo, LayerEntry } from "@/lib/core/api-types";
+import { PortholeError } from "@/lib/core/errors";
 import { FsMerge, type EntryLocation } from "@/lib/fs/merge";
-import { cleanPath } from "@/lib/layer/names";
+import { cleanPath } from "@/lib/core/paths";
 import { openLayerEntry } from "@/lib/layer/read";
 import { openBlob } from "@/lib/registry/blob";
 import { resolveImage, type ResolveOptions } from "@/lib/registry/image";

@@ -1,6 +1,6 @@
 import "server-only";
-import type { FsResponse, ImageInfo, LayerEntry } from "@/lib/api-types";
-import { PortholeError } from "@/lib/errors";
+import type { FsResponse, ImageInfo, LayerEntry } from "@/lib/core/api-types";
+import { PortholeError } from "@/lib/core/errors";
 import { diveEfficiency, diveLayerTree } from "@/lib/fs/dive-efficiency";
 import { FsMerge } from "@/lib/fs/merge";
 import { resolveImage, type ResolveOptions } from "@/lib/registry/image";

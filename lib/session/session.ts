@@ -1,7 +1,7 @@
 import "server-only";
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { serverCredentials, type Credentials } from "@/lib/registry/credentials";
-import { parseReference } from "@/lib/registry/reference";
+import { parseReference } from "@/lib/core/reference";
 import type { AuthOptions } from "@/lib/registry/transport";
 
 /**

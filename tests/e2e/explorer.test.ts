@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { imageUrl } from "@/lib/client/urls";
+import { imageUrl } from "@/lib/core/urls";
 import { APP_URL } from "@/tests/world/config";
 import { keepScreenshot, launch } from "./browser";
 

@@ -3,7 +3,7 @@ import { GET as changesGET } from "@/app/api/v1/changes/route";
 import { GET as fileGET } from "@/app/api/v1/file/route";
 import { GET as fsGET } from "@/app/api/v1/fs/route";
 import { GET as layerGET } from "@/app/api/v1/layer/route";
-import type { ChangesResponse, FsResponse, LayerEntry } from "@/lib/api-types";
+import type { ChangesResponse, FsResponse, LayerEntry } from "@/lib/core/api-types";
 import { SPECS } from "@/tests/world/fixtures";
 
 const fixtures = inject("fixtures");

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { GET } from "@/app/api/v1/image/route";
-import type { ImageInfo } from "@/lib/api-types";
+import type { ImageInfo } from "@/lib/core/api-types";
 import { resetAuthCache } from "@/lib/registry/transport";
 import { OPEN_REGISTRY, TOKEN_SERVER } from "@/tests/world/config";
 

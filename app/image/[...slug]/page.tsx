@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { Explorer } from "@/components/explorer/Explorer";
-import { PATHNAME_HEADER, parseImageUrl, type Location } from "@/lib/client/urls";
+import { PATHNAME_HEADER, parseImageUrl, type Location } from "@/lib/core/urls";
 
 interface Props {
   searchParams: Promise<Record<string, string | string[] | undefined>>;

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import type { LayerEntry } from "@/lib/api-types";
+import type { LayerEntry } from "@/lib/core/api-types";
 import { diveEfficiency, diveLayerTree } from "@/lib/fs/dive-efficiency";
 import { listLayer } from "@/lib/layer/read";
 import { dockerArchiveLayers } from "@/tests/support/docker-archive";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { EntryType, LayerEntry } from "@/lib/api-types";
+import type { EntryType, LayerEntry } from "@/lib/core/api-types";
 import { FsMerge } from "@/lib/fs/merge";
 
 const entry = (path: string, type: EntryType = "file", extra: Partial<LayerEntry> = {}): LayerEntry => ({

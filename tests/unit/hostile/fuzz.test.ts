@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import type { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LayerEntry } from "@/lib/api-types";
+import type { LayerEntry } from "@/lib/core/api-types";
 import { listLayer } from "@/lib/layer/read";
 import { END_OF_ARCHIVE, gnuLongEntry, rawEntry } from "@/tests/support/raw-tar";
 import { packLayer } from "@/tests/world/image-builder";

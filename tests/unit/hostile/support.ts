@@ -2,7 +2,7 @@
 import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
-import { PortholeError } from "@/lib/errors";
+import { PortholeError } from "@/lib/core/errors";
 
 /** mulberry32: a tiny seeded PRNG, so every fuzz run can be replayed from its seed. */
 export function prng(seed: number) {

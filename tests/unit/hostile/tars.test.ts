@@ -6,9 +6,9 @@
 import { Readable } from "node:stream";
 import { createGzip } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import type { LayerEntry } from "@/lib/api-types";
+import type { LayerEntry } from "@/lib/core/api-types";
 import { buildTree, findNode, visibleRows } from "@/lib/client/tree";
-import { PortholeError } from "@/lib/errors";
+import { PortholeError } from "@/lib/core/errors";
 import { diveEfficiency, diveLayerTree } from "@/lib/fs/dive-efficiency";
 import { FsMerge } from "@/lib/fs/merge";
 import { listLayer, openLayerEntry } from "@/lib/layer/read";

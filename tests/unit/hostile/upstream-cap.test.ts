@@ -6,7 +6,7 @@
 import type { ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PortholeError } from "@/lib/errors";
+import { PortholeError } from "@/lib/core/errors";
 import { fileResponse } from "@/lib/http/file-response";
 import { openLayerEntry } from "@/lib/layer/read";
 import { openBlob } from "@/lib/registry/blob";

@@ -3,7 +3,7 @@
  * registry hang, requests to a healthy one answer at their usual speed.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LayerEntry } from "@/lib/api-types";
+import type { LayerEntry } from "@/lib/core/api-types";
 import { listLayer } from "@/lib/layer/read";
 import { openBlob } from "@/lib/registry/blob";
 import { resolveImage } from "@/lib/registry/image";

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { choosePlatform, indexEntries, parseManifest, parsePlatform, verifyDigest } from "@/lib/registry/manifest";
+import { parsePlatform } from "@/lib/core/platform";
+import { choosePlatform, indexEntries, parseManifest, verifyDigest } from "@/lib/registry/manifest";
 import { MEDIA } from "@/lib/registry/media-types";
-import type { IndexPlatform } from "@/lib/api-types";
+import type { IndexPlatform } from "@/lib/core/api-types";
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));

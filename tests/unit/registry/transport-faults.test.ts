@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openBlob } from "@/lib/registry/blob";
 import { resolveImage } from "@/lib/registry/image";
 import { resetAuthCache } from "@/lib/registry/transport";
-import { PortholeError } from "@/lib/errors";
+import { PortholeError } from "@/lib/core/errors";
 
 const servers: Server[] = [];
 async function fake(handler: RequestListener, host = "127.0.0.1"): Promise<string> {

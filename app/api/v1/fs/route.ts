@@ -1,4 +1,4 @@
-import { PortholeError } from "@/lib/errors";
+import { PortholeError } from "@/lib/core/errors";
 import { cacheControl, handle } from "@/lib/http/respond";
 import { loadImageFs } from "@/lib/service/image-fs";
 import { isAnonymous, requestAuth } from "@/lib/session/session";

@@ -1,6 +1,6 @@
-import { PortholeError } from "@/lib/errors";
+import { PortholeError } from "@/lib/core/errors";
 import { handle } from "@/lib/http/respond";
-import { parseReference } from "@/lib/registry/reference";
+import { parseReference } from "@/lib/core/reference";
 import { RegistryClient } from "@/lib/registry/transport";
 import { sessionCookie, sessionOf } from "@/lib/session/session";
 

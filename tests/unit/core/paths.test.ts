@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bytesOfName, cleanPath, nameFromBytes, whiteoutOf } from "@/lib/layer/names";
+import { bytesOfName, nameFromBytes } from "@/lib/core/names";
+import { cleanPath, whiteoutOf } from "@/lib/core/paths";
 
 describe("cleanPath: every spelling of a tar name becomes one absolute path", () => {
   const table: [string, string][] = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { imageUrl, lineHash, parseImageUrl, parseLineHash, pinnedRef, type Location } from "@/lib/client/urls";
+import { imageUrl, lineHash, parseImageUrl, parseLineHash, pinnedRef, type Location } from "@/lib/core/urls";
 
 /** What the browser sends for the URL we build, parsed as the page parses it. */
 function roundTrip(location: Location): Location {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { apiHost, formatReference, parseReference } from "@/lib/registry/reference";
-import { PortholeError } from "@/lib/errors";
+import { formatReference, parseReference } from "@/lib/core/reference";
+import { apiHost } from "@/lib/registry/hosts";
+import { PortholeError } from "@/lib/core/errors";
 
 const SHA256 = `sha256:${"a".repeat(64)}`;
 const SHA512 = `sha512:${"b".repeat(128)}`;

@@ -1,8 +1,9 @@
-import { PortholeError } from "@/lib/errors";
+import { parseDigest } from "@/lib/core/digest";
+import { PortholeError } from "@/lib/core/errors";
 
 /**
  * Image references, parsed and normalised as Docker/distribution do (`alpine` is
- * `docker.io/library/alpine:latest`). Pure: also used by the browser for inline validation.
+ * `docker.io/library/alpine:latest`). Browser-safe: the home page validates as you type with the same rules.
  */
 export interface Reference {
   /** The registry as the user wrote it (`127.0.0.1:5000`, `ghcr.io`); Docker Hub is `docker.io`. */
@@ -14,7 +15,6 @@ export interface Reference {
 }
 
 export const DOCKER_HUB = "docker.io";
-const DOCKER_HUB_API = "registry-1.docker.io";
 const DOCKER_HUB_ALIASES = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
 const NAME_MAX = 255;
 
@@ -22,23 +22,9 @@ const DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
 const DOMAIN = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:.]+\\])(?::[0-9]{1,5})?$`);
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^([a-z0-9]+(?:[.+_-][a-z0-9]+)*):([a-zA-Z0-9=_-]+)$/;
-const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha512: 128 };
 
 function invalid(message: string): never {
   throw new PortholeError("BAD_REQUEST", message);
-}
-
-/** Checks a digest string (`sha256:<64 hex>` or `sha512:<128 hex>`); throws BAD_REQUEST naming the fault. */
-export function parseDigest(digest: string): string {
-  const match = DIGEST.exec(digest);
-  if (!match) invalid(`"${digest}" is not a digest (expected algorithm:hex, e.g. sha256:…)`);
-  const [, algorithm = "", hex = ""] = match;
-  const length = DIGEST_HEX_LENGTH[algorithm];
-  if (length === undefined) invalid(`unsupported digest algorithm "${algorithm}" (sha256 and sha512 are)`);
-  if (!/^[a-f0-9]+$/.test(hex)) invalid(`${algorithm} digests are lowercase hex`);
-  if (hex.length !== length) invalid(`a ${algorithm} digest has ${length} hex characters, not ${hex.length}`);
-  return digest;
 }
 
 /** Parses and normalises an image reference; throws BAD_REQUEST with a message naming what is wrong. */
@@ -98,7 +84,12 @@ export function formatReference(ref: Reference): string {
   return `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
 }
 
-/** The host (and port) to speak the registry API to: Docker Hub's API does not live at docker.io. */
-export function apiHost(registry: string): string {
-  return registry === DOCKER_HUB ? DOCKER_HUB_API : registry;
+/** A reference names fixed bytes when it carries a digest: what it answers never changes. */
+export function isPinned(ref: Reference): boolean {
+  return ref.digest !== null;
+}
+
+/** The same reference pinned to a manifest digest, so a shared link keeps showing the same bytes. */
+export function pinnedTo(ref: Reference, digest: string): Reference {
+  return { ...ref, digest };
 }
