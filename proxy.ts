@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { settings } from "@/lib/config";
 import { PATHNAME_HEADER } from "@/lib/core/urls";
 
 /**
@@ -9,7 +10,7 @@ import { PATHNAME_HEADER } from "@/lib/core/urls";
  */
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
-  const dev = process.env.NODE_ENV === "development";
+  const dev = settings().development;
   const csp = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,

@@ -5,6 +5,7 @@ import { createWriteStream } from "node:fs";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Readable } from "node:stream";
+import { settings } from "@/lib/config";
 
 /**
  * A content-addressed, size-bounded disk cache with least-recently-used eviction.
@@ -105,11 +106,8 @@ function fileName(key: string): string {
 
 let shared: DiskCache | null = null;
 
-/** The process-wide cache: `PORTHOLE_CACHE_DIR` (default `.data/cache`), `PORTHOLE_CACHE_MAX_BYTES` (default 2 GiB). */
+/** The process-wide cache (PORTHOLE_CACHE_DIR, PORTHOLE_CACHE_MAX_BYTES). */
 export function diskCache(): DiskCache {
-  shared ??= new DiskCache(
-    process.env.PORTHOLE_CACHE_DIR || join(process.cwd(), ".data", "cache"),
-    Number(process.env.PORTHOLE_CACHE_MAX_BYTES) || 2 * 1024 ** 3,
-  );
+  shared ??= new DiskCache(settings().cacheDir, settings().cacheMaxBytes);
   return shared;
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { settings } from "@/lib/config";
 
 /**
  * One structured JSON line per API request: method, path, ref, status, duration and bytes sent.
@@ -16,7 +17,7 @@ export function logRequest(request: Request, response: Response, started: number
   }
   line.status = response.status;
   const write = (bytes: number) => {
-    if (process.env.PORTHOLE_QUIET_LOG === "1") return;
+    if (settings().quietLog) return;
     const record = { ...line, ms: Math.round(performance.now() - started), bytes };
     process.stdout.write(`${JSON.stringify(record)}\n`);
   };

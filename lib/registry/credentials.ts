@@ -1,5 +1,6 @@
 import "server-only";
 import { readFile } from "node:fs/promises";
+import { settings } from "@/lib/config";
 import { DOCKER_HUB } from "@/lib/core/reference";
 
 export interface Credentials {
@@ -31,7 +32,7 @@ export function parseDockerConfig(json: string): Map<string, Credentials> {
 
 /** Server-wide credentials for `registry` from the file at PORTHOLE_DOCKER_CONFIG, read per call. */
 export async function serverCredentials(registry: string): Promise<Credentials | null> {
-  const path = process.env.PORTHOLE_DOCKER_CONFIG;
+  const path = settings().dockerConfigPath;
   if (!path) return null;
   try {
     return parseDockerConfig(await readFile(path, "utf8")).get(registry.toLowerCase()) ?? null;

@@ -1,6 +1,7 @@
 import "server-only";
 import { lookup } from "node:dns";
 import type { LookupFunction } from "node:net";
+import { settings } from "@/lib/config";
 import { PortholeError } from "@/lib/core/errors";
 import { DOCKER_HUB } from "@/lib/core/reference";
 import { classifyAddress, parseIpLiteral } from "@/lib/registry/address";
@@ -11,13 +12,6 @@ export function splitHostPort(hostPort: string): { host: string; port: string | 
   return { host: match?.[1] ?? hostPort, port: match?.[2] ?? null };
 }
 
-function envList(name: string): string[] {
-  return (process.env[name] ?? "")
-    .split(",")
-    .map((item) => item.trim().toLowerCase())
-    .filter(Boolean);
-}
-
 /** The host (and port) to speak the registry API to: Docker Hub's API does not live at docker.io. */
 export function apiHost(registry: string): string {
   return registry === DOCKER_HUB ? "registry-1.docker.io" : registry;
@@ -26,12 +20,12 @@ export function apiHost(registry: string): string {
 /** Plain HTTP is spoken only to loopback and to registries the operator listed as insecure. */
 export function usesPlainHttp(hostPort: string): boolean {
   const { host } = splitHostPort(hostPort.toLowerCase());
-  return host === "localhost" || classifyAddress(host) === "loopback" || envList("PORTHOLE_INSECURE_REGISTRIES").includes(hostPort.toLowerCase());
+  return host === "localhost" || classifyAddress(host) === "loopback" || settings().insecureRegistries.includes(hostPort.toLowerCase());
 }
 
 function privateHostsAllowed(hostPort: string): boolean {
-  const allowed = envList("PORTHOLE_ALLOW_PRIVATE_HOSTS");
-  return allowed.includes("1") || allowed.includes(hostPort.toLowerCase());
+  const allowed = settings().allowPrivateHosts;
+  return allowed === "all" || allowed.includes(hostPort.toLowerCase());
 }
 
 /** Throws HOST_NOT_ALLOWED unless `address` is public or the operator allowed `hostPort`. */

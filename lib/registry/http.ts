@@ -1,16 +1,10 @@
 import "server-only";
 import http from "node:http";
 import https from "node:https";
+import { settings } from "@/lib/config";
 import { PortholeError } from "@/lib/core/errors";
 import { connectHost, guardedLookup } from "@/lib/registry/hosts";
 
-/** Timeouts in ms, read per request so operators (and tests) can tune them. */
-const timeouts = () => ({
-  connect: Number(process.env.PORTHOLE_CONNECT_TIMEOUT_MS) || 10_000,
-  idle: Number(process.env.PORTHOLE_IDLE_TIMEOUT_MS) || 30_000,
-  // A whole request, body included: a registry trickling a byte at a time cannot hold a slot forever.
-  total: Number(process.env.PORTHOLE_TOTAL_TIMEOUT_MS) || 30 * 60_000,
-});
 
 export interface UpstreamResponse {
   url: URL;
@@ -51,22 +45,22 @@ export function send(url: URL, options: { method?: string; headers?: Record<stri
     });
     let response: http.IncomingMessage | null = null;
     const fail = (error: Error) => (response ? response.destroy(error) : request.destroy(error));
-    const limits = timeouts();
+    const { connectTimeoutMs, idleTimeoutMs, totalTimeoutMs } = settings();
 
     const connectTimer = setTimeout(
-      () => fail(new PortholeError("UPSTREAM_TIMEOUT", `${hostPort} did not accept a connection within ${limits.connect / 1000} s`)),
-      limits.connect,
+      () => fail(new PortholeError("UPSTREAM_TIMEOUT", `${hostPort} did not accept a connection within ${connectTimeoutMs / 1000} s`)),
+      connectTimeoutMs,
     );
     request.on("socket", (socket) => {
       if (!socket.connecting) return clearTimeout(connectTimer);
       socket.once(secure ? "secureConnect" : "connect", () => clearTimeout(connectTimer));
     });
-    request.setTimeout(limits.idle, () =>
-      fail(new PortholeError("UPSTREAM_TIMEOUT", `${hostPort} sent nothing for ${limits.idle / 1000} s`)),
+    request.setTimeout(idleTimeoutMs, () =>
+      fail(new PortholeError("UPSTREAM_TIMEOUT", `${hostPort} sent nothing for ${idleTimeoutMs / 1000} s`)),
     );
     const totalTimer = setTimeout(
-      () => fail(new PortholeError("UPSTREAM_TIMEOUT", `${hostPort} took longer than ${limits.total / 1000} s in all`)),
-      limits.total,
+      () => fail(new PortholeError("UPSTREAM_TIMEOUT", `${hostPort} took longer than ${totalTimeoutMs / 1000} s in all`)),
+      totalTimeoutMs,
     );
     request.on("error", (error) => {
       clearTimeout(connectTimer);

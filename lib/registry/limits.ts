@@ -1,12 +1,8 @@
 import "server-only";
 import type { Readable } from "node:stream";
+import { settings } from "@/lib/config";
 import { PortholeError } from "@/lib/core/errors";
 
-/** Read per call, like the timeouts in http.ts, so operators (and tests) can tune them. */
-const limits = () => ({
-  streams: Math.max(1, Math.floor(Number(process.env.PORTHOLE_MAX_UPSTREAM_STREAMS) || 32)),
-  waitMs: Number(process.env.PORTHOLE_UPSTREAM_WAIT_MS) || 30_000,
-});
 
 interface Waiter {
   grant(release: () => void): void;
@@ -76,7 +72,7 @@ export class Slots {
  * holds a registry connection and feeds a decoder, so without a bound a burst of viewers of large
  * images would open sockets and memory without end.
  */
-export const upstreamStreams = new Slots(limits);
+export const upstreamStreams = new Slots(() => ({ streams: settings().maxUpstreamStreams, waitMs: settings().upstreamWaitMs }));
 
 /** Gives a slot back once `body` is done with: read to its end, failed, or destroyed. */
 export function releaseWhenClosed(body: Readable, release: () => void): void {

@@ -1,5 +1,6 @@
 import "server-only";
 import type { FsResponse, ImageInfo, LayerEntry } from "@/lib/core/api-types";
+import { settings } from "@/lib/config";
 import { PortholeError } from "@/lib/core/errors";
 import { diveEfficiency, diveLayerTree } from "@/lib/fs/dive-efficiency";
 import { FsMerge } from "@/lib/fs/merge";
@@ -36,11 +37,6 @@ export function imageLayers(image: ImageInfo, auth: ResolveOptions): Promise<Lay
   );
 }
 
-/**
- * Paths in a merged tree can outgrow their layers many times over (one entry 10 000 levels deep
- * implies 10 000 directories): past this many bytes of paths the listing is refused, not attempted.
- */
-const maxListingBytes = () => Number(process.env.PORTHOLE_MAX_LISTING_BYTES) || 128 * 1024 ** 2;
 
 function build(image: ImageInfo, layers: LayerEntry[][]): ImageFs {
   const merge = new FsMerge();
@@ -51,8 +47,11 @@ function build(image: ImageInfo, layers: LayerEntry[][]): ImageFs {
   }
   const files = merge.files();
   const pathBytes = files.reduce((sum, file) => sum + file.path.length, 0);
-  if (pathBytes > maxListingBytes()) {
-    throw new PortholeError("TOO_LARGE", `the merged filesystem has ${pathBytes} bytes of paths, over the ${maxListingBytes()}-byte listing limit`);
+  // Paths in a merged tree can outgrow their layers many times over (one entry 10 000 levels deep
+  // implies 10 000 directories): past PORTHOLE_MAX_LISTING_BYTES the listing is refused, not built.
+  const { maxListingBytes } = settings();
+  if (pathBytes > maxListingBytes) {
+    throw new PortholeError("TOO_LARGE", `the merged filesystem has ${pathBytes} bytes of paths, over the ${maxListingBytes}-byte listing limit`);
   }
   const trees = layers.map((entries) => diveLayerTree(entries));
   const dive = diveEfficiency(trees);

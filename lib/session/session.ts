@@ -1,5 +1,6 @@
 import "server-only";
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { settings } from "@/lib/config";
 import { serverCredentials, type Credentials } from "@/lib/registry/credentials";
 import { parseReference } from "@/lib/core/reference";
 import type { AuthOptions } from "@/lib/registry/transport";
@@ -17,7 +18,7 @@ let processKey: Buffer | null = null;
 
 /** PORTHOLE_SESSION_SECRET (any string) keeps sessions across restarts and instances; else a per-process key. */
 function key(): Buffer {
-  const secret = process.env.PORTHOLE_SESSION_SECRET;
+  const secret = settings().sessionSecret;
   if (secret) return createHash("sha256").update(secret).digest();
   processKey ??= randomBytes(32);
   return processKey;

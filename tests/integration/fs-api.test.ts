@@ -5,6 +5,7 @@ import { GET as fsGET } from "@/app/api/v1/fs/route";
 import { GET as layerGET } from "@/app/api/v1/layer/route";
 import type { ChangesResponse, FsResponse, LayerEntry } from "@/lib/core/api-types";
 import { SPECS } from "@/tests/world/fixtures";
+import { overrideSettings, settings } from "@/lib/config";
 
 const fixtures = inject("fixtures");
 const fsFixture = fixtures.fs;
@@ -21,7 +22,7 @@ async function ndjson(response: Response): Promise<unknown[]> {
 }
 
 beforeAll(() => {
-  process.env.PORTHOLE_ALLOW_PRIVATE_HOSTS = "1";
+  overrideSettings({ allowPrivateHosts: "all" });
 });
 
 describe("GET /api/v1/layer", () => {
@@ -107,13 +108,14 @@ describe("GET /api/v1/fs on the merge fixture", () => {
   });
 
   it("refuses with 413 a merged tree whose paths exceed the listing limit", async () => {
-    process.env.PORTHOLE_MAX_LISTING_BYTES = "100";
+    const before = settings().maxListingBytes;
+    overrideSettings({ maxListingBytes: 100 });
     try {
       const response = await call(fsGET, "fs", { ref: fsFixture.ref, upto: "1" });
       expect(response.status).toBe(413);
       expect((await response.json()).error.message).toMatch(/listing limit/);
     } finally {
-      delete process.env.PORTHOLE_MAX_LISTING_BYTES;
+      overrideSettings({ maxListingBytes: before });
     }
   });
 

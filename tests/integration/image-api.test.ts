@@ -3,6 +3,7 @@ import { GET } from "@/app/api/v1/image/route";
 import type { ImageInfo } from "@/lib/core/api-types";
 import { resetAuthCache } from "@/lib/registry/transport";
 import { OPEN_REGISTRY, TOKEN_SERVER } from "@/tests/world/config";
+import { overrideSettings, resetSettings } from "@/lib/config";
 
 const fixtures = inject("fixtures");
 const dockerConfigPath = inject("dockerConfigPath");
@@ -20,13 +21,11 @@ async function tokenRequests(): Promise<number> {
 }
 
 beforeEach(() => {
-  process.env.PORTHOLE_ALLOW_PRIVATE_HOSTS = "1";
-  process.env.PORTHOLE_DOCKER_CONFIG = dockerConfigPath;
+  overrideSettings({ allowPrivateHosts: "all", dockerConfigPath });
   resetAuthCache();
 });
 afterEach(() => {
-  delete process.env.PORTHOLE_ALLOW_PRIVATE_HOSTS;
-  delete process.env.PORTHOLE_DOCKER_CONFIG;
+  resetSettings();
 });
 
 describe("GET /api/v1/image on the open registry", () => {
@@ -106,20 +105,20 @@ describe("indexes and platforms", () => {
 
 describe("token-auth registry (Bearer flow)", () => {
   it("pulls a public repository anonymously", async () => {
-    delete process.env.PORTHOLE_DOCKER_CONFIG;
+    overrideSettings({ dockerConfigPath: null });
     const { status, body } = await image(fixtures.tokenPublic.ref);
     expect(status).toBe(200);
     expect(body.digest).toBe(fixtures.tokenPublic.digest);
   });
 
   it("needs credentials for a private repository: 401 without, 200 with the configured ones", async () => {
-    delete process.env.PORTHOLE_DOCKER_CONFIG;
+    overrideSettings({ dockerConfigPath: null });
     const anonymous = await image(fixtures.tokenPrivate.ref);
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.error.code).toBe("UNAUTHORIZED");
     expect(anonymous.body.error.message).toMatch(/authentication required/);
     resetAuthCache();
-    process.env.PORTHOLE_DOCKER_CONFIG = dockerConfigPath;
+    overrideSettings({ dockerConfigPath });
     const signedIn = await image(fixtures.tokenPrivate.ref);
     expect(signedIn.status).toBe(200);
     expect(signedIn.body.digest).toBe(fixtures.tokenPrivate.digest);
@@ -135,10 +134,10 @@ describe("token-auth registry (Bearer flow)", () => {
 
 describe("Basic-auth registry", () => {
   it("answers 401 without credentials and 200 with them", async () => {
-    delete process.env.PORTHOLE_DOCKER_CONFIG;
+    overrideSettings({ dockerConfigPath: null });
     expect((await image(fixtures.basicPrivate.ref)).status).toBe(401);
     resetAuthCache();
-    process.env.PORTHOLE_DOCKER_CONFIG = dockerConfigPath;
+    overrideSettings({ dockerConfigPath });
     const { status, body } = await image(fixtures.basicPrivate.ref);
     expect(status).toBe(200);
     expect(body.digest).toBe(fixtures.basicPrivate.digest);
@@ -162,7 +161,7 @@ describe("errors", () => {
   });
 
   it("403 for a loopback registry unless PORTHOLE_ALLOW_PRIVATE_HOSTS allows it, saying which variable to set", async () => {
-    delete process.env.PORTHOLE_ALLOW_PRIVATE_HOSTS;
+    overrideSettings({ allowPrivateHosts: [] });
     const refused = await image(fixtures.multi.ref);
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe("HOST_NOT_ALLOWED");
@@ -170,7 +169,7 @@ describe("errors", () => {
     for (const spelling of ["127.1:15000", "[::ffff:127.0.0.1]:15000", "localhost:15000"]) {
       expect((await image(`${spelling}/fixtures/multi:v1`)).status, spelling).toBe(403);
     }
-    process.env.PORTHOLE_ALLOW_PRIVATE_HOSTS = `${OPEN_REGISTRY}`;
+    overrideSettings({ allowPrivateHosts: [OPEN_REGISTRY] });
     expect((await image(fixtures.multi.ref)).status).toBe(200);
     expect((await image(fixtures.tokenPublic.ref)).status).toBe(403);
   });

@@ -4,6 +4,7 @@ import { GET as layerGET } from "@/app/api/v1/layer/route";
 import { DELETE, GET as sessionGET, POST } from "@/app/api/v1/session/route";
 import { resetAuthCache } from "@/lib/registry/transport";
 import { BASIC_REGISTRY, OPEN_REGISTRY, TEST_USER, TOKEN_REGISTRY } from "@/tests/world/config";
+import { overrideSettings } from "@/lib/config";
 
 const fixtures = inject("fixtures");
 
@@ -21,8 +22,7 @@ const cookieOf = (response: Response) => (response.headers.get("set-cookie") ?? 
 const image = (ref: string, cookie = "") => imageGET(new Request(`http://porthole.test/api/v1/image?ref=${encodeURIComponent(ref)}`, { headers: { cookie } }));
 
 beforeEach(() => {
-  process.env.PORTHOLE_ALLOW_PRIVATE_HOSTS = "1";
-  delete process.env.PORTHOLE_DOCKER_CONFIG; // only the user's own credentials
+  overrideSettings({ allowPrivateHosts: "all", dockerConfigPath: null }); // only the user's own credentials
   resetAuthCache();
 });
 

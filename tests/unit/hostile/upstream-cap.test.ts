@@ -13,6 +13,7 @@ import { openBlob } from "@/lib/registry/blob";
 import { upstreamStreams } from "@/lib/registry/limits";
 import { resetAuthCache } from "@/lib/registry/transport";
 import { loopbackServer, tarHeader, until } from "./support";
+import { overrideSettings, resetSettings } from "@/lib/config";
 
 const digest = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
 const MISSING = digest(9);
@@ -33,8 +34,7 @@ async function open(n: number): Promise<Readable> {
 }
 
 beforeEach(async () => {
-  process.env.PORTHOLE_ALLOW_PRIVATE_HOSTS = "1";
-  process.env.PORTHOLE_MAX_UPSTREAM_STREAMS = "2";
+  overrideSettings({ allowPrivateHosts: "all", maxUpstreamStreams: 2 });
   resetAuthCache();
   requests = [];
   registry = await loopbackServer((request, response) => {
@@ -53,8 +53,7 @@ afterEach(async () => {
   for (const body of opened.splice(0)) body.destroy();
   await until(() => upstreamStreams.inUse === 0 && upstreamStreams.waiting === 0);
   await registry.close();
-  delete process.env.PORTHOLE_MAX_UPSTREAM_STREAMS;
-  delete process.env.PORTHOLE_UPSTREAM_WAIT_MS;
+  resetSettings();
 });
 
 const settledYet = async (promise: Promise<unknown>) => {
@@ -80,7 +79,7 @@ describe("at most PORTHOLE_MAX_UPSTREAM_STREAMS blob bodies open at once", () =>
   });
 
   it("a slot comes back when a body is read to its end, and when the registry breaks it off", async () => {
-    process.env.PORTHOLE_MAX_UPSTREAM_STREAMS = "1";
+    overrideSettings({ maxUpstreamStreams: 1 });
     const whole = await open(1);
     requests[0]?.response.end(Buffer.alloc(BODY_BYTES - 10));
     expect(Buffer.concat(await whole.toArray()).length).toBe(BODY_BYTES);
@@ -92,7 +91,7 @@ describe("at most PORTHOLE_MAX_UPSTREAM_STREAMS blob bodies open at once", () =>
   });
 
   it("waiters are served in arrival order", async () => {
-    process.env.PORTHOLE_MAX_UPSTREAM_STREAMS = "1";
+    overrideSettings({ maxUpstreamStreams: 1 });
     const holder = await open(1);
     const served: number[] = [];
     const waiters = [2, 3, 4].map((n) => open(n).then((body) => (served.push(n), body)));
@@ -104,8 +103,8 @@ describe("at most PORTHOLE_MAX_UPSTREAM_STREAMS blob bodies open at once", () =>
   });
 
   it("a waiter gives up after PORTHOLE_UPSTREAM_WAIT_MS with 504 'server busy', and leaves the queue", async () => {
-    process.env.PORTHOLE_MAX_UPSTREAM_STREAMS = "1";
-    process.env.PORTHOLE_UPSTREAM_WAIT_MS = "300";
+    overrideSettings({ maxUpstreamStreams: 1 });
+    overrideSettings({ upstreamWaitMs: 300 });
     await open(1);
     const started = Date.now();
     const error = await open(2).catch((failure: unknown) => failure);
@@ -118,7 +117,7 @@ describe("at most PORTHOLE_MAX_UPSTREAM_STREAMS blob bodies open at once", () =>
   });
 
   it("a failed openBlob gives its slot back", async () => {
-    process.env.PORTHOLE_MAX_UPSTREAM_STREAMS = "1";
+    overrideSettings({ maxUpstreamStreams: 1 });
     const error = await openBlob(target, MISSING).catch((failure: unknown) => failure);
     expect((error as PortholeError).code).toBe("NOT_FOUND");
     expect(upstreamStreams.inUse).toBe(0);
@@ -126,7 +125,7 @@ describe("at most PORTHOLE_MAX_UPSTREAM_STREAMS blob bodies open at once", () =>
   });
 
   it("a file download the client abandons gives its slot back at once", async () => {
-    process.env.PORTHOLE_MAX_UPSTREAM_STREAMS = "1";
+    overrideSettings({ maxUpstreamStreams: 1 });
     const { body } = await openBlob(target, TAR);
     const opened = await openLayerEntry(body, 0);
     const response = await fileResponse({ entry: opened!.entry, content: opened!.content, layerDigest: TAR }, { download: true, immutable: true, publicImage: false });

@@ -9,13 +9,14 @@ import { openBlob } from "@/lib/registry/blob";
 import { resolveImage } from "@/lib/registry/image";
 import { buildImage } from "@/tests/world/image-builder";
 import { loopbackServer, until } from "./support";
+import { overrideSettings, resetSettings } from "@/lib/config";
 
 let stalled: Awaited<ReturnType<typeof loopbackServer>>;
 let healthy: Awaited<ReturnType<typeof loopbackServer>>;
 let stalledRequests = 0;
 
 beforeAll(async () => {
-  process.env.PORTHOLE_ALLOW_PRIVATE_HOSTS = "1";
+  overrideSettings({ allowPrivateHosts: "all" });
   const image = await buildImage({ format: "oci", layers: [{ entries: [{ name: "etc/os-release", content: "ID=healthy\n" }] }] });
   const blobs = new Map([image.config, ...image.layers].map((blob) => [blob.digest, blob.bytes]));
   healthy = await loopbackServer((request, response) => {
@@ -34,7 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([stalled.close(), healthy.close()]);
-  delete process.env.PORTHOLE_ALLOW_PRIVATE_HOSTS;
+  resetSettings();
 });
 
 describe("a stalled registry", () => {

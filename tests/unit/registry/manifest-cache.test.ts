@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveImage } from "@/lib/registry/image";
 import { buildImage, type BuiltImage } from "@/tests/world/image-builder";
+import { overrideSettings } from "@/lib/config";
 
 let server: Server;
 let host = "";
@@ -26,7 +27,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-  process.env.PORTHOLE_ALLOW_PRIVATE_HOSTS = "1";
+  overrideSettings({ allowPrivateHosts: "all" });
 });
 afterAll(() => server.close());
 

@@ -9,6 +9,7 @@ import { openBlob } from "@/lib/registry/blob";
 import { resolveImage } from "@/lib/registry/image";
 import { resetAuthCache } from "@/lib/registry/transport";
 import { PortholeError } from "@/lib/core/errors";
+import { overrideSettings, resetSettings } from "@/lib/config";
 
 const servers: Server[] = [];
 async function fake(handler: RequestListener, host = "127.0.0.1"): Promise<string> {
@@ -31,13 +32,11 @@ async function failure(promise: Promise<unknown>): Promise<PortholeError> {
 }
 
 beforeEach(() => {
-  process.env.PORTHOLE_ALLOW_PRIVATE_HOSTS = "1";
+  overrideSettings({ allowPrivateHosts: "all" });
   resetAuthCache();
 });
 afterEach(async () => {
-  delete process.env.PORTHOLE_ALLOW_PRIVATE_HOSTS;
-  delete process.env.PORTHOLE_IDLE_TIMEOUT_MS;
-  delete process.env.PORTHOLE_TOTAL_TIMEOUT_MS;
+  resetSettings();
   await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => (s.closeAllConnections(), s.close(resolve)))));
 });
 
@@ -98,7 +97,7 @@ describe("transport faults", () => {
     let cdnHits = 0;
     const cdn = await fake((req, res) => (cdnHits++, res.end("secret")), "127.0.0.2");
     const registry = await fake((req, res) => (req.url === "/v2/" ? res.end("{}") : res.writeHead(302, { location: `http://${cdn}/x` }).end()));
-    process.env.PORTHOLE_ALLOW_PRIVATE_HOSTS = registry; // the registry itself, not where it redirects
+    overrideSettings({ allowPrivateHosts: [registry] }); // the registry itself, not where it redirects
     const error = await failure(openBlob({ registry, repository: "r" }, DIGEST));
     expect(error.code).toBe("HOST_NOT_ALLOWED");
     expect(cdnHits).toBe(0);
@@ -108,14 +107,14 @@ describe("transport faults", () => {
     let realmHits = 0;
     const realm = await fake((req, res) => (realmHits++, res.end('{"token":"t"}')), "127.0.0.2");
     const registry = await fake((req, res) => res.writeHead(401, { "www-authenticate": `Bearer realm="http://${realm}/token",service="s"` }).end());
-    process.env.PORTHOLE_ALLOW_PRIVATE_HOSTS = registry;
+    overrideSettings({ allowPrivateHosts: [registry] });
     const error = await failure(resolveImage(`${registry}/r:v1`));
     expect(error.code).toBe("HOST_NOT_ALLOWED");
     expect(realmHits).toBe(0);
   });
 
   it("times out a registry that stops sending (504)", async () => {
-    process.env.PORTHOLE_IDLE_TIMEOUT_MS = "300";
+    overrideSettings({ idleTimeoutMs: 300 });
     const host = await fake((req, res) => {
       if (req.url === "/v2/") return res.end("{}");
       res.writeHead(200, { "content-type": "application/vnd.oci.image.manifest.v1+json" });
@@ -126,8 +125,7 @@ describe("transport faults", () => {
   });
 
   it("times out a registry that trickles forever, though never idle long enough to trip the idle timeout", async () => {
-    process.env.PORTHOLE_IDLE_TIMEOUT_MS = "300";
-    process.env.PORTHOLE_TOTAL_TIMEOUT_MS = "800";
+    overrideSettings({ idleTimeoutMs: 300, totalTimeoutMs: 800 });
     const host = await fake((req, res) => {
       if (req.url === "/v2/") return res.end("{}");
       res.writeHead(200);

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET } from "@/app/api/v1/layer/route";
 import { compress, packLayer } from "@/tests/world/image-builder";
+import { overrideSettings } from "@/lib/config";
 
 let server: Server;
 let host = "";
@@ -32,7 +33,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-  process.env.PORTHOLE_ALLOW_PRIVATE_HOSTS = "1";
+  overrideSettings({ allowPrivateHosts: "all" });
 });
 afterAll(() => {
   release();

@@ -1,0 +1,114 @@
+import "server-only";
+import { join } from "node:path";
+
+/**
+ * Porthole's settings: read from the environment once, validated, typed. Nothing else reads
+ * `process.env`. A bad value stops start-up (instrumentation.ts) with a message naming the variable,
+ * instead of quietly falling back to a default the operator did not ask for.
+ */
+export interface Settings {
+  /** A Docker-style config.json with server-wide registry credentials. */
+  dockerConfigPath: string | null;
+  /** Registries on private addresses the server may connect to: every one, or these `host:port`s. */
+  allowPrivateHosts: "all" | readonly string[];
+  /** `host:port`s spoken to over plain HTTP (loopback always is). */
+  insecureRegistries: readonly string[];
+  cacheDir: string;
+  cacheMaxBytes: number;
+  connectTimeoutMs: number;
+  idleTimeoutMs: number;
+  /** A whole upstream request, body included: a trickling registry cannot hold a slot forever. */
+  totalTimeoutMs: number;
+  maxUpstreamStreams: number;
+  upstreamWaitMs: number;
+  maxListingBytes: number;
+  quietLog: boolean;
+  sessionSecret: string | null;
+  /** `next dev`: the page CSP must allow eval for React's dev tooling. */
+  development: boolean;
+}
+
+interface Variable<K extends keyof Settings> {
+  key: K;
+  env: string;
+  /** The default as the README's configuration table states it. */
+  shown: string;
+  fallback: () => Settings[K];
+  /** The value, or null when `text` is not a valid one. */
+  parse: (text: string) => Settings[K] | null;
+  expects: string;
+}
+
+const wholeNumber = (text: string) => (/^\d+$/.test(text) && Number(text) > 0 ? Number(text) : null);
+const list = (text: string) =>
+  text
+    .split(",")
+    .map((item) => item.trim().toLowerCase())
+    .filter(Boolean);
+const flag = (text: string) => (text === "1" || text === "true" ? true : text === "0" || text === "false" ? false : null);
+
+function variable<K extends keyof Settings>(spec: Variable<K>): Variable<K> {
+  return spec;
+}
+
+/** The one table of settings: variable, default, parser. The README's configuration table matches it (a test checks). */
+export const VARIABLES = [
+  variable({ key: "dockerConfigPath", env: "PORTHOLE_DOCKER_CONFIG", shown: "none", fallback: () => null, parse: (t) => t, expects: "a file path" }),
+  variable({
+    key: "allowPrivateHosts",
+    env: "PORTHOLE_ALLOW_PRIVATE_HOSTS",
+    shown: "refused (403)",
+    fallback: () => [],
+    parse: (t) => (list(t).includes("1") ? "all" : list(t)),
+    expects: "1, or a comma list of host:port",
+  }),
+  variable({ key: "insecureRegistries", env: "PORTHOLE_INSECURE_REGISTRIES", shown: "none", fallback: () => [], parse: list, expects: "a comma list of host:port" }),
+  variable({ key: "cacheDir", env: "PORTHOLE_CACHE_DIR", shown: "`.data/cache`", fallback: () => join(process.cwd(), ".data", "cache"), parse: (t) => t, expects: "a folder" }),
+  variable({ key: "cacheMaxBytes", env: "PORTHOLE_CACHE_MAX_BYTES", shown: "2147483648 (2 GiB)", fallback: () => 2 * 1024 ** 3, parse: wholeNumber, expects: "a whole number of bytes" }),
+  variable({ key: "connectTimeoutMs", env: "PORTHOLE_CONNECT_TIMEOUT_MS", shown: "10000", fallback: () => 10_000, parse: wholeNumber, expects: "milliseconds" }),
+  variable({ key: "idleTimeoutMs", env: "PORTHOLE_IDLE_TIMEOUT_MS", shown: "30000", fallback: () => 30_000, parse: wholeNumber, expects: "milliseconds" }),
+  variable({ key: "totalTimeoutMs", env: "PORTHOLE_TOTAL_TIMEOUT_MS", shown: "1800000", fallback: () => 30 * 60_000, parse: wholeNumber, expects: "milliseconds" }),
+  variable({ key: "maxUpstreamStreams", env: "PORTHOLE_MAX_UPSTREAM_STREAMS", shown: "32", fallback: () => 32, parse: wholeNumber, expects: "a whole number of downloads" }),
+  variable({ key: "upstreamWaitMs", env: "PORTHOLE_UPSTREAM_WAIT_MS", shown: "30000", fallback: () => 30_000, parse: wholeNumber, expects: "milliseconds" }),
+  variable({ key: "maxListingBytes", env: "PORTHOLE_MAX_LISTING_BYTES", shown: "134217728", fallback: () => 128 * 1024 ** 2, parse: wholeNumber, expects: "a whole number of bytes" }),
+  variable({ key: "quietLog", env: "PORTHOLE_QUIET_LOG", shown: "off", fallback: () => false, parse: flag, expects: "1 or 0" }),
+  variable({ key: "sessionSecret", env: "PORTHOLE_SESSION_SECRET", shown: "random", fallback: () => null, parse: (t) => t, expects: "any string" }),
+] as const;
+
+export class SettingsError extends Error {
+  override name = "SettingsError";
+}
+
+/** Settings from an environment; an empty variable counts as unset. Throws SettingsError naming the first bad variable. */
+export function readSettings(env: Record<string, string | undefined>): Settings {
+  const result: Partial<Record<keyof Settings, unknown>> = { development: env.NODE_ENV === "development" };
+  for (const spec of VARIABLES as readonly Variable<keyof Settings>[]) {
+    const text = env[spec.env]?.trim();
+    if (!text) {
+      result[spec.key] = spec.fallback();
+      continue;
+    }
+    const value = spec.parse(text);
+    if (value === null) throw new SettingsError(`${spec.env}=${JSON.stringify(text)} is not valid: expected ${spec.expects}`);
+    result[spec.key] = value;
+  }
+  return result as Settings;
+}
+
+let current: Settings | null = null;
+
+/** The process's settings, read from the environment on first use. */
+export function settings(): Settings {
+  current ??= readSettings(process.env);
+  return current;
+}
+
+/** For tests: change some settings for this process until `resetSettings()`. */
+export function overrideSettings(changes: Partial<Settings>): void {
+  current = { ...settings(), ...changes };
+}
+
+/** For tests: read the environment again on next use. */
+export function resetSettings(): void {
+  current = null;
+}
