@@ -79,6 +79,12 @@ export function parseReference(input: string): Reference {
   return { registry, repository: path, tag, digest };
 }
 
+/** A registry host as a user names it to sign in (`ghcr.io`, `127.0.0.1:5000`, `docker.io`), normalised as in references. */
+export function parseRegistryHost(text: string): string {
+  if (!/[.:]/.test(text) && text !== "localhost") invalid("registry must be a host, like ghcr.io or 127.0.0.1:5000");
+  return parseReference(`${text}/x`).registry;
+}
+
 /** `registry/repository[:tag][@digest]`: the normalised form of a reference. */
 export function formatReference(ref: Reference): string {
   return `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;

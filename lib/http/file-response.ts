@@ -4,7 +4,6 @@ import type { OpenedFile } from "@/lib/service/file";
 import { rasterImageType } from "@/lib/core/file-types";
 import { percentEncodeName } from "@/lib/core/names";
 import { baseName } from "@/lib/core/paths";
-import { cacheControl } from "@/lib/http/respond";
 
 /**
  * File bytes from a layer are hostile: they are never served as HTML or SVG, never sniffed, and
@@ -21,7 +20,7 @@ function disposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${percentEncodeName(name)}`;
 }
 
-export async function fileResponse(file: OpenedFile, options: { download: boolean; immutable: boolean; publicImage: boolean }): Promise<Response> {
+export async function fileResponse(file: OpenedFile, options: { download: boolean; cacheControl: string }): Promise<Response> {
   const iterator = file.content[Symbol.asyncIterator]();
   const first = await iterator.next();
   const head: Buffer = first.done ? Buffer.alloc(0) : (first.value as Buffer);
@@ -31,7 +30,7 @@ export async function fileResponse(file: OpenedFile, options: { download: boolea
     "Content-Length": String(file.entry.size),
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "sandbox; default-src 'none'",
-    "Cache-Control": cacheControl(options.immutable, options.publicImage),
+    "Cache-Control": options.cacheControl,
     "X-Porthole-Layer": file.layerDigest,
   };
   if (options.download) headers["Content-Disposition"] = disposition(name);

@@ -1,4 +1,5 @@
 import "server-only";
+import { parseDigest } from "@/lib/core/digest";
 import { asPortholeError, PortholeError } from "@/lib/core/errors";
 import { logRequest } from "@/lib/http/log";
 
@@ -27,6 +28,25 @@ export class Query {
     const value = this.params.get(name);
     if (!value) throw new PortholeError("BAD_REQUEST", `the ${name} parameter is required`);
     return value;
+  }
+
+  /** A layer index (0 is the bottom layer). */
+  layerIndex(name: string): number {
+    const value = this.require(name);
+    if (!/^\d+$/.test(value)) throw new PortholeError("BAD_REQUEST", `${name} must be a layer index (0 is the bottom layer)`);
+    return Number(value);
+  }
+
+  layerIndexIfGiven(name: string): number | null {
+    return this.params.has(name) ? this.layerIndex(name) : null;
+  }
+
+  digest(name: string): string {
+    return parseDigest(this.require(name));
+  }
+
+  digestIfGiven(name: string): string | null {
+    return this.params.has(name) ? this.digest(name) : null;
   }
 }
 

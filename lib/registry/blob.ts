@@ -2,7 +2,8 @@ import "server-only";
 import type { Readable } from "node:stream";
 import { releaseWhenClosed, upstreamStreams } from "@/lib/registry/limits";
 import { parseDigest } from "@/lib/core/digest";
-import { RegistryClient, type AuthOptions } from "@/lib/registry/transport";
+import type { AuthOptions } from "@/lib/registry/auth";
+import { RegistryClient } from "@/lib/registry/client";
 
 /**
  * Opens a blob as a stream (following redirects to CDNs without our credentials). The caller

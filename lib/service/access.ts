@@ -1,7 +1,7 @@
 import "server-only";
-import { parseDigest } from "@/lib/core/digest";
-import { parseReference } from "@/lib/core/reference";
-import { RegistryClient, type AuthOptions } from "@/lib/registry/transport";
+import type { Reference } from "@/lib/core/reference";
+import type { AuthOptions } from "@/lib/registry/auth";
+import { RegistryClient } from "@/lib/registry/client";
 import { discard } from "@/lib/registry/http";
 
 /**
@@ -9,10 +9,7 @@ import { discard } from "@/lib/registry/http";
  * repository (a HEAD request), before anything derived from it is served from our caches.
  * Also turns an unknown blob into a 404 before a response starts streaming.
  */
-export async function proveBlobAccess(refText: string, digest: string, auth: AuthOptions = {}) {
-  const ref = parseReference(refText);
-  parseDigest(digest);
+export async function proveBlobAccess(ref: Reference, digest: string, auth: AuthOptions): Promise<void> {
   const client = await RegistryClient.for(ref, auth);
   discard(await client.request(`blobs/${digest}`, { method: "HEAD" }));
-  return ref;
 }

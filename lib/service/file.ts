@@ -6,7 +6,8 @@ import { FsMerge, type EntryLocation } from "@/lib/fs/merge";
 import { cleanPath } from "@/lib/core/paths";
 import { openLayerEntry } from "@/lib/layer/read";
 import { openBlob } from "@/lib/registry/blob";
-import { resolveImage, type ResolveOptions } from "@/lib/registry/image";
+import type { AuthOptions } from "@/lib/registry/auth";
+import { resolveImage, type ImageQuery } from "@/lib/service/image";
 import { imageLayers, loadImageFs } from "@/lib/service/image-fs";
 import { collectLayer } from "@/lib/service/layer-index";
 
@@ -27,7 +28,7 @@ function refuseNonFile(path: string, found: { type: string; linkname?: string } 
 }
 
 /** Where `path`'s bytes are as of layer `index` alone (hardlinks may point into lower layers). */
-async function locateInLayer(image: ImageInfo, index: number, path: string, auth: ResolveOptions): Promise<EntryLocation> {
+async function locateInLayer(image: ImageInfo, index: number, path: string, auth: AuthOptions): Promise<EntryLocation> {
   const layer = image.layers[index] as ImageInfo["layers"][number];
   const entries = await collectLayer({ registry: image.registry, repository: image.repository, digest: layer.digest, diffId: layer.diffId }, auth);
   // Within a layer the last entry for a path wins.
@@ -47,17 +48,17 @@ async function locateInLayer(image: ImageInfo, index: number, path: string, auth
  * Opens a file's bytes as a stream: from one layer (`layerDigest`) or from the merged filesystem.
  * Hardlinks resolve to their target; directories, symlinks and missing paths are errors.
  */
-export async function openFile(ref: string, rawPath: string, options: ResolveOptions & { layerDigest?: string | null }): Promise<OpenedFile> {
+export async function openFile(query: ImageQuery, rawPath: string, layerDigest: string | null): Promise<OpenedFile> {
   const path = cleanPath(rawPath);
   let image: ImageInfo;
   let location: EntryLocation;
-  if (options.layerDigest) {
-    image = await resolveImage(ref, options);
-    const index = image.layers.findIndex((layer) => layer.digest === options.layerDigest);
-    if (index < 0) throw new PortholeError("NOT_FOUND", `the image has no layer ${options.layerDigest}`);
-    location = await locateInLayer(image, index, path, options);
+  if (layerDigest) {
+    image = await resolveImage(query);
+    const index = image.layers.findIndex((layer) => layer.digest === layerDigest);
+    if (index < 0) throw new PortholeError("NOT_FOUND", `the image has no layer ${layerDigest}`);
+    location = await locateInLayer(image, index, path, query.auth);
   } else {
-    const loaded = await loadImageFs(ref, options);
+    const loaded = await loadImageFs(query);
     image = loaded.image;
     const found = loaded.merge.locate(path);
     refuseNonFile(path, found, "the image (it may have been deleted by a later layer)");
@@ -65,7 +66,7 @@ export async function openFile(ref: string, rawPath: string, options: ResolveOpt
     location = found.bytes;
   }
   const layer = image.layers[location.layer] as ImageInfo["layers"][number];
-  const { body } = await openBlob(image, layer.digest, options);
+  const { body } = await openBlob(image, layer.digest, query.auth);
   const opened = await openLayerEntry(body, location.ordinal, { digest: layer.digest });
   if (!opened) throw new PortholeError("UPSTREAM_INVALID", `layer ${layer.digest} changed: its entry ${location.ordinal} is gone`);
   return { entry: opened.entry, content: opened.content, layerDigest: layer.digest };

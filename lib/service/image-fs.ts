@@ -1,10 +1,11 @@
 import "server-only";
-import type { FsResponse, ImageInfo, LayerEntry } from "@/lib/core/api-types";
+import type { Change, FsResponse, ImageInfo, LayerEntry } from "@/lib/core/api-types";
 import { settings } from "@/lib/config";
 import { PortholeError } from "@/lib/core/errors";
 import { diveEfficiency, diveLayerTree } from "@/lib/fs/dive-efficiency";
 import { FsMerge } from "@/lib/fs/merge";
-import { resolveImage, type ResolveOptions } from "@/lib/registry/image";
+import type { AuthOptions } from "@/lib/registry/auth";
+import { resolveImage, type ImageQuery } from "@/lib/service/image";
 import { collectLayer } from "@/lib/service/layer-index";
 
 const LAYER_CONCURRENCY = 4;
@@ -31,7 +32,7 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, task: (item:
 }
 
 /** Every layer's entries in order; any unreadable layer fails the whole (never a partial tree). */
-export function imageLayers(image: ImageInfo, auth: ResolveOptions): Promise<LayerEntry[][]> {
+export function imageLayers(image: ImageInfo, auth: AuthOptions): Promise<LayerEntry[][]> {
   return mapLimited(image.layers, LAYER_CONCURRENCY, (layer) =>
     collectLayer({ registry: image.registry, repository: image.repository, digest: layer.digest, diffId: layer.diffId }, auth),
   );
@@ -80,6 +81,13 @@ function build(image: ImageInfo, layers: LayerEntry[][]): ImageFs {
   return { image, merge, fs };
 }
 
+/** What layer `index` (0 is the bottom) did to the layers below it. */
+export async function layerChanges(query: ImageQuery, index: number): Promise<Change[]> {
+  const { merge, image } = await loadImageFs(query);
+  if (index >= image.layers.length) throw new PortholeError("NOT_FOUND", `the image has ${image.layers.length} layers; there is no layer ${index}`);
+  return merge.changes(index);
+}
+
 const recent = new Map<string, Promise<ImageFs>>();
 
 /**
@@ -87,16 +95,16 @@ const recent = new Map<string, Promise<ImageFs>>();
  * Resolving the reference first (with the requester's credentials) proves access, so the
  * per-digest memory of recent merges is only reached by requesters the registry just let through.
  */
-export async function loadImageFs(ref: string, options: ResolveOptions & { upTo?: number | null } = {}): Promise<ImageFs> {
-  const image = await resolveImage(ref, options);
-  const upTo = options.upTo ?? image.layers.length - 1;
+export async function loadImageFs(query: ImageQuery, upToLayer: number | null = null): Promise<ImageFs> {
+  const image = await resolveImage(query);
+  const upTo = upToLayer ?? image.layers.length - 1;
   if (upTo < 0 || upTo >= image.layers.length) {
     throw new PortholeError("NOT_FOUND", `the image has ${image.layers.length} layers; there is no layer ${upTo}`);
   }
   const key = `${image.digest}:${upTo}`;
   let loading = recent.get(key);
   if (!loading) {
-    loading = imageLayers(image, options).then((layers) => build(image, layers.slice(0, upTo + 1)));
+    loading = imageLayers(image, query.auth).then((layers) => build(image, layers.slice(0, upTo + 1)));
     recent.set(key, loading);
     loading.catch(() => recent.delete(key));
     if (recent.size > RECENT_IMAGES) recent.delete(recent.keys().next().value as string);

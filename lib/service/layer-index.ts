@@ -8,7 +8,7 @@ import { Replay } from "@/lib/cache/replay";
 import { PortholeError } from "@/lib/core/errors";
 import { listLayer } from "@/lib/layer/read";
 import { openBlob } from "@/lib/registry/blob";
-import type { AuthOptions } from "@/lib/registry/transport";
+import type { AuthOptions } from "@/lib/registry/auth";
 
 export interface LayerRef {
   registry: string;

@@ -1,9 +1,7 @@
 import "server-only";
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { settings } from "@/lib/config";
-import { serverCredentials, type Credentials } from "@/lib/registry/credentials";
-import { parseReference } from "@/lib/core/reference";
-import type { AuthOptions } from "@/lib/registry/transport";
+import type { Credentials } from "@/lib/registry/credentials";
 
 /**
  * Registry credentials a user signed in with from the browser. They live only in that browser's
@@ -12,7 +10,7 @@ import type { AuthOptions } from "@/lib/registry/transport";
  * were given for (and its token realm).
  */
 export const SESSION_COOKIE = "porthole_session";
-type Session = Record<string, Credentials>;
+export type Session = Record<string, Credentials>;
 
 let processKey: Buffer | null = null;
 
@@ -48,21 +46,6 @@ export function sessionOf(request: Request): Session {
   const cookies = request.headers.get("cookie") ?? "";
   const match = cookies.split(/;\s*/).find((c) => c.startsWith(`${SESSION_COOKIE}=`));
   return openSession(match?.slice(SESSION_COOKIE.length + 1));
-}
-
-/** The credentials for the ref's registry: the user's own when signed in, else the server's (the default). */
-export function requestAuth(request: Request, ref: string): AuthOptions {
-  const credentials = sessionOf(request)[parseReference(ref).registry];
-  return credentials ? { credentials } : {};
-}
-
-/**
- * Whether a request for `ref` goes to the registry with no credentials at all (neither the user's nor
- * the server's): then what it gets is public, and shared caches may keep it.
- */
-export async function isAnonymous(request: Request, ref: string): Promise<boolean> {
-  const registry = parseReference(ref).registry;
-  return !sessionOf(request)[registry] && !(await serverCredentials(registry));
 }
 
 export function sessionCookie(session: Session, request: Request): string {

@@ -11,8 +11,10 @@ import { fileResponse } from "@/lib/http/file-response";
 import { openLayerEntry } from "@/lib/layer/read";
 import { openBlob } from "@/lib/registry/blob";
 import { upstreamStreams } from "@/lib/registry/limits";
-import { resetAuthCache } from "@/lib/registry/transport";
-import { loopbackServer, tarHeader, until } from "./support";
+import { resetAuthCache } from "@/lib/registry/auth";
+import { fakeRegistry, serve, type FakeRegistry } from "@/tests/support/fake-registry";
+import { settlesWithin, until } from "@/tests/support/run";
+import { tarHeader } from "@/tests/support/tar";
 import { overrideSettings, resetSettings } from "@/lib/config";
 
 const digest = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
@@ -20,7 +22,7 @@ const MISSING = digest(9);
 const TAR = digest(8); // a layer with one big file, of which the registry sends the start only
 const BODY_BYTES = 1000;
 
-let registry: Awaited<ReturnType<typeof loopbackServer>>;
+let registry: FakeRegistry;
 let target = { registry: "", repository: "r" };
 /** Blob GETs as the registry saw them, in order, with their responses still open. */
 let requests: { digest: string; response: ServerResponse }[] = [];
@@ -37,15 +39,14 @@ beforeEach(async () => {
   overrideSettings({ allowPrivateHosts: "all", maxUpstreamStreams: 2 });
   resetAuthCache();
   requests = [];
-  registry = await loopbackServer((request, response) => {
-    if (request.url === "/v2/") return response.end("{}");
-    const asked = request.url?.split("/blobs/")[1] ?? "";
-    if (asked === MISSING) return response.writeHead(404).end('{"errors":[{"code":"BLOB_UNKNOWN"}]}');
+  registry = await fakeRegistry();
+  registry.on("*", ({ reference: asked, response }) => {
     requests.push({ digest: asked, response });
-    if (asked === TAR) return response.writeHead(200).write(Buffer.concat([tarHeader("big", { size: 2 ** 30 }), Buffer.alloc(256 * 1024, "x")]));
+    if (asked === TAR) return void response.writeHead(200).write(Buffer.concat([tarHeader("big", { size: 2 ** 30 }), Buffer.alloc(256 * 1024, "x")]));
     response.writeHead(200, { "content-length": BODY_BYTES });
     response.write(Buffer.alloc(10)); // the rest when the test says so
   });
+  registry.on(`/v2/r/blobs/${MISSING}`, serve); // a blob it does not hold: 404 BLOB_UNKNOWN
   target = { registry: registry.host, repository: "r" };
 });
 
@@ -56,19 +57,12 @@ afterEach(async () => {
   resetSettings();
 });
 
-const settledYet = async (promise: Promise<unknown>) => {
-  let settled = false;
-  void promise.then(() => (settled = true), () => (settled = true));
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  return settled;
-};
-
 describe("at most PORTHOLE_MAX_UPSTREAM_STREAMS blob bodies open at once", () => {
   it("with the limit at 2, a 3rd openBlob waits, without asking the registry, until a body is destroyed", async () => {
     const first = await open(1);
     await open(2);
     const third = open(3);
-    expect(await settledYet(third)).toBe(false);
+    expect(await settlesWithin(third, 300)).toBe(false);
     expect(requests.map((r) => r.digest)).toEqual([digest(1), digest(2)]);
     expect(upstreamStreams.waiting).toBe(1);
 
@@ -128,7 +122,7 @@ describe("at most PORTHOLE_MAX_UPSTREAM_STREAMS blob bodies open at once", () =>
     overrideSettings({ maxUpstreamStreams: 1 });
     const { body } = await openBlob(target, TAR);
     const opened = await openLayerEntry(body, 0);
-    const response = await fileResponse({ entry: opened!.entry, content: opened!.content, layerDigest: TAR }, { download: true, immutable: true, publicImage: false });
+    const response = await fileResponse({ entry: opened!.entry, content: opened!.content, layerDigest: TAR }, { download: true, cacheControl: "private, no-cache" });
     const reader = response.body!.getReader();
     expect((await reader.read()).value?.length).toBeGreaterThan(0);
     await reader.cancel(); // the browser went away

@@ -1,20 +1,19 @@
 import { fileResponse } from "@/lib/http/file-response";
+import { imageCacheControl, imageQuery } from "@/lib/http/image-query";
 import { handle } from "@/lib/http/respond";
 import { openFile } from "@/lib/service/file";
-import { isAnonymous, requestAuth } from "@/lib/session/session";
+import { isPinned } from "@/lib/core/reference";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export function GET(request: Request) {
   return handle(request, async (query) => {
-    const ref = query.require("ref");
-    const layerDigest = query.get("layer");
-    const file = await openFile(ref, query.require("path"), { platform: query.get("platform"), layerDigest, ...requestAuth(request, ref) });
-    return fileResponse(file, {
-      download: query.get("download") === "1",
-      immutable: ref.includes("@") || layerDigest !== null,
-      publicImage: await isAnonymous(request, ref),
-    });
+    const image = await imageQuery(request, query);
+    const layerDigest = query.digestIfGiven("layer");
+    const file = await openFile(image, query.require("path"), layerDigest);
+    // A layer digest pins the bytes even when the image reference is a tag.
+    const cacheControl = imageCacheControl(image, layerDigest !== null || isPinned(image.ref));
+    return fileResponse(file, { download: query.get("download") === "1", cacheControl });
   });
 }

@@ -1,14 +1,13 @@
+import { imageQuery } from "@/lib/http/image-query";
 import { handle } from "@/lib/http/respond";
-import { resolveImage } from "@/lib/registry/image";
-import { requestAuth } from "@/lib/session/session";
+import { resolveImage } from "@/lib/service/image";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export function GET(request: Request) {
   return handle(request, async (query) => {
-    const ref = query.require("ref");
-    const image = await resolveImage(ref, { platform: query.get("platform"), ...requestAuth(request, ref) });
+    const image = await resolveImage(await imageQuery(request, query));
     return Response.json(image, { headers: { "Cache-Control": "no-store" } });
   });
 }

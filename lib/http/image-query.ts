@@ -1,0 +1,30 @@
+import "server-only";
+import { parsePlatform } from "@/lib/core/platform";
+import { isPinned, parseReference } from "@/lib/core/reference";
+import { serverCredentials, type Credentials } from "@/lib/registry/credentials";
+import { cacheControl, type Query } from "@/lib/http/respond";
+import type { ImageQuery } from "@/lib/service/image";
+import { sessionOf } from "@/lib/session/session";
+
+/** The requester's credentials for a registry: their own when signed in, else the server's, else none. */
+export async function requesterCredentials(request: Request, registry: string): Promise<Credentials | null> {
+  return sessionOf(request)[registry] ?? (await serverCredentials(registry));
+}
+
+/**
+ * The edge of every image endpoint: `ref` and `platform` parsed once (400 naming the fault) and the
+ * requester's credentials found once; services get these values, never the strings.
+ */
+export async function imageQuery(request: Request, query: Query): Promise<ImageQuery> {
+  const ref = parseReference(query.require("ref"));
+  const platform = query.get("platform");
+  return { ref, platform: platform ? parsePlatform(platform) : null, auth: { credentials: await requesterCredentials(request, ref.registry) } };
+}
+
+/**
+ * Cache-Control for an answer about an image: immutable when what it answers is addressed by digest
+ * (the reference itself, unless the caller knows better), public only when no credentials were used.
+ */
+export function imageCacheControl(image: ImageQuery, pinned = isPinned(image.ref)): string {
+  return cacheControl(pinned, image.auth.credentials === null);
+}

@@ -1,0 +1,130 @@
+import "server-only";
+import { readFile } from "node:fs/promises";
+import { diskCache } from "@/lib/cache/disk-cache";
+import type { HistoryEntry, ImageInfo, IndexInfo, Platform } from "@/lib/core/api-types";
+import { PortholeError } from "@/lib/core/errors";
+import { formatReference, type Reference } from "@/lib/core/reference";
+import type { AuthOptions } from "@/lib/registry/auth";
+import { RegistryClient } from "@/lib/registry/client";
+import { getConfig, getManifest, headManifestDigest } from "@/lib/registry/documents";
+import { mapHistory } from "@/lib/registry/history";
+import { choosePlatform, digestOf, indexEntries, parseManifest, verifyDigest, type ImageManifest, type ParsedManifest } from "@/lib/registry/manifest";
+
+/**
+ * The top-level manifest, by tag or digest, with access proven on every call: a HEAD (which Docker
+ * Hub does not count against pull limits) names the digest, and bytes already verified come from
+ * the disk cache; a GET only for a manifest we have not seen. Fetched bytes must hash to the digest.
+ */
+async function topManifest(client: RegistryClient, ref: Reference): Promise<{ digest: string; parsed: ParsedManifest }> {
+  const reference = ref.digest ?? (ref.tag as string);
+  const advertised = await headManifestDigest(client, reference);
+  const known = ref.digest ?? advertised;
+  const cached = known ? await diskCache().get(`manifest:${known}`) : null;
+  if (known && cached) return { digest: known, parsed: parseManifest(await readFile(cached), null) };
+
+  const { bytes, contentType } = await getManifest(client, reference);
+  if (ref.digest) verifyDigest(bytes, ref.digest, "manifest");
+  const digest = ref.digest ?? digestOf(bytes, advertised ?? "");
+  if (!ref.digest && advertised && advertised !== digest) {
+    throw new PortholeError("UPSTREAM_INVALID", `the registry says the manifest is ${advertised} but its bytes hash to ${digest}`);
+  }
+  await diskCache().put(`manifest:${digest}`, bytes);
+  return { digest, parsed: parseManifest(bytes, contentType) };
+}
+
+/**
+ * Bytes addressed by digest that the top-level manifest (fetched with the requester's credentials
+ * just now) points at: served from the disk cache when we have them, verified before they go in.
+ */
+async function byDigest(kind: string, digest: string, fetchBytes: () => Promise<Buffer>): Promise<Buffer> {
+  const key = `${kind}:${digest}`;
+  const cached = await diskCache().get(key);
+  if (cached) return readFile(cached);
+  const bytes = await fetchBytes();
+  verifyDigest(bytes, digest, kind);
+  await diskCache().put(key, bytes);
+  return bytes;
+}
+
+/** Through an index to the image manifest of one platform. */
+async function platformManifest(client: RegistryClient, index: IndexInfo, wanted: Platform | null): Promise<{ digest: string; manifest: ImageManifest; raw: Record<string, unknown> }> {
+  const chosen = choosePlatform(index.platforms, wanted);
+  const bytes = await byDigest("manifest", chosen.digest, async () => (await getManifest(client, chosen.digest)).bytes);
+  const parsed = parseManifest(bytes, chosen.mediaType);
+  if (parsed.kind !== "image") throw new PortholeError("UNSUPPORTED", "nested indexes are not supported");
+  return { digest: chosen.digest, manifest: parsed.manifest, raw: parsed.raw };
+}
+
+async function imageConfig(client: RegistryClient, digest: string): Promise<Record<string, unknown>> {
+  const bytes = await byDigest("image config", digest, () => getConfig(client, digest));
+  try {
+    const config = JSON.parse(bytes.toString("utf8"));
+    if (config && typeof config === "object" && !Array.isArray(config)) return config;
+  } catch {
+    // reported below
+  }
+  throw new PortholeError("UPSTREAM_INVALID", "the image config is not a JSON object");
+}
+
+/** An image as a request names it: the parsed reference, the platform wanted (null: linux/amd64) and whose credentials to use. */
+export interface ImageQuery {
+  ref: Reference;
+  platform: Platform | null;
+  auth: AuthOptions;
+}
+
+/**
+ * Resolves a reference the way `docker pull` does: manifest (through an index to one platform,
+ * linux/amd64 unless asked), then config, then history mapped to layers: the public ImageInfo.
+ */
+export async function resolveImage({ ref, platform, auth }: ImageQuery): Promise<ImageInfo> {
+  const client = await RegistryClient.for(ref, auth);
+  const top = await topManifest(client, ref);
+  let index: IndexInfo | null = null;
+  let image: { digest: string; manifest: ImageManifest; raw: Record<string, unknown> };
+  if (top.parsed.kind === "index") {
+    index = { digest: top.digest, mediaType: top.parsed.manifest.mediaType, ...indexEntries(top.parsed.manifest) };
+    image = await platformManifest(client, index, platform);
+  } else {
+    image = { digest: top.digest, manifest: top.parsed.manifest, raw: top.parsed.raw };
+  }
+  const config = await imageConfig(client, image.manifest.config.digest);
+  return imageInfo(ref, index, image, config);
+}
+
+/** The API's ImageInfo from the parts a resolve found. */
+function imageInfo(ref: Reference, index: IndexInfo | null, image: { digest: string; manifest: ImageManifest; raw: Record<string, unknown> }, config: Record<string, unknown>): ImageInfo {
+  const { manifest } = image;
+  const history = Array.isArray(config.history) ? (config.history as HistoryEntry[]) : [];
+  const rootfs = config.rootfs as { diff_ids?: unknown } | undefined;
+  const diffIds = Array.isArray(rootfs?.diff_ids) ? (rootfs.diff_ids as unknown[]) : [];
+  const mapped = mapHistory(history, manifest.layers.length);
+  const platform: Platform = {
+    os: String(config.os ?? "unknown"),
+    architecture: String(config.architecture ?? "unknown"),
+    ...(typeof config.variant === "string" && config.variant && { variant: config.variant }),
+  };
+  return {
+    ref: formatReference(ref),
+    registry: ref.registry,
+    repository: ref.repository,
+    tag: ref.tag,
+    digest: image.digest,
+    mediaType: manifest.mediaType,
+    index,
+    platform,
+    configDigest: manifest.config.digest,
+    configMediaType: manifest.config.mediaType,
+    config,
+    history,
+    historyAligned: mapped.aligned,
+    layers: manifest.layers.map((layer, i) => ({
+      digest: layer.digest,
+      mediaType: layer.mediaType,
+      size: layer.size,
+      diffId: typeof diffIds[i] === "string" ? (diffIds[i] as string) : null,
+      ...(mapped.layers[i] as (typeof mapped.layers)[number]),
+    })),
+    manifest: image.raw,
+  };
+}
