@@ -11,7 +11,7 @@ import { baseName } from "@/lib/core/paths";
  * keep their type (for previews), everything else is an octet stream.
  */
 function contentType(name: string, head: Buffer): string {
-  return rasterImageType(name) ?? head.includes(0) ? "application/octet-stream" : "text/plain; charset=utf-8";
+  return rasterImageType(name) ?? (head.includes(0) ? "application/octet-stream" : "text/plain; charset=utf-8");
 }
 
 /** `attachment; filename="ascii"; filename*=UTF-8''…` with the file's real (byte) name. */

@@ -1,3 +1,4 @@
+import "server-only";
 import { Duplex, Transform, type TransformCallback } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { Decompress } from "fzstd";

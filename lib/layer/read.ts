@@ -1,3 +1,4 @@
+import "server-only";
 import { createHash, type Hash } from "node:crypto";
 import { Readable, pipeline } from "node:stream";
 import tar, { type Header } from "tar-stream";

@@ -1,3 +1,4 @@
+import "server-only";
 import { createHash } from "node:crypto";
 import { PortholeError } from "@/lib/core/errors";
 import type { IndexAttachment, IndexPlatform, Platform } from "@/lib/core/api-types";
