@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { GET } from "@/app/api/v1/image/route";
 import type { ImageInfo } from "@/lib/core/api-types";
-import { resetAuthCache } from "@/lib/registry/transport";
+import { resetAuthCache } from "@/lib/registry/auth";
 import { OPEN_REGISTRY, TOKEN_SERVER } from "@/tests/world/config";
 import { overrideSettings, resetSettings } from "@/lib/config";
 

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, inject, it } from "vitest";
 import { GET as imageGET } from "@/app/api/v1/image/route";
 import { GET as layerGET } from "@/app/api/v1/layer/route";
 import { DELETE, GET as sessionGET, POST } from "@/app/api/v1/session/route";
-import { resetAuthCache } from "@/lib/registry/transport";
+import { resetAuthCache } from "@/lib/registry/auth";
 import { BASIC_REGISTRY, OPEN_REGISTRY, TEST_USER, TOKEN_REGISTRY } from "@/tests/world/config";
 import { overrideSettings } from "@/lib/config";
 

@@ -5,9 +5,9 @@
  */
 import { join } from "node:path";
 import { BASIC_REGISTRY, OPEN_REGISTRY, TOKEN_REGISTRY } from "./config";
-import { buildImage, buildIndex, compress, imageManifest, packLayer, type BuiltImage, type ImageSpec } from "./image-builder";
-import { blobOf, Pusher, type Blob } from "./push";
 import { readTarFiles } from "../support/docker-archive";
+import { blobOf, buildImage, buildIndex, compress, imageManifest, packLayer, type Blob, type BuiltImage, type ImageSpec } from "../support/image-builder";
+import { Pusher } from "./push";
 
 export const DIVE_DATA = join(import.meta.dirname, "..", "..", "..", "shared", "dive-data");
 

@@ -2,17 +2,8 @@
  * A minimal registry push client for test tooling (the app's own client only pulls): blob upload
  * (HEAD to skip, POST + PUT monolithic), manifest PUT, with Bearer or Basic auth as the registry asks.
  */
-import { createHash } from "node:crypto";
+import type { Blob } from "../support/image-builder";
 import { TEST_USER } from "./config";
-
-export interface Blob {
-  digest: string;
-  bytes: Buffer;
-}
-
-export function blobOf(bytes: Buffer): Blob {
-  return { digest: `sha256:${createHash("sha256").update(bytes).digest("hex")}`, bytes };
-}
 
 const basic = `Basic ${Buffer.from(`${TEST_USER.username}:${TEST_USER.password}`).toString("base64")}`;
 

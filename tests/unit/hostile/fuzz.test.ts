@@ -10,10 +10,12 @@ import type { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LayerEntry } from "@/lib/core/api-types";
+import { PortholeError } from "@/lib/core/errors";
 import { listLayer } from "@/lib/layer/read";
-import { END_OF_ARCHIVE, gnuLongEntry, rawEntry } from "@/tests/support/raw-tar";
-import { packLayer } from "@/tests/world/image-builder";
-import { chunked, fixChecksum, headerOffsets, misbehaviour, prng, within, type Prng } from "./support";
+import { packLayer } from "@/tests/support/image-builder";
+import { chunked, prng, type Prng } from "@/tests/support/random";
+import { within, type Outcome } from "@/tests/support/run";
+import { END_OF_ARCHIVE, fixChecksum, gnuLongEntry, headerOffsets, rawEntry } from "@/tests/support/tar";
 
 const SEED = Number(process.env.PORTHOLE_FUZZ_SEED) || 0x5eed_f00d;
 const SCALE = Number(process.env.PORTHOLE_FUZZ_SCALE) || 1;
@@ -157,6 +159,15 @@ function badEntry(entry: LayerEntry): string | null {
   if (entry.type === "hardlink" && entry.linkname !== undefined && outside(entry.linkname)) return `hardlink target ${JSON.stringify(entry.linkname)} is outside /`;
   for (const field of ["size", "mode", "uid", "gid", "mtime"] as const) {
     if (!Number.isFinite(entry[field])) return `${field} is ${entry[field]}`;
+  }
+  return null;
+}
+
+/** What went wrong with an outcome, or null when it is one the layer reader may give. */
+function misbehaviour(outcome: Outcome<number>): string | null {
+  if (outcome.kind === "timeout") return "did not finish in time";
+  if (outcome.kind === "failed" && !(outcome.error instanceof PortholeError)) {
+    return `threw ${(outcome.error as Error)?.name ?? typeof outcome.error}: ${(outcome.error as Error)?.message ?? String(outcome.error)}`;
   }
   return null;
 }

@@ -12,8 +12,8 @@ import { PortholeError } from "@/lib/core/errors";
 import { diveEfficiency, diveLayerTree } from "@/lib/fs/dive-efficiency";
 import { FsMerge } from "@/lib/fs/merge";
 import { listLayer, openLayerEntry } from "@/lib/layer/read";
-import { END_OF_ARCHIVE, gnuLongEntry, rawEntry } from "@/tests/support/raw-tar";
-import { fixChecksum, lazyEmptyEntries, lazyZeroFile, paxHeader, rss, tarHeader, within } from "./support";
+import { rss, within } from "@/tests/support/run";
+import { END_OF_ARCHIVE, fixChecksum, gnuLongEntry, lazyEmptyEntries, lazyZeroFile, paxHeader, rawEntry, tarHeader } from "@/tests/support/tar";
 
 async function listUntilFailure(body: Readable): Promise<{ entries: LayerEntry[]; error: PortholeError | null }> {
   const entries: LayerEntry[] = [];

@@ -9,8 +9,9 @@ import { describe, expect, it } from "vitest";
 import type { LayerEntry } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
 import { listLayer, openLayerEntry } from "@/lib/layer/read";
-import { packLayer } from "@/tests/world/image-builder";
-import { lazyZeroFile, rss } from "./support";
+import { packLayer } from "@/tests/support/image-builder";
+import { rss } from "@/tests/support/run";
+import { lazyZeroFile } from "@/tests/support/tar";
 
 const zstd = (input: Buffer, ...args: string[]) => execFileSync("zstd", ["-q", "-c", ...args], { input, maxBuffer: 1 << 28 });
 

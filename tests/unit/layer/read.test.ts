@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest";
 import type { LayerEntry } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
 import { listLayer, openLayerEntry } from "@/lib/layer/read";
-import { compress, packLayer, type EntrySpec } from "@/tests/world/image-builder";
-import { END_OF_ARCHIVE, gnuLongEntry, rawEntry } from "@/tests/support/raw-tar";
+import { compress, packLayer, type EntrySpec } from "@/tests/support/image-builder";
+import { END_OF_ARCHIVE, gnuLongEntry, rawEntry } from "@/tests/support/tar";
 import { readTarFiles } from "@/tests/support/docker-archive";
 
 const sha256 = (bytes: Buffer) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;

@@ -2,43 +2,31 @@
  * Streaming, coalescing and caching of layer listings, against a fake registry on loopback that
  * counts blob downloads and can stall mid-blob (which a real registry cannot be made to do).
  */
-import { createHash } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET } from "@/app/api/v1/layer/route";
-import { compress, packLayer } from "@/tests/world/image-builder";
+import { fakeRegistry, pauseAt, type FakeRegistry } from "@/tests/support/fake-registry";
+import { blobOf, compress, packLayer } from "@/tests/support/image-builder";
 import { overrideSettings } from "@/lib/config";
 
-let server: Server;
+let registry: FakeRegistry;
 let host = "";
-let blob: Buffer;
 let digest = "";
-let downloads = 0;
+const downloads = () => registry.count("GET blob");
 let stall: Promise<void> = Promise.resolve();
 let release: () => void = () => {};
 
 beforeAll(async () => {
-  blob = compress(await packLayer(Array.from({ length: 3000 }, (_, i) => ({ name: `dir${i % 30}/file${i}`, content: `${i}\n`.repeat(50) }))), "gzip");
-  digest = `sha256:${createHash("sha256").update(blob).digest("hex")}`;
-  server = createServer(async (request, response) => {
-    if (request.url === "/v2/") return response.end("{}");
-    if (request.method === "HEAD") return response.writeHead(200, { "content-length": blob.length }).end();
-    downloads++;
-    response.writeHead(200, { "content-length": blob.length });
-    const half = Math.floor(blob.length / 2);
-    response.write(blob.subarray(0, half));
-    await stall;
-    response.end(blob.subarray(half));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const blob = blobOf(compress(await packLayer(Array.from({ length: 3000 }, (_, i) => ({ name: `dir${i % 30}/file${i}`, content: `${i}\n`.repeat(50) }))), "gzip"));
+  digest = blob.digest;
+  registry = await fakeRegistry();
+  registry.serveBlob(blob);
+  registry.on("GET blob", pauseAt(0.5, () => stall)); // half the blob, the rest when the test releases it
+  host = registry.host;
   overrideSettings({ allowPrivateHosts: "all" });
 });
-afterAll(() => {
+afterAll(async () => {
   release();
-  server.closeAllConnections();
-  server.close();
+  await registry.close();
 });
 
 const list = () => GET(new Request(`http://porthole.test/api/v1/layer?ref=${host}/app:v1&digest=${digest}`));
@@ -63,13 +51,13 @@ describe("layer listings", () => {
     const secondLines = await readAll(second);
     expect(secondLines.at(-1)).toBe(JSON.stringify({ done: true, entries: 3000 }));
     expect(rest.trim().split("\n").at(-1)).toBe(secondLines.at(-1));
-    expect(downloads).toBe(1);
+    expect(downloads()).toBe(1);
   });
 
   it("come from the cache the second time, without downloading the blob again", async () => {
-    const before = downloads;
+    const before = downloads();
     const lines = await readAll(await list());
     expect(lines).toHaveLength(3000 + 1);
-    expect(downloads).toBe(before);
+    expect(downloads()).toBe(before);
   });
 });

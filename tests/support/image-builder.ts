@@ -1,12 +1,24 @@
 /**
  * Builds small deterministic images for tests: layers packed with tar-stream (fixed mtimes and
  * owners, so digests never change), compressed with gzip, zstd (the CLI) or not at all, a config
- * with history and diff_ids, and a manifest in Docker v2 or OCI media types.
+ * with history and diff_ids, and a manifest in Docker v2 or OCI media types. Pure: the test world
+ * pushes what it builds to real registries, unit tests serve it from a fake one.
  */
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import tar from "tar-stream";
-import { blobOf, type Blob } from "./push";
+import { fixChecksum } from "./tar";
+
+/** Bytes with their digest: a layer, a config, a manifest. */
+export interface Blob {
+  digest: string;
+  bytes: Buffer;
+}
+
+export function blobOf(bytes: Buffer): Blob {
+  return { digest: `sha256:${createHash("sha256").update(bytes).digest("hex")}`, bytes };
+}
 
 export const MTIME = new Date(1_700_000_000_000);
 
@@ -56,13 +68,21 @@ const MEDIA = {
     manifest: "application/vnd.docker.distribution.manifest.v2+json",
     list: "application/vnd.docker.distribution.manifest.list.v2+json",
     config: "application/vnd.docker.container.image.v1+json",
-    layer: { gzip: "application/vnd.docker.image.rootfs.diff.tar.gzip", zstd: "application/vnd.docker.image.rootfs.diff.tar.zstd", none: "application/vnd.docker.image.rootfs.diff.tar" },
+    layer: {
+      gzip: "application/vnd.docker.image.rootfs.diff.tar.gzip",
+      zstd: "application/vnd.docker.image.rootfs.diff.tar.zstd",
+      none: "application/vnd.docker.image.rootfs.diff.tar",
+    },
   },
   oci: {
     manifest: "application/vnd.oci.image.manifest.v1+json",
     list: "application/vnd.oci.image.index.v1+json",
     config: "application/vnd.oci.image.config.v1+json",
-    layer: { gzip: "application/vnd.oci.image.layer.v1.tar+gzip", zstd: "application/vnd.oci.image.layer.v1.tar+zstd", none: "application/vnd.oci.image.layer.v1.tar" },
+    layer: {
+      gzip: "application/vnd.oci.image.layer.v1.tar+gzip",
+      zstd: "application/vnd.oci.image.layer.v1.tar+zstd",
+      none: "application/vnd.oci.image.layer.v1.tar",
+    },
   },
 } as const;
 
@@ -72,10 +92,7 @@ function patchName(archive: Buffer, placeholder: string, raw: Buffer): void {
     if (archive.toString("latin1", offset, offset + placeholder.length + 1) !== `${placeholder}\0`) continue;
     archive.fill(0, offset, offset + 100);
     raw.copy(archive, offset);
-    archive.fill(0x20, offset + 148, offset + 156);
-    let sum = 0;
-    for (let i = offset; i < offset + 512; i++) sum += archive[i] as number;
-    archive.write(`${sum.toString(8).padStart(6, "0")}\0 `, offset + 148, "latin1");
+    fixChecksum(archive, offset);
     return;
   }
   throw new Error(`placeholder ${placeholder} not found`);
@@ -98,7 +115,17 @@ export async function packLayer(entries: EntrySpec[]): Promise<Buffer> {
     }
     const content = typeof entry.content === "string" ? Buffer.from(entry.content) : (entry.content ?? Buffer.alloc(0));
     const type = entry.type ?? "file";
-    const header = { name, type, mode: entry.mode ?? (type === "directory" ? 0o755 : 0o644), mtime: MTIME, uid: 0, gid: 0, uname: "root", gname: "root", linkname: entry.linkname };
+    const header = {
+      name,
+      type,
+      mode: entry.mode ?? (type === "directory" ? 0o755 : 0o644),
+      mtime: MTIME,
+      uid: 0,
+      gid: 0,
+      uname: "root",
+      gname: "root",
+      linkname: entry.linkname,
+    };
     await new Promise<void>((resolve, reject) => {
       const callback = (error?: Error | null) => (error ? reject(error) : resolve());
       if (type === "file") pack.entry({ ...header, size: content.length }, content, callback);
@@ -168,8 +195,12 @@ export interface BuiltIndex {
 /** An index over built images, plus extra raw descriptors (e.g. an attestation manifest). */
 export function buildIndex(format: "docker" | "oci", images: BuiltImage[], extra: object[] = []): BuiltIndex {
   const media = MEDIA[format];
-  const manifests = images.map((image) => ({ mediaType: image.mediaType, digest: image.manifest.digest, size: image.manifest.bytes.length, platform: image.platform }));
+  const manifests = images.map((image) => ({
+    mediaType: image.mediaType,
+    digest: image.manifest.digest,
+    size: image.manifest.bytes.length,
+    platform: image.platform,
+  }));
   const manifest = blobOf(Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: media.list, manifests: [...manifests, ...extra] })));
   return { manifest, mediaType: media.list };
 }
-
