@@ -1,11 +1,14 @@
 import { PortholeError } from "@/lib/core/errors";
-import { describeError } from "@/lib/client/fetcher";
+import { describeError } from "@/lib/client/describe-error";
 
 export function ErrorPanel({ error }: { error: unknown }) {
   const e = error instanceof PortholeError ? error : new PortholeError("INTERNAL", String((error as Error)?.message ?? error));
   const { title, hint } = describeError(e);
   return (
-    <div role="alert" className="rounded-lg border border-rose-300 bg-rose-50 p-4 text-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-100">
+    <div
+      role="alert"
+      className="rounded-lg border border-rose-300 bg-rose-50 p-4 text-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-100"
+    >
       <p className="font-semibold">{title}</p>
       <p className="mt-1 text-sm">{e.message}</p>
       <p className="mt-2 text-sm opacity-80">{hint}</p>

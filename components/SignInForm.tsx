@@ -1,7 +1,8 @@
 "use client";
 
 import { useState } from "react";
-import { PortholeError } from "@/lib/core/errors";
+import { signIn } from "@/lib/client/api";
+import { asPortholeError } from "@/lib/core/errors";
 
 /**
  * Sign in to a registry for a private image. The credentials go to our API once, which checks them
@@ -20,22 +21,33 @@ export function SignInForm({ registry, onSignedIn }: { registry: string; onSigne
         event.preventDefault();
         setBusy(true);
         setError(null);
-        const response = await fetch("/api/v1/session", {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ registry, username, password }),
-        }).catch(() => null);
+        const failure = await signIn(registry, username, password).then(() => null, asPortholeError);
         setBusy(false);
-        if (response?.ok) return onSignedIn();
-        setError(response ? PortholeError.fromJSON(response.status, await response.json().catch(() => null)).message : "Porthole's server could not be reached");
+        if (failure) setError(failure.message);
+        else onSignedIn();
       }}
     >
       <p className="text-sm">
         Sign in to <span className="font-mono">{registry}</span>. Your credentials stay in this browser session and are sent only to that registry.
       </p>
       <div className="flex flex-wrap gap-2">
-        <input aria-label="Username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} placeholder="username" className="min-w-0 flex-1 rounded border border-zinc-300 px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900" />
-        <input aria-label="Password or token" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} placeholder="password or token" className="min-w-0 flex-1 rounded border border-zinc-300 px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900" />
+        <input
+          aria-label="Username"
+          autoComplete="username"
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          placeholder="username"
+          className="min-w-0 flex-1 rounded border border-zinc-300 px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900"
+        />
+        <input
+          aria-label="Password or token"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          placeholder="password or token"
+          className="min-w-0 flex-1 rounded border border-zinc-300 px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900"
+        />
         <button type="submit" disabled={busy || !username} className="rounded bg-sky-600 px-3 py-1 text-white disabled:opacity-50">
           {busy ? "Checking…" : "Sign in"}
         </button>

@@ -2,21 +2,22 @@
 
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useRouter } from "next/navigation";
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { formatBytes } from "@/lib/client/format";
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
+import { onTreeKey, useSlashFocuses } from "@/components/explorer/tree-keys";
+import { ROW_HEIGHT, TreeRow } from "@/components/explorer/TreeRow";
 import { pathMatcher } from "@/lib/client/glob";
 import { visibleRows, type SortKey, type TreeNode } from "@/lib/client/tree";
-
-const ROW_HEIGHT = 26;
-const CHANGE_STYLE: Record<string, string> = {
-  added: "text-emerald-700 dark:text-emerald-400",
-  modified: "text-amber-700 dark:text-amber-400",
-  removed: "text-rose-700 line-through dark:text-rose-400",
-};
 
 function ancestors(path: string): string[] {
   const parts = path.split("/").filter(Boolean);
   return parts.map((_, i) => `/${parts.slice(0, i + 1).join("/")}`);
+}
+
+interface FileTreeProps {
+  root: TreeNode;
+  selectedPath: string;
+  hrefFor: (path: string) => string;
+  label: string;
 }
 
 /**
@@ -24,7 +25,7 @@ function ancestors(path: string): string[] {
  * substring or glob, keyboard driven (arrows, Enter, `/` to filter). Each row shows the layer its
  * file comes from and the change it is, coloured.
  */
-export function FileTree({ root, selectedPath, hrefFor, label }: { root: TreeNode; selectedPath: string; hrefFor: (path: string) => string; label: string }) {
+export function FileTree({ root, selectedPath, hrefFor, label }: FileTreeProps) {
   const router = useRouter();
   const [expanded, setExpanded] = useState<Set<string>>(() => new Set(ancestors(selectedPath)));
   const [sort, setSort] = useState<SortKey>("name");
@@ -32,35 +33,28 @@ export function FileTree({ root, selectedPath, hrefFor, label }: { root: TreeNod
   const [focus, setFocus] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
   const filterInput = useRef<HTMLInputElement>(null);
+  useSlashFocuses(filterInput);
 
-  useEffect(() => {
+  // A new selection opens the directories above it. Adjusted while rendering, not in an effect,
+  // so the first paint already shows the selected row.
+  const [openedFor, setOpenedFor] = useState(selectedPath);
+  if (openedFor !== selectedPath) {
+    setOpenedFor(selectedPath);
     setExpanded((current) => new Set([...current, ...ancestors(selectedPath)]));
-  }, [selectedPath]);
+  }
 
   const matches = useMemo(() => (filter.trim() ? pathMatcher(filter) : undefined), [filter]);
   const rows = useMemo(() => visibleRows(root, { expanded, sort, matches }), [root, expanded, sort, matches]);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
 
-  useEffect(() => {
-    const index = rows.findIndex((row) => row.path === selectedPath);
-    if (index >= 0) {
-      setFocus(index);
-      virtualizer.scrollToIndex(index, { align: "auto" });
-    }
-  }, [selectedPath]); // only when the selection changes, not on every expand or filter
-
-
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement;
-      if (event.key === "/" && !["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName)) {
-        event.preventDefault();
-        filterInput.current?.focus();
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
+  // Focus and scroll to the selection when it changes, not on every expand or filter.
+  const revealSelection = useEffectEvent((path: string) => {
+    const index = rows.findIndex((row) => row.path === path);
+    if (index < 0) return;
+    setFocus(index);
+    virtualizer.scrollToIndex(index, { align: "auto" });
+  });
+  useEffect(() => revealSelection(selectedPath), [selectedPath]);
 
   const toggle = useCallback(
     (path: string, open?: boolean) =>
@@ -72,33 +66,21 @@ export function FileTree({ root, selectedPath, hrefFor, label }: { root: TreeNod
       }),
     [],
   );
-  // Rows are memoized; their click handler must not change identity with every render.
-  const hrefForRef = useRef(hrefFor);
-  hrefForRef.current = hrefFor;
+  // Stable, so the memoized rows do not all re-render with every render of the tree.
   const openRow = useCallback(
-    (path: string, index: number, isDir: boolean) => {
+    (path: string, href: string, index: number, isDir: boolean) => {
       setFocus(index);
       if (isDir) toggle(path, true);
-      router.push(hrefForRef.current(path));
+      router.push(href);
     },
     [router, toggle],
   );
-
-  const onKeyDown = (event: React.KeyboardEvent) => {
-    const row = rows[focus];
-    const move = (index: number) => {
-      const clamped = Math.max(0, Math.min(rows.length - 1, index));
-      setFocus(clamped);
-      virtualizer.scrollToIndex(clamped);
-    };
-    if (event.key === "ArrowDown") move(focus + 1);
-    else if (event.key === "ArrowUp") move(focus - 1);
-    else if (event.key === "ArrowRight" && row?.type === "dir") toggle(row.path, true);
-    else if (event.key === "ArrowLeft" && row?.type === "dir" && expanded.has(row.path)) toggle(row.path, false);
-    else if (event.key === "Enter" && row) router.push(hrefFor(row.path));
-    else return;
-    event.preventDefault();
+  const moveFocus = (index: number) => {
+    const clamped = Math.max(0, Math.min(rows.length - 1, index));
+    setFocus(clamped);
+    virtualizer.scrollToIndex(clamped);
   };
+  const open = (path: string) => router.push(hrefFor(path));
 
   return (
     <section aria-label={label} className="flex min-h-0 flex-1 flex-col">
@@ -113,7 +95,12 @@ export function FileTree({ root, selectedPath, hrefFor, label }: { root: TreeNod
         />
         <label className="flex items-center gap-1 text-xs text-zinc-500">
           Sort
-          <select aria-label="Sort files" value={sort} onChange={(event) => setSort(event.target.value as SortKey)} className="rounded border border-zinc-300 bg-white px-1 py-1 dark:border-zinc-700 dark:bg-zinc-900">
+          <select
+            aria-label="Sort files"
+            value={sort}
+            onChange={(event) => setSort(event.target.value as SortKey)}
+            className="rounded border border-zinc-300 bg-white px-1 py-1 dark:border-zinc-700 dark:bg-zinc-900"
+          >
             <option value="name">name</option>
             <option value="size">size</option>
           </select>
@@ -124,7 +111,7 @@ export function FileTree({ root, selectedPath, hrefFor, label }: { root: TreeNod
         role="tree"
         aria-label="Files"
         tabIndex={0}
-        onKeyDown={onKeyDown}
+        onKeyDown={(event) => onTreeKey(event, { rows, focus, expanded, moveFocus, toggle, open })}
         data-testid="file-tree"
         style={{ contain: "strict" }}
         className="min-h-64 flex-1 overflow-auto rounded border border-zinc-200 font-mono text-[13px] outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:border-zinc-800"
@@ -158,61 +145,3 @@ export function FileTree({ root, selectedPath, hrefFor, label }: { root: TreeNod
     </section>
   );
 }
-
-interface TreeRowProps {
-  row: TreeNode;
-  index: number;
-  start: number;
-  isDir: boolean;
-  open: boolean;
-  focused: boolean;
-  selected: boolean;
-  href: string;
-  onToggle: (path: string, open?: boolean) => void;
-  onOpen: (path: string, index: number, isDir: boolean) => void;
-}
-
-/** One row; memoized so scrolling re-renders only the rows that enter the window. */
-const TreeRow = memo(function TreeRow({ row, index, start, isDir, open, focused, selected, href, onToggle, onOpen }: TreeRowProps) {
-  return (
-    <div
-      role="treeitem"
-      aria-level={row.depth}
-      aria-expanded={isDir ? open : undefined}
-      aria-selected={selected}
-      data-path={row.path}
-      data-change={row.change}
-      className={`absolute left-0 top-0 flex w-full items-center gap-1 px-1 ${focused ? "bg-zinc-100 dark:bg-zinc-800" : ""} ${selected ? "bg-sky-100 dark:bg-sky-950" : ""}`}
-      style={{ transform: `translateY(${start}px)`, height: ROW_HEIGHT, paddingLeft: 4 + (row.depth - 1) * 14 }}
-    >
-      <button
-        type="button"
-        tabIndex={-1}
-        aria-label={isDir ? `${open ? "Collapse" : "Expand"} ${row.name}` : undefined}
-        onClick={() => isDir && onToggle(row.path)}
-        className="w-4 shrink-0 text-zinc-400"
-      >
-        {isDir ? (open ? "▾" : "▸") : ""}
-      </button>
-      <a
-        href={href}
-        onClick={(event) => {
-          event.preventDefault();
-          onOpen(row.path, index, isDir);
-        }}
-        className={`min-w-0 flex-1 truncate hover:underline ${row.change ? (CHANGE_STYLE[row.change] ?? "") : ""}`}
-        title={row.linkname ? `${row.path} → ${row.linkname}` : row.path}
-      >
-        {row.name}
-        {isDir ? "/" : ""}
-        {row.linkname && <span className="text-zinc-400"> → {row.linkname}</span>}
-      </a>
-      {row.layer !== undefined && row.layer >= 0 && (
-        <span className="shrink-0 rounded bg-zinc-100 px-1 text-[11px] text-zinc-500 dark:bg-zinc-800" title={`from layer ${row.layer}`}>
-          L{row.layer}
-        </span>
-      )}
-      <span className="w-16 shrink-0 text-right text-[11px] text-zinc-500">{row.type === "file" || isDir ? formatBytes(row.total) : ""}</span>
-    </div>
-  );
-});

@@ -1,5 +1,3 @@
-"use client";
-
 import Link from "next/link";
 import type { FsResponse, ImageInfo } from "@/lib/core/api-types";
 import { formatBytes } from "@/lib/client/format";
@@ -8,7 +6,17 @@ import type { LayerProgress } from "@/lib/client/layer-streams";
 import { imageUrl, type Location } from "@/lib/core/urls";
 
 /** Layers bottom-up: command, sizes as bars, changes, streaming progress; each opens its views. */
-export function LayerList({ image, fs, progress, location }: { image: ImageInfo; fs: FsResponse | undefined; progress: LayerProgress[]; location: Location }) {
+export function LayerList({
+  image,
+  fs,
+  progress,
+  location,
+}: {
+  image: ImageInfo;
+  fs: FsResponse | undefined;
+  progress: LayerProgress[];
+  location: Location;
+}) {
   const biggest = Math.max(1, ...image.layers.map((l) => l.size), ...(fs?.layers.map((l) => l.size) ?? []));
   const { view } = location;
   const selected = view.kind === "layer" ? image.layers.findIndex((l) => l.digest === view.digest) : view.upTo;
@@ -28,7 +36,11 @@ export function LayerList({ image, fs, progress, location }: { image: ImageInfo;
           const stream = progress[index];
           const isSelected = selected === index;
           return (
-            <li key={`${layer.digest}-${index}`} data-testid={`layer-${index}`} className={`rounded border px-2 py-1.5 ${isSelected ? "border-sky-500 bg-sky-50 dark:bg-sky-950" : "border-zinc-200 dark:border-zinc-800"}`}>
+            <li
+              key={`${layer.digest}-${index}`}
+              data-testid={`layer-${index}`}
+              className={`rounded border px-2 py-1.5 ${isSelected ? "border-sky-500 bg-sky-50 dark:bg-sky-950" : "border-zinc-200 dark:border-zinc-800"}`}
+            >
               <div className="flex items-baseline justify-between gap-2">
                 <span className="font-mono text-xs text-zinc-500">#{index}</span>
                 <span className="font-mono text-xs text-zinc-500" title={layer.digest}>
@@ -53,7 +65,11 @@ export function LayerList({ image, fs, progress, location }: { image: ImageInfo;
                 )}
                 {stream && stream.state !== "done" && (
                   <span role="status" className={stream.state === "error" ? "text-rose-600" : ""}>
-                    {stream.state === "error" ? `error: ${stream.message}` : stream.state === "waiting" ? "queued" : `reading… ${stream.entries} entries`}
+                    {stream.state === "error"
+                      ? `error: ${stream.message}`
+                      : stream.state === "waiting"
+                        ? "queued"
+                        : `reading… ${stream.entries} entries`}
                   </span>
                 )}
               </div>

@@ -1,7 +1,6 @@
-"use client";
-
 import { useEffect, useState } from "react";
 import type { LayerEntry, LayerInfo } from "@/lib/core/api-types";
+import { layerEntries } from "@/lib/client/api";
 import type { TreeItem } from "@/lib/client/tree";
 
 export interface LayerProgress {
@@ -20,31 +19,41 @@ export interface LayerStreams {
 }
 
 const PROVISIONAL_EVERY_MS = 300;
+const PARALLEL_STREAMS = 3;
 
 function provisionalItems(layers: readonly LayerEntry[][]): TreeItem[] {
   const items = new Map<string, TreeItem>();
   layers.forEach((entries, layer) => {
     for (const entry of entries) {
       if (entry.whiteout || entry.opaque || entry.path === "/") continue;
-      items.set(entry.path, { path: entry.path, type: entry.type, size: entry.size, layer, ...(entry.linkname !== undefined && { linkname: entry.linkname }) });
+      items.set(entry.path, {
+        path: entry.path,
+        type: entry.type,
+        size: entry.size,
+        layer,
+        ...(entry.linkname !== undefined && { linkname: entry.linkname }),
+      });
     }
   });
   return [...items.values()];
 }
 
 /**
- * Streams every layer's NDJSON listing to show progress while the server reads the layers (and
- * warms its cache for the merged tree, which shares the same downloads).
+ * Streams every layer's listing to show progress while the server reads the layers (and warms its
+ * cache for the merged tree, which shares the same downloads). `ref` is null until it is known.
  */
-export function useLayerStreams(ref: string, layers: readonly LayerInfo[] | undefined): LayerStreams {
+export function useLayerStreams(ref: string | null, layers: readonly LayerInfo[] | undefined): LayerStreams {
   const [progress, setProgress] = useState<LayerProgress[]>([]);
   const [provisional, setProvisional] = useState<TreeItem[] | null>(null);
-  const key = layers?.map((l) => l.digest).join(",") ?? "";
+  // The effect depends on the digests, not on the array: a new array of the same layers must not restart the streams.
+  const digestList = layers?.map((layer) => layer.digest).join(" ");
   useEffect(() => {
-    if (!layers) return;
+    if (ref === null || digestList === undefined) return;
+    const digests = digestList ? digestList.split(" ") : [];
     const controller = new AbortController();
-    const state: LayerProgress[] = layers.map(() => ({ entries: 0, state: "waiting" }));
-    const entries: LayerEntry[][] = layers.map(() => []);
+    const state: LayerProgress[] = digests.map(() => ({ entries: 0, state: "waiting" }));
+    const entries: LayerEntry[][] = digests.map(() => []);
+    // Renders at most once a frame, and rebuilds the provisional tree less often than that.
     let scheduled = false;
     let lastTree = 0;
     const publish = () => {
@@ -59,38 +68,17 @@ export function useLayerStreams(ref: string, layers: readonly LayerInfo[] | unde
         }
       });
     };
-    publish();
     const streamOne = async (index: number) => {
       const current = state[index] as LayerProgress;
       current.state = "streaming";
       publish();
       try {
-        const response = await fetch(`/api/v1/layer?${new URLSearchParams({ ref, digest: (layers[index] as LayerInfo).digest })}`, { signal: controller.signal });
-        if (!response.ok || !response.body) {
-          const body = await response.json().catch(() => null);
-          throw new Error(body?.error?.message ?? `HTTP ${response.status}`);
-        }
-        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-        let buffered = "";
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          buffered += value;
-          const lines = buffered.split("\n");
-          buffered = lines.pop() ?? "";
-          for (const line of lines) {
-            if (!line) continue;
-            const item = JSON.parse(line);
-            if (item.error) throw new Error(item.error.message);
-            if (item.done) current.state = "done";
-            else {
-              current.entries++;
-              (entries[index] as LayerEntry[]).push(item as LayerEntry);
-            }
-          }
+        for await (const entry of layerEntries(ref, digests[index] as string, controller.signal)) {
+          current.entries++;
+          (entries[index] as LayerEntry[]).push(entry);
           publish();
         }
-        if (current.state !== "done") throw new Error("the listing ended early");
+        current.state = "done";
       } catch (error) {
         if (controller.signal.aborted) return;
         current.state = "error";
@@ -100,10 +88,11 @@ export function useLayerStreams(ref: string, layers: readonly LayerInfo[] | unde
     };
     let next = 0;
     const worker = async () => {
-      while (next < layers.length && !controller.signal.aborted) await streamOne(next++);
+      while (next < digests.length && !controller.signal.aborted) await streamOne(next++);
     };
-    void Promise.all([worker(), worker(), worker()]);
+    publish();
+    void Promise.all(Array.from({ length: PARALLEL_STREAMS }, worker));
     return () => controller.abort();
-  }, [ref, key]); // `key` stands for `layers`: new array, same digests, same streams
+  }, [ref, digestList]);
   return { progress, provisional };
 }

@@ -40,7 +40,11 @@ export const PATHNAME_HEADER = "x-porthole-pathname";
 
 /** Parses a raw request path `/image/…` (percent-encoded, as the browser sent it). */
 export function parseImageUrl(pathname: string, search: URLSearchParams): Location {
-  const segments = pathname.split("/").slice(2).filter((s, i, all) => s !== "" || i < all.length - 1).map(safeDecode);
+  const segments = pathname
+    .split("/")
+    .slice(2)
+    .filter((s, i, all) => s !== "" || i < all.length - 1)
+    .map(safeDecode);
   return parseImagePath(segments, search);
 }
 
@@ -79,15 +83,6 @@ export function parseLineHash(hash: string): { from: number; to: number } | null
 
 export function lineHash(range: { from: number; to: number }): string {
   return range.from === range.to ? `#L${range.from}` : `#L${range.from}-L${range.to}`;
-}
-
-/** The API URL of a file's bytes, as the viewer fetches it. */
-export function fileApiUrl(ref: string, path: string, options: { layer?: string; platform?: string | null; download?: boolean } = {}): string {
-  const query = new URLSearchParams({ ref, path });
-  if (options.layer) query.set("layer", options.layer);
-  if (options.platform) query.set("platform", options.platform);
-  if (options.download) query.set("download", "1");
-  return `/api/v1/file?${query}`;
 }
 
 /** A reference pinned to a manifest digest, so a shared link keeps showing the same bytes. */

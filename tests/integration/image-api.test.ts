@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { GET } from "@/app/api/v1/image/route";
 import type { ImageInfo } from "@/lib/core/api-types";
+import type { ErrorBody } from "@/lib/core/errors";
 import { resetAuthCache } from "@/lib/registry/auth";
 import { OPEN_REGISTRY, TOKEN_SERVER } from "@/tests/world/config";
 import { overrideSettings, resetSettings } from "@/lib/config";
@@ -8,7 +9,7 @@ import { overrideSettings, resetSettings } from "@/lib/config";
 const fixtures = inject("fixtures");
 const dockerConfigPath = inject("dockerConfigPath");
 
-async function image(ref: string, platform?: string): Promise<{ status: number; body: any; headers: Headers }> {
+async function image(ref: string, platform?: string): Promise<{ status: number; body: ImageInfo & ErrorBody; headers: Headers }> {
   const url = new URL("http://porthole.test/api/v1/image");
   url.searchParams.set("ref", ref);
   if (platform) url.searchParams.set("platform", platform);
@@ -58,17 +59,17 @@ describe("GET /api/v1/image on the open registry", () => {
   });
 
   it("reads OCI manifests with zstd, gzip and uncompressed layer media types", async () => {
-    expect((await image(fixtures.ociZstd.ref)).body.layers.map((l: { mediaType: string }) => l.mediaType)).toEqual([
+    expect((await image(fixtures.ociZstd.ref)).body.layers.map((l) => l.mediaType)).toEqual([
       "application/vnd.oci.image.layer.v1.tar+zstd",
       "application/vnd.oci.image.layer.v1.tar+gzip",
     ]);
-    expect((await image(fixtures.plain.ref)).body.layers[0].mediaType).toBe("application/vnd.oci.image.layer.v1.tar");
+    expect((await image(fixtures.plain.ref)).body.layers[0]?.mediaType).toBe("application/vnd.oci.image.layer.v1.tar");
   });
 
   it("keeps going when history does not line up with layers, and marks it", async () => {
     const { body } = await image(fixtures.misaligned.ref);
     expect(body.historyAligned).toBe(false);
-    expect(body.layers.map((l: { createdBy: string | null }) => l.createdBy)).toEqual(["the only history entry", null]);
+    expect(body.layers.map((l) => l.createdBy)).toEqual(["the only history entry", null]);
   });
 });
 
@@ -79,9 +80,9 @@ describe("indexes and platforms", () => {
     const { status, body } = await image(fixtures.index.ref);
     expect(status).toBe(200);
     expect(body.digest).toBe(amd64?.digest);
-    expect(body.index.digest).toBe(fixtures.index.digest);
-    expect(body.index.platforms.map((p: { architecture: string; variant?: string }) => `${p.architecture}${p.variant ? `/${p.variant}` : ""}`)).toEqual(["amd64", "arm64/v8"]);
-    expect(body.index.attachments).toEqual([expect.objectContaining({ digest: fixtures.index.attachments[0], kind: "attestation", refersTo: amd64?.digest })]);
+    expect(body.index?.digest).toBe(fixtures.index.digest);
+    expect(body.index?.platforms.map((p) => `${p.architecture}${p.variant ? `/${p.variant}` : ""}`)).toEqual(["amd64", "arm64/v8"]);
+    expect(body.index?.attachments).toEqual([expect.objectContaining({ digest: fixtures.index.attachments[0], kind: "attestation", refersTo: amd64?.digest })]);
   });
 
   it("picks the requested platform (arm64 matches arm64/v8)", async () => {
@@ -98,7 +99,7 @@ describe("indexes and platforms", () => {
 
   it("reads Docker manifest lists too", async () => {
     const { body } = await image(fixtures.indexDocker.ref, "linux/arm/v7");
-    expect(body.index.mediaType).toBe("application/vnd.docker.distribution.manifest.list.v2+json");
+    expect(body.index?.mediaType).toBe("application/vnd.docker.distribution.manifest.list.v2+json");
     expect(body.digest).toBe(fixtures.indexDocker.images[1]?.digest);
   });
 });

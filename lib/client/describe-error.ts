@@ -1,31 +1,27 @@
-import { PortholeError } from "@/lib/core/errors";
-
-/** The SWR fetcher: JSON on success; the API's typed error rethrown as a PortholeError. */
-export async function fetchJson<T>(url: string): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(url);
-  } catch {
-    throw new PortholeError("UPSTREAM_UNAVAILABLE", "Porthole's server could not be reached. Check your connection and try again.");
-  }
-  const body = await response.json().catch(() => null);
-  if (!response.ok) throw PortholeError.fromJSON(response.status, body);
-  return body as T;
-}
+import type { PortholeError } from "@/lib/core/errors";
 
 /** What to tell a person about an error, and what they can do next. */
 export function describeError(error: PortholeError): { title: string; hint: string } {
   switch (error.code) {
     case "UNAUTHORIZED":
-      return { title: "Authentication required", hint: "This image is private: sign in to its registry, or an operator can give the server credentials (PORTHOLE_DOCKER_CONFIG)." };
+      return {
+        title: "Authentication required",
+        hint: "This image is private: sign in to its registry, or an operator can give the server credentials (PORTHOLE_DOCKER_CONFIG).",
+      };
     case "DENIED":
       return { title: "Access denied", hint: "The registry refused access to this repository with the credentials we have." };
     case "HOST_NOT_ALLOWED":
-      return { title: "This host is not allowed", hint: "The registry is on a private or loopback address. An operator can allow it with PORTHOLE_ALLOW_PRIVATE_HOSTS." };
+      return {
+        title: "This host is not allowed",
+        hint: "The registry is on a private or loopback address. An operator can allow it with PORTHOLE_ALLOW_PRIVATE_HOSTS.",
+      };
     case "NOT_FOUND":
       return { title: "Not found", hint: "Check the repository, tag or digest for typos, or pick another platform." };
     case "RATE_LIMITED":
-      return { title: `Rate limited${error.retryAfter ? `, try again in ${error.retryAfter} s` : ""}`, hint: "The registry is limiting requests. Wait a moment and reload." };
+      return {
+        title: `Rate limited${error.retryAfter ? `, try again in ${error.retryAfter} s` : ""}`,
+        hint: "The registry is limiting requests. Wait a moment and reload.",
+      };
     case "BAD_REQUEST":
       return { title: "That doesn't look right", hint: "Fix the reference or link and try again." };
     case "TOO_LARGE":

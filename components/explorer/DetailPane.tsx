@@ -1,0 +1,63 @@
+import { ErrorPanel, Skeleton } from "@/components/ErrorPanel";
+import { Figures } from "@/components/explorer/Figures";
+import { FileViewer } from "@/components/explorer/FileViewer";
+import { fileApiUrl } from "@/lib/client/api";
+import { formatBytes } from "@/lib/client/format";
+import { findNode, type TreeNode } from "@/lib/client/tree";
+import { useOrigin } from "@/lib/client/use-origin";
+import type { FsResponse, LayerInfo } from "@/lib/core/api-types";
+import { PortholeError } from "@/lib/core/errors";
+import { linkTarget } from "@/lib/core/paths";
+import { imageUrl, type Location } from "@/lib/core/urls";
+
+interface DetailPaneProps {
+  location: Location;
+  pinned: string;
+  layers: readonly LayerInfo[];
+  tree: TreeNode | null;
+  provisional: boolean;
+  fs: FsResponse | undefined;
+  /** The link to a path in the current view. */
+  hrefFor: (path: string) => string;
+}
+
+/** The right-hand column: the selected file, a directory's summary, or at the root the image's figures. */
+export function DetailPane({ location, pinned, layers, tree, provisional, fs, hrefFor }: DetailPaneProps) {
+  const origin = useOrigin();
+  const { view } = location;
+  const selected = tree ? findNode(tree, view.path) : null;
+
+  if (selected && selected.type !== "dir") {
+    // In a layer's view the file is that layer's; in a merged view, the layer's its visible version comes from.
+    const layer = view.kind === "layer" ? view.digest : selected.layer === undefined ? undefined : layers[selected.layer]?.digest;
+    return (
+      <FileViewer
+        node={selected}
+        fileUrl={fileApiUrl(pinned, selected.path, { layer })}
+        downloadUrl={fileApiUrl(pinned, selected.path, { layer, download: true })}
+        permalink={`${origin}${imageUrl({ ...location, ref: pinned, platform: null, view: { ...view, path: selected.path } })}`}
+        targetHref={selected.linkname ? hrefFor(linkTarget(selected.path, selected.linkname, selected.type)) : null}
+      />
+    );
+  }
+  if (tree && !selected) {
+    if (provisional) return <Skeleton label="Reading layers" />;
+    return (
+      <ErrorPanel
+        error={new PortholeError("NOT_FOUND", `${view.path} is not in this view: a later layer may have removed it, or it is in another layer`)}
+      />
+    );
+  }
+  if (selected && view.path !== "/") {
+    return (
+      <section aria-label="Directory" className="rounded border border-zinc-200 p-3 text-sm dark:border-zinc-800">
+        <p className="font-mono font-medium">{selected.path}/</p>
+        <p className="mt-1 text-zinc-500">
+          {selected.children.length} entries · {formatBytes(selected.total)}
+        </p>
+      </section>
+    );
+  }
+  if (fs) return <Figures fs={fs} hrefFor={(path) => imageUrl({ ...location, view: { kind: "fs", path, upTo: null } })} />;
+  return <Skeleton label="Loading figures" />;
+}

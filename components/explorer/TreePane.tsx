@@ -1,0 +1,35 @@
+import { ErrorPanel, Skeleton } from "@/components/ErrorPanel";
+import { FileTree } from "@/components/explorer/FileTree";
+import type { TreeNode } from "@/lib/client/tree";
+import type { View } from "@/lib/core/urls";
+
+interface TreePaneProps {
+  view: View;
+  layerIndex: number | null;
+  tree: TreeNode | null;
+  provisional: boolean;
+  error: unknown;
+  hrefFor: (path: string) => string;
+}
+
+/** The middle column: what the view is, and its files. */
+export function TreePane({ view, layerIndex, tree, provisional, error, hrefFor }: TreePaneProps) {
+  const title = view.kind === "layer" ? `Changes of layer ${layerIndex}` : view.upTo !== null ? `Layers 0–${view.upTo}` : "Merged filesystem";
+  // Another view is another tree: its expansion, filter and focus start afresh.
+  const treeKey = `${view.kind}:${view.kind === "layer" ? view.digest : view.upTo}`;
+  return (
+    <>
+      <h2 className="pb-2 text-sm font-medium">
+        {title}
+        {provisional && (
+          <span role="status" className="ml-2 font-normal text-zinc-500">
+            reading layers… deletions not applied yet
+          </span>
+        )}
+      </h2>
+      {error !== undefined && <ErrorPanel error={error} />}
+      {error === undefined && !tree && <Skeleton label="Loading files" lines={12} />}
+      {tree && <FileTree key={treeKey} root={tree} selectedPath={view.path} hrefFor={hrefFor} label={title} />}
+    </>
+  );
+}

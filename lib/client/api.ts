@@ -1,0 +1,141 @@
+import type { LayerEntry } from "@/lib/core/api-types";
+import { PortholeError } from "@/lib/core/errors";
+
+/**
+ * The browser's one way to Porthole's API. Every `/api/v1` URL the UI uses is built here, and every
+ * failure comes out as a PortholeError: a typed error body, a proxy's HTML error page, a dropped
+ * connection, or a stream that breaks midway. The UI can then always say what went wrong.
+ */
+
+type Params = Record<string, string | number | null | undefined>;
+
+/** `/api/v1/{endpoint}?…`, leaving out the parameters that are null or undefined. */
+function apiUrl(endpoint: string, params: Params): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value !== null && value !== undefined) query.set(name, String(value));
+  const search = query.toString();
+  return search ? `/api/v1/${endpoint}?${search}` : `/api/v1/${endpoint}`;
+}
+
+export const imageApiUrl = (ref: string, platform: string | null) => apiUrl("image", { ref, platform });
+/** The merged filesystem, of all layers or of layers 0..upTo. */
+export const fsApiUrl = (ref: string, upTo: number | null = null) => apiUrl("fs", { ref, upto: upTo });
+export const changesApiUrl = (ref: string, layer: number) => apiUrl("changes", { ref, layer });
+export const layerApiUrl = (ref: string, digest: string) => apiUrl("layer", { ref, digest });
+/** A file's bytes: as the merged filesystem has it, or as the layer with digest `layer` has it. */
+export const fileApiUrl = (ref: string, path: string, options: { layer?: string; download?: boolean } = {}) =>
+  apiUrl("file", { ref, path, layer: options.layer, download: options.download ? 1 : null });
+/** POST signs in, GET lists the registries signed in to, DELETE signs out (of `registry`, or of all). */
+export const sessionApiUrl = (registry?: string) => apiUrl("session", { registry });
+
+/** A failure to talk to our server at all; a request the caller aborted stays an abort. */
+function unreachable(cause: unknown, signal: AbortSignal | null | undefined): never {
+  if (signal?.aborted) throw cause;
+  throw new PortholeError("UPSTREAM_UNAVAILABLE", "Porthole's server could not be reached. Check your connection and try again.", { cause });
+}
+
+/** fetch, where any answer but a 2xx throws the PortholeError the server sent (or one for its status). */
+async function request(url: string, init: RequestInit = {}): Promise<Response> {
+  const response = await fetch(url, init).catch((cause: unknown) => unreachable(cause, init.signal));
+  if (!response.ok) throw PortholeError.fromJSON(response.status, await response.json().catch(() => null));
+  return response;
+}
+
+/** GETs JSON: the SWR fetcher. */
+export async function getJson<T>(url: string): Promise<T> {
+  const response = await request(url);
+  const text = await response.text().catch((cause: unknown) => unreachable(cause, null));
+  try {
+    return JSON.parse(text) as T;
+  } catch (cause) {
+    throw new PortholeError("UPSTREAM_INVALID", "Porthole's server sent an answer that is not JSON. Reload to try again.", { cause });
+  }
+}
+
+/** Signs this browser session in to a registry; the server checks the credentials with it first. */
+export async function signIn(registry: string, username: string, password: string): Promise<void> {
+  await request(sessionApiUrl(), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ registry, username, password }),
+  });
+}
+
+/** A response body chunk by chunk. Stopping early cancels the download rather than reading it to the end. */
+async function* bodyChunks(response: Response, signal: AbortSignal | null | undefined): AsyncGenerator<Uint8Array> {
+  const reader = response.body?.getReader();
+  if (!reader) return;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read().catch((cause: unknown) => unreachable(cause, signal));
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
+export interface FileHead {
+  bytes: Uint8Array;
+  /** The file has more than the bytes read. */
+  truncated: boolean;
+}
+
+/** Reads at most `limit` bytes of a file, then stops the download: large files are shown in part. */
+export async function readFileHead(url: string, limit: number, signal: AbortSignal): Promise<FileHead> {
+  const response = await request(url, { signal });
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for await (const chunk of bodyChunks(response, signal)) {
+    chunks.push(chunk);
+    length += chunk.length;
+    if (length >= limit) break;
+  }
+  const bytes = new Uint8Array(Math.min(length, limit));
+  let offset = 0;
+  for (const chunk of chunks) {
+    const part = chunk.subarray(0, bytes.length - offset);
+    bytes.set(part, offset);
+    offset += part.length;
+  }
+  return { bytes, truncated: length >= limit };
+}
+
+type LayerLine = LayerEntry | { done: true } | { error: unknown };
+
+/** The complete lines of an NDJSON body, each parsed; a last line cut off midway is not one. */
+async function* ndjsonLines(response: Response, signal: AbortSignal | null | undefined): AsyncGenerator<LayerLine> {
+  const decoder = new TextDecoder();
+  let buffered = "";
+  for await (const chunk of bodyChunks(response, signal)) {
+    buffered += decoder.decode(chunk, { stream: true });
+    const lines = buffered.split("\n");
+    buffered = lines.pop() ?? "";
+    for (const line of lines) if (line) yield parseLine(line);
+  }
+}
+
+function parseLine(line: string): LayerLine {
+  try {
+    return JSON.parse(line) as LayerLine;
+  } catch (cause) {
+    throw new PortholeError("UPSTREAM_INVALID", "Porthole's server sent a broken layer listing. Reload to try again.", { cause });
+  }
+}
+
+/**
+ * A layer's entries as the server reads the layer. The listing ends with `{"done":true}`; one that
+ * fails midway ends with `{"error":…}` (its HTTP status was sent long before), and one that just
+ * stops was cut off: both throw, so a partial listing never passes for a complete one.
+ */
+export async function* layerEntries(ref: string, digest: string, signal?: AbortSignal): AsyncGenerator<LayerEntry> {
+  const response = await request(layerApiUrl(ref, digest), { signal });
+  for await (const line of ndjsonLines(response, signal)) {
+    // A failure after the 200 went out is the server's: 502 if the line does not say which it is.
+    if ("error" in line) throw PortholeError.fromJSON(502, line);
+    if ("done" in line) return;
+    yield line;
+  }
+  throw new PortholeError("UPSTREAM_UNAVAILABLE", "The layer's listing was cut off before its end. Reload to try again.");
+}

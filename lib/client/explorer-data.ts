@@ -1,0 +1,88 @@
+import { useMemo } from "react";
+import useSWR from "swr";
+import type { ChangesResponse, FsResponse, ImageInfo } from "@/lib/core/api-types";
+import { changesApiUrl, fsApiUrl, getJson, imageApiUrl } from "@/lib/client/api";
+import { useLayerStreams, type LayerProgress } from "@/lib/client/layer-streams";
+import { buildTree, type TreeItem, type TreeNode } from "@/lib/client/tree";
+import { pinnedRef, type Location, type View } from "@/lib/core/urls";
+
+// Digest-addressed answers never change: fetch once, never revalidate.
+const immutable = { revalidateOnFocus: false, revalidateIfStale: false, revalidateOnReconnect: false };
+
+export interface ResolvedImage {
+  info: ImageInfo;
+  /** The ref pinned to the manifest digest: every request after the first names it, so all agree. */
+  pinned: string;
+  /** The layer the view is about (a layer's changes, or everything up to it); -1: the image has no such layer. */
+  layerIndex: number | null;
+}
+
+export interface ExplorerData {
+  image: ResolvedImage | null;
+  imageError: unknown;
+  /** Asks for the image again, e.g. after signing in to its registry. */
+  retryImage: () => void;
+  /** The merged filesystem of all layers, with the image's figures. */
+  fs: FsResponse | undefined;
+  tree: TreeNode | null;
+  /** The tree is only what the layer streams have shown so far: deletions are not applied yet. */
+  provisional: boolean;
+  treeError: unknown;
+  progress: LayerProgress[];
+}
+
+interface Sources {
+  whole: FsResponse | undefined;
+  upTo: FsResponse | undefined;
+  changes: ChangesResponse | undefined;
+  streamed: TreeItem[] | null;
+}
+
+/**
+ * What the tree shows for a view: a layer's changes; the merged files (what the layer streams have
+ * shown until they are ready); or the files up to a layer, marked with that layer's changes,
+ * removals included. Null while what it needs is loading.
+ */
+function viewItems(view: View, { whole, upTo, changes, streamed }: Sources): TreeItem[] | null {
+  if (view.kind === "layer") return changes?.changes ?? null;
+  if (view.upTo === null) return whole?.files ?? streamed;
+  if (!upTo || !changes) return null;
+  const changed = new Map(changes.changes.map((c) => [c.path, c]));
+  const removed = changes.changes.filter((c) => c.change === "removed");
+  return [...upTo.files.map((f) => ({ ...f, change: changed.get(f.path)?.change })), ...removed];
+}
+
+/** Everything the image page shows, fetched as the URL says; later requests wait for the pinned ref. */
+export function useExplorerData({ ref, platform, view }: Location): ExplorerData {
+  const image = useSWR<ImageInfo>(imageApiUrl(ref, platform), getJson, { revalidateOnFocus: false });
+  const info = image.data;
+  const pinned = info ? pinnedRef(info.ref, info.digest) : null;
+  const layerIndex = info ? (view.kind === "layer" ? info.layers.findIndex((l) => l.digest === view.digest) : view.upTo) : null;
+
+  const whole = useSWR<FsResponse>(pinned ? fsApiUrl(pinned) : null, getJson, immutable);
+  const upTo = useSWR<FsResponse>(pinned && view.kind === "fs" && view.upTo !== null ? fsApiUrl(pinned, view.upTo) : null, getJson, immutable);
+  const changes = useSWR<ChangesResponse>(
+    pinned && layerIndex !== null && layerIndex >= 0 ? changesApiUrl(pinned, layerIndex) : null,
+    getJson,
+    immutable,
+  );
+  const streams = useLayerStreams(pinned, info?.layers);
+
+  const items = useMemo(
+    () => viewItems(view, { whole: whole.data, upTo: upTo.data, changes: changes.data, streamed: streams.provisional }),
+    [view, whole.data, upTo.data, changes.data, streams.provisional],
+  );
+  const tree = useMemo(() => (items ? buildTree(items) : null), [items]);
+  const { mutate } = image;
+
+  return {
+    image: info && pinned ? { info, pinned, layerIndex } : null,
+    imageError: image.error,
+    retryImage: () => void mutate(),
+    fs: whole.data,
+    tree,
+    provisional: view.kind === "fs" && view.upTo === null && !whole.data && items !== null,
+    treeError: whole.error ?? upTo.error ?? changes.error,
+    progress: streams.progress,
+  };
+}
