@@ -57,7 +57,10 @@ export function RefForm({ autoFocus = true }: { autoFocus?: boolean }) {
           }}
           className="min-w-0 flex-1 rounded-lg border border-zinc-300 bg-white px-4 py-3 font-mono text-base shadow-sm outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:border-zinc-700 dark:bg-zinc-900"
         />
-        <button type="submit" className="rounded-lg bg-sky-600 px-5 py-3 font-medium text-white shadow-sm hover:bg-sky-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500">
+        <button
+          type="submit"
+          className="rounded-lg bg-sky-600 px-5 py-3 font-medium text-white shadow-sm hover:bg-sky-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500"
+        >
           Look inside
         </button>
       </div>

@@ -13,6 +13,7 @@ npm install --no-audit --no-fund --loglevel=error
 
 step() { printf '\n== %s\n' "$1"; }
 step "typecheck";          npx tsc --noEmit
+step "lint";               npm run --silent lint
 step "unit tests";         npx vitest run tests/unit
 step "build";              npx next build
 step "integration + browser tests (real registries, real Chromium)"

@@ -87,11 +87,19 @@ export function ImageHeader({ image, fs, location }: { image: ImageInfo; fs: FsR
         <Field name="Created">{String(image.config.created ?? "—")}</Field>
       </dl>
       <details className="mt-2 text-sm">
-        <summary className="cursor-pointer text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200">Environment, labels, manifest and config</summary>
+        <summary className="cursor-pointer text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200">
+          Environment, labels, manifest and config
+        </summary>
         <div className="mt-2 grid gap-4 md:grid-cols-2">
           <div>
             <h2 className="font-medium">Environment</h2>
-            <ul className="mt-1 font-mono text-xs">{(config.Env ?? []).map((e) => <li key={e} className="break-all">{e}</li>)}</ul>
+            <ul className="mt-1 font-mono text-xs">
+              {(config.Env ?? []).map((e) => (
+                <li key={e} className="break-all">
+                  {e}
+                </li>
+              ))}
+            </ul>
             <h2 className="mt-3 font-medium">Labels</h2>
             <ul className="mt-1 font-mono text-xs">
               {Object.entries(config.Labels ?? {}).map(([k, v]) => (

@@ -11,7 +11,13 @@ export function JsonView({ value, linkFor }: { value: unknown; linkFor: (digest:
     if (typeof node === "string") {
       const href = isDigest(node) ? linkFor(node) : null;
       const text = JSON.stringify(node);
-      return href ? <Link href={href} className="text-sky-600 hover:underline">{text}</Link> : text;
+      return href ? (
+        <Link href={href} className="text-sky-600 hover:underline">
+          {text}
+        </Link>
+      ) : (
+        text
+      );
     }
     if (node === null || typeof node !== "object") return JSON.stringify(node);
     const inner = `${indent}  `;

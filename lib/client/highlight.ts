@@ -18,8 +18,28 @@ const LANGUAGES = { bash, dockerfile, go, ini, javascript, json, python, xml, ya
 for (const [name, language] of Object.entries(LANGUAGES)) hljs.registerLanguage(name, language);
 
 const BY_EXTENSION: Record<string, string> = {
-  sh: "bash", bash: "bash", go: "go", ini: "ini", conf: "ini", cfg: "ini", toml: "ini", js: "javascript", mjs: "javascript", cjs: "javascript", ts: "javascript",
-  json: "json", py: "python", html: "xml", htm: "xml", xml: "xml", svg: "xml", yaml: "yaml", yml: "yaml", c: "c", h: "c", mk: "makefile",
+  sh: "bash",
+  bash: "bash",
+  go: "go",
+  ini: "ini",
+  conf: "ini",
+  cfg: "ini",
+  toml: "ini",
+  js: "javascript",
+  mjs: "javascript",
+  cjs: "javascript",
+  ts: "javascript",
+  json: "json",
+  py: "python",
+  html: "xml",
+  htm: "xml",
+  xml: "xml",
+  svg: "xml",
+  yaml: "yaml",
+  yml: "yaml",
+  c: "c",
+  h: "c",
+  mk: "makefile",
 };
 const BY_NAME: Record<string, string> = { Dockerfile: "dockerfile", Makefile: "makefile", "nginx.conf": "nginx" };
 

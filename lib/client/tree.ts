@@ -71,7 +71,10 @@ export function sortChildren(children: TreeNode[], key: SortKey): TreeNode[] {
  * The rows to show: expanded directories' children, in sort order. With a filter, only matching
  * entries and the directories leading to them, all open.
  */
-export function visibleRows(root: TreeNode, options: { expanded: ReadonlySet<string>; sort: SortKey; matches?: (path: string) => boolean }): TreeNode[] {
+export function visibleRows(
+  root: TreeNode,
+  options: { expanded: ReadonlySet<string>; sort: SortKey; matches?: (path: string) => boolean },
+): TreeNode[] {
   const rows: TreeNode[] = [];
   const { matches } = options;
   const keep = new Set<string>();

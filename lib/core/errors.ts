@@ -33,11 +33,7 @@ export class PortholeError extends Error {
   /** Extra JSON fields a client may act on (e.g. a symlink's `linkname`). */
   readonly details?: Record<string, unknown>;
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { retryAfter?: number; details?: Record<string, unknown>; cause?: unknown } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, options: { retryAfter?: number; details?: Record<string, unknown>; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.name = "PortholeError";
     this.code = code;

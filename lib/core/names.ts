@@ -69,5 +69,7 @@ function validSequenceLength(bytes: Uint8Array, i: number): number {
 
 /** A name's bytes written for an RFC 5987 `filename*`: unreserved characters as they are, the rest `%XX`. */
 export function percentEncodeName(name: string): string {
-  return [...bytesOfName(name)].map((byte) => (/[A-Za-z0-9._~-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : hexByte(byte))).join("");
+  return [...bytesOfName(name)]
+    .map((byte) => (/[A-Za-z0-9._~-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : hexByte(byte)))
+    .join("");
 }

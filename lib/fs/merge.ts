@@ -122,14 +122,28 @@ export class FsMerge {
    */
   private ensureParents(path: string): void {
     const missing: string[] = [];
-    for (let child = path, parent = parentOf(path); parent !== child && this.nodes.get(parent)?.type !== "dir"; child = parent, parent = parentOf(parent)) {
+    for (
+      let child = path, parent = parentOf(path);
+      parent !== child && this.nodes.get(parent)?.type !== "dir";
+      child = parent, parent = parentOf(parent)
+    ) {
       missing.push(parent);
     }
     for (const parent of missing.reverse()) {
       const existing = this.nodes.get(parent);
       const existedBelow = existing !== undefined && !this.current.touched.has(parent);
       if (existing) this.remove(existing);
-      this.insert({ path: parent, type: "dir", size: 0, mode: ROOT_MODE, uid: 0, gid: 0, layer: this.current.layer, ordinal: -1, children: new Map() });
+      this.insert({
+        path: parent,
+        type: "dir",
+        size: 0,
+        mode: ROOT_MODE,
+        uid: 0,
+        gid: 0,
+        layer: this.current.layer,
+        ordinal: -1,
+        children: new Map(),
+      });
       this.classify(parent, existedBelow);
     }
   }

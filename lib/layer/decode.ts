@@ -94,7 +94,12 @@ export class LayerDecoder extends Transform {
     if (kind === null) {
       return callback(new PortholeError("UNSUPPORTED", "unsupported layer format: not a tar archive, nor gzip or zstd compressed"));
     }
-    this.inner = kind === "gzip" ? createGunzip({ chunkSize: INFLATE_CHUNK }) : kind === "zstd" ? createZstdDecoder() : new Transform({ transform: (c, _e, cb) => cb(null, c) });
+    this.inner =
+      kind === "gzip"
+        ? createGunzip({ chunkSize: INFLATE_CHUNK })
+        : kind === "zstd"
+          ? createZstdDecoder()
+          : new Transform({ transform: (c, _e, cb) => cb(null, c) });
     this.inner.on("data", (data: Buffer) => {
       this.produced += data.length;
       if (this.produced > this.maxBytes) {

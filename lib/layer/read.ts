@@ -159,7 +159,11 @@ export async function* listLayer(body: Readable, options: LayerReadOptions = {})
  * listing shows) without buffering it; the download stops once that entry has been read. Which
  * ordinal to open comes from a listing: within a layer the last entry for a path wins.
  */
-export async function openLayerEntry(body: Readable, ordinal: number, options: LayerReadOptions = {}): Promise<{ entry: LayerEntry; content: Readable } | null> {
+export async function openLayerEntry(
+  body: Readable,
+  ordinal: number,
+  options: LayerReadOptions = {},
+): Promise<{ entry: LayerEntry; content: Readable } | null> {
   const items = readLayer(body, options);
   let seen = 0;
   for (;;) {

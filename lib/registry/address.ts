@@ -3,16 +3,7 @@
  * address is first reduced to canonical form (`127.1`, `2130706433`, `0x7f.1`, `[::ffff:127.0.0.1]`
  * all become 127.0.0.1) so that no spelling slips past the check.
  */
-export type AddressClass =
-  | "public"
-  | "loopback"
-  | "private"
-  | "link-local"
-  | "cgnat"
-  | "unspecified"
-  | "unique-local"
-  | "multicast"
-  | "reserved";
+export type AddressClass = "public" | "loopback" | "private" | "link-local" | "cgnat" | "unspecified" | "unique-local" | "multicast" | "reserved";
 
 /** Parses IPv4 the way inet_aton does (1–4 parts; decimal, 0-octal or 0x-hex): what resolvers accept. */
 function parseIPv4(text: string): number | null {

@@ -21,7 +21,11 @@ export class RegistryClient {
   private readonly auth: RegistryAuth;
   private readonly target: { registry: string; repository: string; withCredentials: boolean };
 
-  private constructor(registry: string, readonly repository: string, credentials: Credentials | null) {
+  private constructor(
+    registry: string,
+    readonly repository: string,
+    credentials: Credentials | null,
+  ) {
     const host = apiHost(registry);
     this.base = `${usesPlainHttp(host) ? "http" : "https"}://${host}`;
     this.auth = new RegistryAuth(registry, repository, this.base, credentials);

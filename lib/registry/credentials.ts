@@ -10,7 +10,10 @@ export interface Credentials {
 
 /** Reduces a docker config `auths` key (`host:port`, `https://index.docker.io/v1/`) to a registry. */
 function registryOfKey(key: string): string {
-  const host = key.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "").toLowerCase();
+  const host = key
+    .replace(/^[a-z]+:\/\//i, "")
+    .replace(/\/.*$/, "")
+    .toLowerCase();
   return host === "index.docker.io" || host === "registry-1.docker.io" ? DOCKER_HUB : host;
 }
 

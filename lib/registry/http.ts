@@ -5,7 +5,6 @@ import { settings } from "@/lib/config";
 import { PortholeError } from "@/lib/core/errors";
 import { connectHost, guardedLookup } from "@/lib/registry/hosts";
 
-
 export interface UpstreamResponse {
   url: URL;
   status: number;
@@ -55,9 +54,7 @@ export function send(url: URL, options: { method?: string; headers?: Record<stri
       if (!socket.connecting) return clearTimeout(connectTimer);
       socket.once(secure ? "secureConnect" : "connect", () => clearTimeout(connectTimer));
     });
-    request.setTimeout(idleTimeoutMs, () =>
-      fail(new PortholeError("UPSTREAM_TIMEOUT", `${hostPort} sent nothing for ${idleTimeoutMs / 1000} s`)),
-    );
+    request.setTimeout(idleTimeoutMs, () => fail(new PortholeError("UPSTREAM_TIMEOUT", `${hostPort} sent nothing for ${idleTimeoutMs / 1000} s`)));
     const totalTimer = setTimeout(
       () => fail(new PortholeError("UPSTREAM_TIMEOUT", `${hostPort} took longer than ${totalTimeoutMs / 1000} s in all`)),
       totalTimeoutMs,
@@ -80,10 +77,12 @@ export function send(url: URL, options: { method?: string; headers?: Record<stri
 export function asUpstreamError(error: unknown, hostPort: string): PortholeError {
   if (error instanceof PortholeError) return error;
   const code = (error as NodeJS.ErrnoException).code ?? "";
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return new PortholeError("UPSTREAM_UNAVAILABLE", `registry host ${hostPort} was not found (DNS)`, { cause: error });
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN")
+    return new PortholeError("UPSTREAM_UNAVAILABLE", `registry host ${hostPort} was not found (DNS)`, { cause: error });
   if (code === "ECONNREFUSED") return new PortholeError("UPSTREAM_UNAVAILABLE", `${hostPort} refused the connection`, { cause: error });
   if (code === "ETIMEDOUT") return new PortholeError("UPSTREAM_TIMEOUT", `${hostPort} timed out`, { cause: error });
-  if (code.startsWith("ERR_TLS") || code.includes("CERT")) return new PortholeError("UPSTREAM_UNAVAILABLE", `TLS with ${hostPort} failed (${code})`, { cause: error });
+  if (code.startsWith("ERR_TLS") || code.includes("CERT"))
+    return new PortholeError("UPSTREAM_UNAVAILABLE", `TLS with ${hostPort} failed (${code})`, { cause: error });
   return new PortholeError("UPSTREAM_UNAVAILABLE", `connection to ${hostPort} failed${code ? ` (${code})` : ""}`, { cause: error });
 }
 

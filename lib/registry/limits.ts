@@ -3,7 +3,6 @@ import type { Readable } from "node:stream";
 import { settings } from "@/lib/config";
 import { PortholeError } from "@/lib/core/errors";
 
-
 interface Waiter {
   grant(release: () => void): void;
   timer: NodeJS.Timeout;
@@ -39,7 +38,12 @@ export class Slots {
         grant,
         timer: setTimeout(() => {
           this.queue.splice(this.queue.indexOf(waiter), 1);
-          refuse(new PortholeError("UPSTREAM_TIMEOUT", `server busy: ${streams} registry downloads are under way and none ended within ${waitMs / 1000} s; try again shortly`));
+          refuse(
+            new PortholeError(
+              "UPSTREAM_TIMEOUT",
+              `server busy: ${streams} registry downloads are under way and none ended within ${waitMs / 1000} s; try again shortly`,
+            ),
+          );
         }, waitMs),
       };
       this.queue.push(waiter);

@@ -28,7 +28,8 @@ export interface IndexManifest {
   manifests: Descriptor[];
 }
 
-export type ParsedManifest = { kind: "image"; manifest: ImageManifest; raw: Record<string, unknown> } | { kind: "index"; manifest: IndexManifest; raw: Record<string, unknown> };
+export type ParsedManifest =
+  { kind: "image"; manifest: ImageManifest; raw: Record<string, unknown> } | { kind: "index"; manifest: IndexManifest; raw: Record<string, unknown> };
 
 /** The digest of `bytes` with the algorithm of `like` (sha256 unless it names sha512). */
 export function digestOf(bytes: Buffer, like = "sha256:"): string {
@@ -56,10 +57,19 @@ export function parseManifest(bytes: Buffer, contentType: string | null): Parsed
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new PortholeError("UPSTREAM_INVALID", "the manifest is not a JSON object");
   const declared = typeof raw.mediaType === "string" ? raw.mediaType : (contentType?.split(";")[0]?.trim() ?? "");
   if (raw.schemaVersion === 1 || declared === MEDIA.dockerSchema1 || declared === MEDIA.dockerSchema1Signed) {
-    throw new PortholeError("UNSUPPORTED", "Docker schema 1 manifests are not supported (deprecated since 2017): push the image again with a current client");
+    throw new PortholeError(
+      "UNSUPPORTED",
+      "Docker schema 1 manifests are not supported (deprecated since 2017): push the image again with a current client",
+    );
   }
   const mediaType =
-    isIndexType(declared) || isImageType(declared) ? declared : Array.isArray(raw.manifests) ? MEDIA.ociIndex : Array.isArray(raw.layers) ? MEDIA.ociManifest : declared;
+    isIndexType(declared) || isImageType(declared)
+      ? declared
+      : Array.isArray(raw.manifests)
+        ? MEDIA.ociIndex
+        : Array.isArray(raw.layers)
+          ? MEDIA.ociManifest
+          : declared;
 
   if (isIndexType(mediaType)) {
     if (!Array.isArray(raw.manifests)) throw new PortholeError("UPSTREAM_INVALID", "the index has no manifests list");
@@ -99,7 +109,14 @@ export function indexEntries(index: IndexManifest): { platforms: IndexPlatform[]
       });
       continue;
     }
-    platforms.push({ os, architecture, ...(entry.platform?.variant && { variant: entry.platform.variant }), digest: entry.digest, mediaType: entry.mediaType, size: entry.size });
+    platforms.push({
+      os,
+      architecture,
+      ...(entry.platform?.variant && { variant: entry.platform.variant }),
+      digest: entry.digest,
+      mediaType: entry.mediaType,
+      size: entry.size,
+    });
   }
   return { platforms, attachments };
 }
@@ -122,7 +139,9 @@ export function choosePlatform(platforms: IndexPlatform[], wanted: Platform | nu
     const found = platforms.find((p) => matches(p, wanted));
     if (found) return found;
     const offered = platforms.map(formatPlatform).join(", ") || "none";
-    throw new PortholeError("NOT_FOUND", `the image has no ${formatPlatform(wanted)} variant (it offers: ${offered})`, { details: { platforms: platforms.map(formatPlatform) } });
+    throw new PortholeError("NOT_FOUND", `the image has no ${formatPlatform(wanted)} variant (it offers: ${offered})`, {
+      details: { platforms: platforms.map(formatPlatform) },
+    });
   }
   const chosen = platforms.find((p) => matches(p, { os: "linux", architecture: "amd64" })) ?? platforms[0];
   if (!chosen) throw new PortholeError("NOT_FOUND", "the index lists no runnable platform");

@@ -33,7 +33,10 @@ async function registrySaid(response: UpstreamResponse): Promise<{ code: string;
 }
 
 /** Maps a registry's error response for `registry/repository` to the PortholeError a user can act on. */
-export async function upstreamFailure(response: UpstreamResponse, target: { registry: string; repository: string; withCredentials: boolean }): Promise<PortholeError> {
+export async function upstreamFailure(
+  response: UpstreamResponse,
+  target: { registry: string; repository: string; withCredentials: boolean },
+): Promise<PortholeError> {
   const { code, detail } = await registrySaid(response);
   const where = `${target.registry}/${target.repository}`;
   const said = detail ? ` (registry said: ${detail.slice(0, 200)})` : "";

@@ -38,7 +38,6 @@ export function imageLayers(image: ImageInfo, auth: AuthOptions): Promise<LayerE
   );
 }
 
-
 function build(image: ImageInfo, layers: LayerEntry[][]): ImageFs {
   const merge = new FsMerge();
   let fileBytes = 0;

@@ -8,7 +8,15 @@ import type { AuthOptions } from "@/lib/registry/auth";
 import { RegistryClient } from "@/lib/registry/client";
 import { getConfig, getManifest, headManifestDigest } from "@/lib/registry/documents";
 import { mapHistory } from "@/lib/registry/history";
-import { choosePlatform, digestOf, indexEntries, parseManifest, verifyDigest, type ImageManifest, type ParsedManifest } from "@/lib/registry/manifest";
+import {
+  choosePlatform,
+  digestOf,
+  indexEntries,
+  parseManifest,
+  verifyDigest,
+  type ImageManifest,
+  type ParsedManifest,
+} from "@/lib/registry/manifest";
 
 /**
  * The top-level manifest, by tag or digest, with access proven on every call: a HEAD (which Docker
@@ -47,7 +55,11 @@ async function byDigest(kind: string, digest: string, fetchBytes: () => Promise<
 }
 
 /** Through an index to the image manifest of one platform. */
-async function platformManifest(client: RegistryClient, index: IndexInfo, wanted: Platform | null): Promise<{ digest: string; manifest: ImageManifest; raw: Record<string, unknown> }> {
+async function platformManifest(
+  client: RegistryClient,
+  index: IndexInfo,
+  wanted: Platform | null,
+): Promise<{ digest: string; manifest: ImageManifest; raw: Record<string, unknown> }> {
   const chosen = choosePlatform(index.platforms, wanted);
   const bytes = await byDigest("manifest", chosen.digest, async () => (await getManifest(client, chosen.digest)).bytes);
   const parsed = parseManifest(bytes, chosen.mediaType);
@@ -93,7 +105,12 @@ export async function resolveImage({ ref, platform, auth }: ImageQuery): Promise
 }
 
 /** The API's ImageInfo from the parts a resolve found. */
-function imageInfo(ref: Reference, index: IndexInfo | null, image: { digest: string; manifest: ImageManifest; raw: Record<string, unknown> }, config: Record<string, unknown>): ImageInfo {
+function imageInfo(
+  ref: Reference,
+  index: IndexInfo | null,
+  image: { digest: string; manifest: ImageManifest; raw: Record<string, unknown> },
+  config: Record<string, unknown>,
+): ImageInfo {
   const { manifest } = image;
   const history = Array.isArray(config.history) ? (config.history as HistoryEntry[]) : [];
   const rootfs = config.rootfs as { diff_ids?: unknown } | undefined;

@@ -57,7 +57,9 @@ export function cachedLayerIndex(digest: string): Promise<string | null> {
 
 async function produce(layer: LayerRef, auth: AuthOptions, replay: Replay<LayerEntry>): Promise<void> {
   const lines = new PassThrough();
-  const committed = diskCache().put(cacheKey(layer.digest), lines).catch(() => undefined);
+  const committed = diskCache()
+    .put(cacheKey(layer.digest), lines)
+    .catch(() => undefined);
   try {
     const { body } = await openBlob(layer, layer.digest, auth);
     let count = 0;

@@ -35,7 +35,19 @@ function ensureLayer(): string {
   const tarFile = join(WORK, "rootfs.tar");
   if (!existsSync(tarFile)) {
     console.log("building the test layer with mmdebstrap (a few minutes, once)…");
-    execFileSync("mmdebstrap", ["--mode=root", "--variant=apt", "--include=build-essential,default-jdk-headless,golang-go", "--format=tar", "bookworm", `${tarFile}.part`, "http://deb.debian.org/debian"], { stdio: "inherit" });
+    execFileSync(
+      "mmdebstrap",
+      [
+        "--mode=root",
+        "--variant=apt",
+        "--include=build-essential,default-jdk-headless,golang-go",
+        "--format=tar",
+        "bookworm",
+        `${tarFile}.part`,
+        "http://deb.debian.org/debian",
+      ],
+      { stdio: "inherit" },
+    );
     execFileSync("mv", [`${tarFile}.part`, tarFile]);
   }
   execFileSync("bash", ["-c", `pigz -6 -n -c '${tarFile}' > '${gz}.part' && mv '${gz}.part' '${gz}'`], { stdio: "inherit" });
@@ -50,12 +62,21 @@ async function sha256Of(stream: NodeJS.ReadableStream): Promise<string> {
 
 async function startRegistry(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "porthole-bench-registry-"));
-  writeFileSync(join(dir, "config.yml"), `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: ${REGISTRY}\n`);
+  writeFileSync(
+    join(dir, "config.yml"),
+    `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: ${REGISTRY}\n`,
+  );
   const child = spawn("/usr/bin/docker-registry", ["serve", join(dir, "config.yml")], { stdio: "ignore" });
   children.push(child);
   process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
   for (let i = 0; i < 100; i++) {
-    if (await fetch(`http://${REGISTRY}/v2/`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`http://${REGISTRY}/v2/`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await sleep(100);
   }
   throw new Error("the bench registry did not start");
@@ -81,31 +102,70 @@ async function pushImage(layerPath: string): Promise<{ digest: string; size: num
     if (put.status !== 201) throw new Error(`blob upload failed: ${put.status} ${await put.text()}`);
   };
   await upload({ stream: () => createReadStream(layerPath), size, digest });
-  const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [diffId] }, history: [{ created_by: "mmdebstrap bookworm build-essential default-jdk-headless golang-go" }] }));
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: "amd64",
+      os: "linux",
+      rootfs: { type: "layers", diff_ids: [diffId] },
+      history: [{ created_by: "mmdebstrap bookworm build-essential default-jdk-headless golang-go" }],
+    }),
+  );
   const configDigest = `sha256:${createHash("sha256").update(config).digest("hex")}`;
-  await upload({ stream: () => (async function* () { yield config; })() as unknown as NodeJS.ReadableStream, size: config.length, digest: configDigest });
+  await upload({
+    stream: () =>
+      (async function* () {
+        yield config;
+      })() as unknown as NodeJS.ReadableStream,
+    size: config.length,
+    digest: configDigest,
+  });
   const manifest = JSON.stringify({
     schemaVersion: 2,
     mediaType: "application/vnd.oci.image.manifest.v1+json",
     config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: configDigest, size: config.length },
     layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest, size }],
   });
-  const put = await fetch(`http://${REGISTRY}/v2/${REPO}/manifests/${TAG}`, { method: "PUT", body: manifest, headers: { "content-type": "application/vnd.oci.image.manifest.v1+json" } });
+  const put = await fetch(`http://${REGISTRY}/v2/${REPO}/manifests/${TAG}`, {
+    method: "PUT",
+    body: manifest,
+    headers: { "content-type": "application/vnd.oci.image.manifest.v1+json" },
+  });
   if (put.status !== 201) throw new Error(`manifest PUT failed: ${put.status}`);
   return { digest, size };
 }
 
 /** The app, started fresh (own cache folder unless one is given), and its process tree's RSS. */
 async function startApp(cacheDir = mkdtempSync(join(tmpdir(), "porthole-bench-cache-")), profile = false) {
-  const args = [...(profile ? ["--cpu-prof", `--cpu-prof-dir=${join(WORK, "profile")}`] : []), join(ROOT, "node_modules", "next", "dist", "bin", "next"), "start", "-H", "127.0.0.1", "-p", String(APP_PORT)];
+  const args = [
+    ...(profile ? ["--cpu-prof", `--cpu-prof-dir=${join(WORK, "profile")}`] : []),
+    join(ROOT, "node_modules", "next", "dist", "bin", "next"),
+    "start",
+    "-H",
+    "127.0.0.1",
+    "-p",
+    String(APP_PORT),
+  ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, PORTHOLE_ALLOW_PRIVATE_HOSTS: "1", PORTHOLE_QUIET_LOG: "1", PORTHOLE_CACHE_DIR: cacheDir, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+    env: {
+      ...process.env,
+      PORTHOLE_ALLOW_PRIVATE_HOSTS: "1",
+      PORTHOLE_QUIET_LOG: "1",
+      PORTHOLE_CACHE_DIR: cacheDir,
+      NEXT_TELEMETRY_DISABLED: "1",
+      NODE_ENV: "production",
+    },
     stdio: "ignore",
   });
   children.push(child);
   for (let i = 0; i < 200; i++) {
-    if (await fetch(`http://127.0.0.1:${APP_PORT}/api/health`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`http://127.0.0.1:${APP_PORT}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     await sleep(100);
   }
   const tree = () => {
@@ -159,7 +219,10 @@ async function timed(url: string, rssMb?: () => number) {
 }
 
 async function browserFigures(layerCount: number) {
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const started = performance.now();
@@ -194,7 +257,15 @@ async function browserFigures(layerCount: number) {
     const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.95)] as number;
     const idle = await frames(false);
     const scrolling = await frames(true);
-    return { firstRowsMs: firstRows, exactTreeAfterFsMs: exactRows, treeRowsAfterExpanding: rows, scrollFrameP95Ms: p95(scrolling), scrollFrameMaxMs: Math.max(...scrolling), idleFrameP95Ms: p95(idle), layerCount };
+    return {
+      firstRowsMs: firstRows,
+      exactTreeAfterFsMs: exactRows,
+      treeRowsAfterExpanding: rows,
+      scrollFrameP95Ms: p95(scrolling),
+      scrollFrameMaxMs: Math.max(...scrolling),
+      idleFrameP95Ms: p95(idle),
+      layerCount,
+    };
   } finally {
     await browser.close();
   }
@@ -204,7 +275,8 @@ async function main() {
   const profile = process.argv.includes("--profile");
   execFileSync("mkdir", ["-p", WORK]);
   const layerPath = ensureLayer();
-  if (!existsSync(join(ROOT, ".next", "BUILD_ID"))) execFileSync("npx", ["next", "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (!existsSync(join(ROOT, ".next", "BUILD_ID")))
+    execFileSync("npx", ["next", "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   await startRegistry();
   const { digest, size } = await pushImage(layerPath);
   const blobUrl = `http://${REGISTRY}/v2/${REPO}/blobs/${digest}`;
@@ -215,7 +287,11 @@ async function main() {
   let tarLines = 0;
   for (let i = 0; i < RUNS; i++) {
     const started = performance.now();
-    tarLines = Number(execFileSync("bash", ["-c", `set -o pipefail; curl -s ${blobUrl} | gzip -dc | tar -tv | wc -l`]).toString().trim());
+    tarLines = Number(
+      execFileSync("bash", ["-c", `set -o pipefail; curl -s ${blobUrl} | gzip -dc | tar -tv | wc -l`])
+        .toString()
+        .trim(),
+    );
     baseline.push(performance.now() - started);
   }
 
@@ -249,7 +325,12 @@ async function main() {
     ["time to first entry (median)", `${median(cold.map((c) => c.first)).toFixed(0)} ms`, "≤ 300 ms", median(cold.map((c) => c.first)) <= 300],
     ["entries listed", `${(cold[0]?.lines ?? 1) - 1}`, `${tarLines}`, (cold[0]?.lines ?? 0) - 1 === tarLines],
     ["cached listing", `${cached.toFixed(0)} ms (${((cached / coldTotal) * 100).toFixed(1)} % of cold)`, "≤ 5 % of cold", cached / coldTotal <= 0.05],
-    ["server peak RSS during cold listing", `${Math.max(...cold.map((c) => c.peakRssMb)).toFixed(0)} MB`, "≤ 300 MB", Math.max(...cold.map((c) => c.peakRssMb)) <= 300],
+    [
+      "server peak RSS during cold listing",
+      `${Math.max(...cold.map((c) => c.peakRssMb)).toFixed(0)} MB`,
+      "≤ 300 MB",
+      Math.max(...cold.map((c) => c.peakRssMb)) <= 300,
+    ],
     ["merged tree, cold (download + index + merge)", `${fsCold.toFixed(0)} ms`, "", null],
     ["merged tree, after restart (layer index on disk)", `${fsFromDisk.toFixed(0)} ms`, "", null],
     ["merged tree, hot (in memory)", `${fsHot.toFixed(0)} ms`, "", null],
@@ -257,9 +338,19 @@ async function main() {
   if ("error" in browser) rows.push(["browser", browser.error, "", false]);
   else {
     rows.push(["browser: first tree rows after navigation", `${browser.firstRowsMs.toFixed(0)} ms`, "", null]);
-    rows.push(["browser: exact tree shown after /fs arrived", `${browser.exactTreeAfterFsMs.toFixed(0)} ms`, "≤ 1000 ms", browser.exactTreeAfterFsMs <= 1000]);
+    rows.push([
+      "browser: exact tree shown after /fs arrived",
+      `${browser.exactTreeAfterFsMs.toFixed(0)} ms`,
+      "≤ 1000 ms",
+      browser.exactTreeAfterFsMs <= 1000,
+    ]);
     rows.push(["browser: idle frame p95 (this machine's floor)", `${browser.idleFrameP95Ms.toFixed(1)} ms`, "", null]);
-    rows.push(["browser: scroll frame p95 / max", `${browser.scrollFrameP95Ms.toFixed(1)} / ${browser.scrollFrameMaxMs.toFixed(1)} ms (${browser.treeRowsAfterExpanding} rows)`, "p95 ≤ idle + 4 ms", browser.scrollFrameP95Ms <= browser.idleFrameP95Ms + 4]);
+    rows.push([
+      "browser: scroll frame p95 / max",
+      `${browser.scrollFrameP95Ms.toFixed(1)} / ${browser.scrollFrameMaxMs.toFixed(1)} ms (${browser.treeRowsAfterExpanding} rows)`,
+      "p95 ≤ idle + 4 ms",
+      browser.scrollFrameP95Ms <= browser.idleFrameP95Ms + 4,
+    ]);
   }
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   console.log(`\nPorthole bench — ${new Date().toISOString()} — ${machine}\n`);

@@ -81,7 +81,9 @@ describe("Porthole in a real browser", () => {
 
   it("a #L2-L3 link highlights those lines", async () => {
     await open(`${fsUrl("/text/lines.txt")}#L2-L3`);
-    await expect.poll(() => page.locator("[data-line][aria-pressed=true]").evaluateAll((buttons) => buttons.map((b) => b.getAttribute("data-line")))).toEqual(["2", "3"]);
+    await expect
+      .poll(() => page.locator("[data-line][aria-pressed=true]").evaluateAll((buttons) => buttons.map((b) => b.getAttribute("data-line"))))
+      .toEqual(["2", "3"]);
     await page.locator('[data-line="5"]').click();
     expect(new URL(page.url()).hash).toBe("#L5");
     await page.locator('[data-line="1"]').click({ modifiers: ["Shift"] });
@@ -131,7 +133,9 @@ describe("Porthole in a real browser", () => {
     await page.locator('[role=treeitem][data-path="/etc"]').waitFor();
     await page.keyboard.press("/");
     await page.keyboard.type("*.txt");
-    await expect.poll(() => page.locator("[role=treeitem]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-path")))).toContain("/text/lines.txt");
+    await expect
+      .poll(() => page.locator("[role=treeitem]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-path"))))
+      .toContain("/text/lines.txt");
     expect(await page.locator('[role=treeitem][data-path="/etc/passwd"]').count()).toBe(0);
     await page.getByRole("tree").focus();
     await page.keyboard.press("ArrowDown");

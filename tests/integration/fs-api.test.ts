@@ -18,7 +18,10 @@ function call(handler: (request: Request) => Promise<Response>, endpoint: string
 }
 
 async function ndjson(response: Response): Promise<unknown[]> {
-  return (await response.text()).trim().split("\n").map((line) => JSON.parse(line));
+  return (await response.text())
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
 }
 
 beforeAll(() => {
@@ -34,7 +37,17 @@ describe("GET /api/v1/layer", () => {
     const entries = lines.slice(0, -1) as LayerEntry[];
     expect(lines.at(-1)).toEqual({ done: true, entries: SPECS.fs.layers[1]!.entries.length });
     expect(entries.map((e) => e.path)).toEqual([
-      "/etc/group", "/olddir", "/opq", "/opq/upper1", "/opq", "/swapfile", "/swapfile/inside", "/swapdir", "/dup.txt", "/dup.txt", "/deleteme.txt",
+      "/etc/group",
+      "/olddir",
+      "/opq",
+      "/opq/upper1",
+      "/opq",
+      "/swapfile",
+      "/swapfile/inside",
+      "/swapdir",
+      "/dup.txt",
+      "/dup.txt",
+      "/deleteme.txt",
     ]);
     expect(entries[0]).toMatchObject({ whiteout: true });
     expect(entries[4]).toMatchObject({ opaque: true });
@@ -80,7 +93,8 @@ describe("GET /api/v1/fs on the merge fixture", () => {
   const file = (path: string) => fs.files.find((f) => f.path === path);
 
   it("applies whiteouts, opaque dirs, type swaps and last-wins as a runtime would", () => {
-    for (const gone of ["/etc/group", "/olddir", "/olddir/sub/b", "/opq/lower1", "/opq/lower2", "/swapdir/child", "/deleteme.txt"]) expect(file(gone), gone).toBeUndefined();
+    for (const gone of ["/etc/group", "/olddir", "/olddir/sub/b", "/opq/lower1", "/opq/lower2", "/swapdir/child", "/deleteme.txt"])
+      expect(file(gone), gone).toBeUndefined();
     expect(file("/opq/upper1")?.layer).toBe(1);
     expect(file("/swapfile")).toMatchObject({ type: "dir", layer: 1 });
     expect(file("/swapdir")).toMatchObject({ type: "symlink", linkname: "/etc", layer: 1 });
@@ -101,7 +115,15 @@ describe("GET /api/v1/fs on the merge fixture", () => {
     const { layer, changes } = (await response.json()) as ChangesResponse;
     expect(layer).toBe(1);
     expect(changes.filter((c) => c.change === "removed").map((c) => c.path)).toEqual([
-      "/deleteme.txt", "/etc/group", "/olddir", "/olddir/a", "/olddir/sub", "/olddir/sub/b", "/opq/lower1", "/opq/lower2", "/swapdir/child",
+      "/deleteme.txt",
+      "/etc/group",
+      "/olddir",
+      "/olddir/a",
+      "/olddir/sub",
+      "/olddir/sub/b",
+      "/opq/lower1",
+      "/opq/lower2",
+      "/swapdir/child",
     ]);
     expect(changes).toContainEqual({ path: "/swapfile", change: "modified", type: "dir", size: 0 });
     expect(changes).toContainEqual({ path: "/dup.txt", change: "added", type: "file", size: 12 });
@@ -190,7 +212,9 @@ describe("GET /api/v1/file", () => {
 
   it("offers a download with the file's real name", async () => {
     const response = await get({ path: "/odd/häßlich ☃.txt", download: "1" });
-    expect(response.headers.get("content-disposition")).toBe(`attachment; filename="h__lich _.txt"; filename*=UTF-8''h%C3%A4%C3%9Flich%20%E2%98%83.txt`);
+    expect(response.headers.get("content-disposition")).toBe(
+      `attachment; filename="h__lich _.txt"; filename*=UTF-8''h%C3%A4%C3%9Flich%20%E2%98%83.txt`,
+    );
   });
 });
 

@@ -36,7 +36,14 @@ describe("GET /api/v1/image on the open registry", () => {
     expect(status).toBe(200);
     const info = body as ImageInfo;
     const [built] = fixture.images;
-    expect(info).toMatchObject({ ref: fixture.ref, registry: OPEN_REGISTRY, repository: "fixtures/multi", tag: "v1", digest: fixture.digest, index: null });
+    expect(info).toMatchObject({
+      ref: fixture.ref,
+      registry: OPEN_REGISTRY,
+      repository: "fixtures/multi",
+      tag: "v1",
+      digest: fixture.digest,
+      index: null,
+    });
     expect(info.mediaType).toBe("application/vnd.docker.distribution.manifest.v2+json");
     expect(info.configDigest).toBe(built?.configDigest);
     expect(info.layers.map((l) => [l.digest, l.diffId, l.size])).toEqual(built?.layers.map((l) => [l.digest, l.diffId, l.size]));
@@ -82,7 +89,9 @@ describe("indexes and platforms", () => {
     expect(body.digest).toBe(amd64?.digest);
     expect(body.index?.digest).toBe(fixtures.index.digest);
     expect(body.index?.platforms.map((p) => `${p.architecture}${p.variant ? `/${p.variant}` : ""}`)).toEqual(["amd64", "arm64/v8"]);
-    expect(body.index?.attachments).toEqual([expect.objectContaining({ digest: fixtures.index.attachments[0], kind: "attestation", refersTo: amd64?.digest })]);
+    expect(body.index?.attachments).toEqual([
+      expect.objectContaining({ digest: fixtures.index.attachments[0], kind: "attestation", refersTo: amd64?.digest }),
+    ]);
   });
 
   it("picks the requested platform (arm64 matches arm64/v8)", async () => {

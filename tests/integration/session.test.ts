@@ -19,7 +19,8 @@ function signIn(registry: string, password = TEST_USER.password, cookie = ""): P
 }
 
 const cookieOf = (response: Response) => (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-const image = (ref: string, cookie = "") => imageGET(new Request(`http://porthole.test/api/v1/image?ref=${encodeURIComponent(ref)}`, { headers: { cookie } }));
+const image = (ref: string, cookie = "") =>
+  imageGET(new Request(`http://porthole.test/api/v1/image?ref=${encodeURIComponent(ref)}`, { headers: { cookie } }));
 
 beforeEach(() => {
   overrideSettings({ allowPrivateHosts: "all", dockerConfigPath: null }); // only the user's own credentials
@@ -65,7 +66,9 @@ describe("signing in to a registry from the browser", () => {
     const listed = await (await sessionGET(new Request("http://porthole.test/api/v1/session", { headers: { cookie: both } }))).json();
     expect(listed.registries.sort()).toEqual([BASIC_REGISTRY, TOKEN_REGISTRY].sort());
     expect((await image(fixtures.basicPrivate.ref, both)).status).toBe(200);
-    const out = await DELETE(new Request(`http://porthole.test/api/v1/session?registry=${BASIC_REGISTRY}`, { method: "DELETE", headers: { cookie: both } }));
+    const out = await DELETE(
+      new Request(`http://porthole.test/api/v1/session?registry=${BASIC_REGISTRY}`, { method: "DELETE", headers: { cookie: both } }),
+    );
     const remaining = cookieOf(out);
     resetAuthCache();
     expect((await image(fixtures.basicPrivate.ref, remaining)).status).toBe(401);

@@ -25,9 +25,15 @@ describe("the test world is made of real registries", () => {
     expect(bare.status).toBe(401);
     expect(bare.headers.get("www-authenticate")).toMatch(/^Bearer realm="http:\/\/127\.0\.0\.1:15003\/token"/);
     const headers = (t: string) => ({ authorization: `Bearer ${t}`, accept: "application/vnd.docker.distribution.manifest.v2+json" });
-    expect((await fetch(`http://${TOKEN_REGISTRY}/v2/public/hello/manifests/v1`, { headers: headers(await token("public/hello")) })).status).toBe(200);
-    expect((await fetch(`http://${TOKEN_REGISTRY}/v2/private/hello/manifests/v1`, { headers: headers(await token("private/hello")) })).status).toBe(401);
-    expect((await fetch(`http://${TOKEN_REGISTRY}/v2/private/hello/manifests/v1`, { headers: headers(await token("private/hello", basic)) })).status).toBe(200);
+    expect((await fetch(`http://${TOKEN_REGISTRY}/v2/public/hello/manifests/v1`, { headers: headers(await token("public/hello")) })).status).toBe(
+      200,
+    );
+    expect((await fetch(`http://${TOKEN_REGISTRY}/v2/private/hello/manifests/v1`, { headers: headers(await token("private/hello")) })).status).toBe(
+      401,
+    );
+    expect(
+      (await fetch(`http://${TOKEN_REGISTRY}/v2/private/hello/manifests/v1`, { headers: headers(await token("private/hello", basic)) })).status,
+    ).toBe(200);
   });
 
   it("basic registry: 401 without credentials, 200 with them", async () => {

@@ -31,7 +31,9 @@ describe("settings", () => {
 
   it("refuses a bad value with a message naming the variable", () => {
     expect(() => readSettings({ PORTHOLE_CACHE_MAX_BYTES: "lots" })).toThrow(SettingsError);
-    expect(() => readSettings({ PORTHOLE_CACHE_MAX_BYTES: "lots" })).toThrow(/PORTHOLE_CACHE_MAX_BYTES="lots" is not valid: expected a whole number of bytes/);
+    expect(() => readSettings({ PORTHOLE_CACHE_MAX_BYTES: "lots" })).toThrow(
+      /PORTHOLE_CACHE_MAX_BYTES="lots" is not valid: expected a whole number of bytes/,
+    );
     expect(() => readSettings({ PORTHOLE_IDLE_TIMEOUT_MS: "-5" })).toThrow(/PORTHOLE_IDLE_TIMEOUT_MS/);
     expect(() => readSettings({ PORTHOLE_MAX_UPSTREAM_STREAMS: "0" })).toThrow(/PORTHOLE_MAX_UPSTREAM_STREAMS/);
     expect(() => readSettings({ PORTHOLE_QUIET_LOG: "yes please" })).toThrow(/PORTHOLE_QUIET_LOG/);

@@ -16,7 +16,14 @@ export async function startApp(): Promise<{ stop(): Promise<void> }> {
   let log = "";
   const child = spawn(join(root, "node_modules", ".bin", "next"), ["start", "-H", hostname, "-p", port], {
     cwd: root,
-    env: { ...process.env, PORTHOLE_ALLOW_PRIVATE_HOSTS: "1", PORTHOLE_DOCKER_CONFIG: "", PORTHOLE_CACHE_DIR: cacheDir, NEXT_TELEMETRY_DISABLED: "1", PORTHOLE_QUIET_LOG: "1" },
+    env: {
+      ...process.env,
+      PORTHOLE_ALLOW_PRIVATE_HOSTS: "1",
+      PORTHOLE_DOCKER_CONFIG: "",
+      PORTHOLE_CACHE_DIR: cacheDir,
+      NEXT_TELEMETRY_DISABLED: "1",
+      PORTHOLE_QUIET_LOG: "1",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));

@@ -6,7 +6,17 @@
 import { join } from "node:path";
 import { BASIC_REGISTRY, OPEN_REGISTRY, TOKEN_REGISTRY } from "./config";
 import { readTarFiles } from "../support/docker-archive";
-import { blobOf, buildImage, buildIndex, compress, imageManifest, packLayer, type Blob, type BuiltImage, type ImageSpec } from "../support/image-builder";
+import {
+  blobOf,
+  buildImage,
+  buildIndex,
+  compress,
+  imageManifest,
+  packLayer,
+  type Blob,
+  type BuiltImage,
+  type ImageSpec,
+} from "../support/image-builder";
 import { Pusher } from "./push";
 
 export const DIVE_DATA = join(import.meta.dirname, "..", "..", "..", "shared", "dive-data");
@@ -21,7 +31,13 @@ export interface PushedFixture {
   digest: string;
   mediaType: string;
   /** The image manifests (one, or one per platform of an index). */
-  images: { digest: string; mediaType: string; configDigest: string; platform: { os: string; architecture: string; variant?: string }; layers: { digest: string; mediaType: string; diffId: string; size: number }[] }[];
+  images: {
+    digest: string;
+    mediaType: string;
+    configDigest: string;
+    platform: { os: string; architecture: string; variant?: string };
+    layers: { digest: string; mediaType: string; diffId: string; size: number }[];
+  }[];
   /** Index entries that are not platforms (attestations). */
   attachments: string[];
 }
@@ -33,7 +49,14 @@ export const SPECS = {
   multi: {
     format: "docker",
     layers: [
-      { entries: [dir("etc/"), text("etc/os-release", "ID=porthole\nVERSION_ID=1\n"), dir("bin/"), { name: "bin/sh", content: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3]), mode: 0o755 }] },
+      {
+        entries: [
+          dir("etc/"),
+          text("etc/os-release", "ID=porthole\nVERSION_ID=1\n"),
+          dir("bin/"),
+          { name: "bin/sh", content: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3]), mode: 0o755 },
+        ],
+      },
       { entries: [dir("app/"), text("app/main.txt", "line 1\nline 2\nline 3\nline 4\nline 5\n")] },
       { entries: [text("app/config.json", '{"debug": false}\n')] },
     ],
@@ -66,14 +89,24 @@ export const SPECS = {
     layers: [
       {
         entries: [
-          dir("etc/"), text("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"), text("etc/group", "root:x:0:\n"),
-          dir("data/"), text("data/original", "the original bytes\n"),
-          dir("olddir/"), text("olddir/a", "a\n"), dir("olddir/sub/"), text("olddir/sub/b", "b\n"),
-          dir("opq/"), text("opq/lower1", "1\n"), text("opq/lower2", "2\n"),
+          dir("etc/"),
+          text("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"),
+          text("etc/group", "root:x:0:\n"),
+          dir("data/"),
+          text("data/original", "the original bytes\n"),
+          dir("olddir/"),
+          text("olddir/a", "a\n"),
+          dir("olddir/sub/"),
+          text("olddir/sub/b", "b\n"),
+          dir("opq/"),
+          text("opq/lower1", "1\n"),
+          text("opq/lower2", "2\n"),
           text("swapfile", "was a file\n"),
-          dir("swapdir/"), text("swapdir/child", "child\n"),
+          dir("swapdir/"),
+          text("swapdir/child", "child\n"),
           text("deleteme.txt", "doomed\n"),
-          dir("docs/"), text("docs/readme.txt", "Porthole fixture\nsecond line\nthird line\n"),
+          dir("docs/"),
+          text("docs/readme.txt", "Porthole fixture\nsecond line\nthird line\n"),
         ],
       },
       {
@@ -81,10 +114,14 @@ export const SPECS = {
         entries: [
           { name: "etc/.wh.group" },
           { name: ".wh.olddir" },
-          dir("opq/"), text("opq/upper1", "upper\n"), { name: "opq/.wh..wh..opq" },
-          dir("swapfile/"), text("swapfile/inside", "now a dir\n"),
+          dir("opq/"),
+          text("opq/upper1", "upper\n"),
+          { name: "opq/.wh..wh..opq" },
+          dir("swapfile/"),
+          text("swapfile/inside", "now a dir\n"),
           { name: "swapdir", type: "symlink", linkname: "/etc" },
-          text("dup.txt", "first\n"), text("dup.txt", "second wins\n"),
+          text("dup.txt", "first\n"),
+          text("dup.txt", "second wins\n"),
           { name: ".wh.deleteme.txt" },
         ],
       },
@@ -92,12 +129,18 @@ export const SPECS = {
         entries: [
           { name: "data/link", type: "link", linkname: "data/original" },
           dir("odd/"),
-          text("odd/with space.txt", "space\n"), text("odd/hash#.txt", "hash\n"), text("odd/question?.txt", "question\n"),
-          text("odd/percent%.txt", "percent\n"), text("odd/häßlich ☃.txt", "unicode\n"),
+          text("odd/with space.txt", "space\n"),
+          text("odd/hash#.txt", "hash\n"),
+          text("odd/question?.txt", "question\n"),
+          text("odd/percent%.txt", "percent\n"),
+          text("odd/häßlich ☃.txt", "unicode\n"),
           { name: "odd/latin1", rawName: Buffer.from([...Buffer.from("odd/caf"), 0xe9, ...Buffer.from(".txt")]), content: "latin1 name\n" },
           text(`long/${"x".repeat(190)}.txt`, "long path\n"),
           text("web/index.html", "<html><body><script>document.title='pwned'</script>hello</body></html>\n"),
-          text("web/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg" onload="document.title=\'pwned\'"><script>document.title="pwned"</script></svg>\n'),
+          text(
+            "web/logo.svg",
+            '<svg xmlns="http://www.w3.org/2000/svg" onload="document.title=\'pwned\'"><script>document.title="pwned"</script></svg>\n',
+          ),
           text("text/lines.txt", "one\ntwo\nthree\nfour\nfive\n"),
           text("implied/parent/file.txt", "implied parents\n"),
         ],
@@ -107,7 +150,11 @@ export const SPECS = {
 } satisfies Record<string, ImageSpec>;
 
 function archImage(format: "docker" | "oci", architecture: string, variant?: string): ImageSpec {
-  return { format, platform: { os: "linux", architecture, ...(variant && { variant }) }, layers: [{ entries: [text("arch.txt", `${architecture}\n`)] }] };
+  return {
+    format,
+    platform: { os: "linux", architecture, ...(variant && { variant }) },
+    layers: [{ entries: [text("arch.txt", `${architecture}\n`)] }],
+  };
 }
 
 async function pushImage(pusher: Pusher, image: BuiltImage, tag?: string): Promise<void> {
@@ -115,7 +162,15 @@ async function pushImage(pusher: Pusher, image: BuiltImage, tag?: string): Promi
   await pusher.pushManifest(tag ?? image.manifest.digest, image.manifest.bytes, image.mediaType);
 }
 
-function describe(registry: string, repository: string, tag: string, top: Blob, mediaType: string, images: BuiltImage[], attachments: string[] = []): PushedFixture {
+function describe(
+  registry: string,
+  repository: string,
+  tag: string,
+  top: Blob,
+  mediaType: string,
+  images: BuiltImage[],
+  attachments: string[] = [],
+): PushedFixture {
   return {
     registry,
     repository,
@@ -159,15 +214,19 @@ async function pushIndexes(): Promise<[PushedFixture, PushedFixture]> {
   for (const image of [amd64, arm64]) await pushImage(pusher, image);
   await Promise.all([statement, attestationConfig].map((blob) => pusher.pushBlob(blob)));
   await pusher.pushManifest(attestation.digest, attestation.bytes, "application/vnd.oci.image.manifest.v1+json");
-  const oci = buildIndex("oci", [amd64, arm64], [
-    {
-      mediaType: "application/vnd.oci.image.manifest.v1+json",
-      digest: attestation.digest,
-      size: attestation.bytes.length,
-      platform: { os: "unknown", architecture: "unknown" },
-      annotations: { "vnd.docker.reference.type": "attestation-manifest", "vnd.docker.reference.digest": amd64.manifest.digest },
-    },
-  ]);
+  const oci = buildIndex(
+    "oci",
+    [amd64, arm64],
+    [
+      {
+        mediaType: "application/vnd.oci.image.manifest.v1+json",
+        digest: attestation.digest,
+        size: attestation.bytes.length,
+        platform: { os: "unknown", architecture: "unknown" },
+        annotations: { "vnd.docker.reference.type": "attestation-manifest", "vnd.docker.reference.digest": amd64.manifest.digest },
+      },
+    ],
+  );
   await pusher.pushManifest("v1", oci.manifest.bytes, oci.mediaType);
 
   const [dockerAmd64, dockerArm] = await Promise.all([buildImage(archImage("docker", "amd64")), buildImage(archImage("docker", "arm", "v7"))]);
@@ -210,7 +269,13 @@ async function pushDockerArchive(file: string, repository: string): Promise<Push
   const configJson = JSON.parse(config.bytes.toString("utf8"));
   layers.forEach((layer, i) => (layer.diffId = configJson.rootfs.diff_ids[i]));
   const manifest = imageManifest("docker", config, layers);
-  const image: BuiltImage = { manifest, mediaType: "application/vnd.docker.distribution.manifest.v2+json", config, layers, platform: { os: configJson.os, architecture: configJson.architecture } };
+  const image: BuiltImage = {
+    manifest,
+    mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+    config,
+    layers,
+    platform: { os: configJson.os, architecture: configJson.architecture },
+  };
   await pushImage(new Pusher(OPEN_REGISTRY, repository), image, "latest");
   return describe(OPEN_REGISTRY, repository, "latest", manifest, image.mediaType, [image]);
 }
@@ -222,9 +287,16 @@ async function pushOciLayout(file: string, repository: string): Promise<PushedFi
   const pusher = new Pusher(OPEN_REGISTRY, repository);
   const index = files.get("index.json") as Buffer;
   const images: BuiltImage[] = [];
-  for (const descriptor of JSON.parse(index.toString("utf8")).manifests as { digest: string; mediaType: string; platform: BuiltImage["platform"] }[]) {
+  for (const descriptor of JSON.parse(index.toString("utf8")).manifests as {
+    digest: string;
+    mediaType: string;
+    platform: BuiltImage["platform"];
+  }[]) {
     const manifestBlob = blob(descriptor.digest);
-    const manifest = JSON.parse(manifestBlob.bytes.toString("utf8")) as { config: { digest: string }; layers: { digest: string; mediaType: string }[] };
+    const manifest = JSON.parse(manifestBlob.bytes.toString("utf8")) as {
+      config: { digest: string };
+      layers: { digest: string; mediaType: string }[];
+    };
     const config = blob(manifest.config.digest);
     const diffIds = JSON.parse(config.bytes.toString("utf8")).rootfs.diff_ids as string[];
     const layers = manifest.layers.map((l, i) => ({ ...blob(l.digest), mediaType: l.mediaType, diffId: diffIds[i] as string }));
@@ -238,31 +310,79 @@ async function pushOciLayout(file: string, repository: string): Promise<PushedFi
 }
 
 export type FixtureName =
-  | "multi" | "ociZstd" | "plain" | "misaligned" | "index" | "indexDocker" | "fs" | "corrupt"
-  | "tokenPublic" | "tokenPrivate" | "basicPrivate"
-  | "diveDocker" | "diveKaniko" | "diveOciGzip" | "diveOciZstd" | "diveOciEstargz" | "diveOciUncompressed";
+  | "multi"
+  | "ociZstd"
+  | "plain"
+  | "misaligned"
+  | "index"
+  | "indexDocker"
+  | "fs"
+  | "corrupt"
+  | "tokenPublic"
+  | "tokenPrivate"
+  | "basicPrivate"
+  | "diveDocker"
+  | "diveKaniko"
+  | "diveOciGzip"
+  | "diveOciZstd"
+  | "diveOciEstargz"
+  | "diveOciUncompressed";
 
 export type Fixtures = Record<FixtureName, PushedFixture>;
 
 export async function pushFixtures(): Promise<Fixtures> {
-  const [multi, ociZstd, plain, misaligned, fs, corrupt, [index, indexDocker], tokenPublic, tokenPrivate, basicPrivate, diveDocker, diveKaniko, diveOciGzip, diveOciZstd, diveOciEstargz, diveOciUncompressed] =
-    await Promise.all([
-      pushSingle(OPEN_REGISTRY, "fixtures/multi", "v1", SPECS.multi),
-      pushSingle(OPEN_REGISTRY, "fixtures/oci-zstd", "v1", SPECS.ociZstd),
-      pushSingle(OPEN_REGISTRY, "fixtures/plain", "v1", SPECS.plain),
-      pushSingle(OPEN_REGISTRY, "fixtures/misaligned", "v1", SPECS.misaligned),
-      pushSingle(OPEN_REGISTRY, "fixtures/fs", "v1", SPECS.fs),
-      pushCorrupt(),
-      pushIndexes(),
-      pushSingle(TOKEN_REGISTRY, "public/hello", "v1", SPECS.hello),
-      pushSingle(TOKEN_REGISTRY, "private/hello", "v1", SPECS.hello),
-      pushSingle(BASIC_REGISTRY, "private/hello", "v1", SPECS.hello),
-      pushDockerArchive("test-docker-image.tar", "dive/docker"),
-      pushDockerArchive("test-kaniko-image.tar", "dive/kaniko"),
-      pushOciLayout("test-oci-gzip-image.tar", "dive/oci-gzip"),
-      pushOciLayout("test-oci-zstd-image.tar", "dive/oci-zstd"),
-      pushOciLayout("test-oci-estargz-image.tar", "dive/oci-estargz"),
-      pushOciLayout("test-oci-uncompressed-image.tar", "dive/oci-uncompressed"),
-    ]);
-  return { multi, ociZstd, plain, misaligned, fs, corrupt, index, indexDocker, tokenPublic, tokenPrivate, basicPrivate, diveDocker, diveKaniko, diveOciGzip, diveOciZstd, diveOciEstargz, diveOciUncompressed };
+  const [
+    multi,
+    ociZstd,
+    plain,
+    misaligned,
+    fs,
+    corrupt,
+    [index, indexDocker],
+    tokenPublic,
+    tokenPrivate,
+    basicPrivate,
+    diveDocker,
+    diveKaniko,
+    diveOciGzip,
+    diveOciZstd,
+    diveOciEstargz,
+    diveOciUncompressed,
+  ] = await Promise.all([
+    pushSingle(OPEN_REGISTRY, "fixtures/multi", "v1", SPECS.multi),
+    pushSingle(OPEN_REGISTRY, "fixtures/oci-zstd", "v1", SPECS.ociZstd),
+    pushSingle(OPEN_REGISTRY, "fixtures/plain", "v1", SPECS.plain),
+    pushSingle(OPEN_REGISTRY, "fixtures/misaligned", "v1", SPECS.misaligned),
+    pushSingle(OPEN_REGISTRY, "fixtures/fs", "v1", SPECS.fs),
+    pushCorrupt(),
+    pushIndexes(),
+    pushSingle(TOKEN_REGISTRY, "public/hello", "v1", SPECS.hello),
+    pushSingle(TOKEN_REGISTRY, "private/hello", "v1", SPECS.hello),
+    pushSingle(BASIC_REGISTRY, "private/hello", "v1", SPECS.hello),
+    pushDockerArchive("test-docker-image.tar", "dive/docker"),
+    pushDockerArchive("test-kaniko-image.tar", "dive/kaniko"),
+    pushOciLayout("test-oci-gzip-image.tar", "dive/oci-gzip"),
+    pushOciLayout("test-oci-zstd-image.tar", "dive/oci-zstd"),
+    pushOciLayout("test-oci-estargz-image.tar", "dive/oci-estargz"),
+    pushOciLayout("test-oci-uncompressed-image.tar", "dive/oci-uncompressed"),
+  ]);
+  return {
+    multi,
+    ociZstd,
+    plain,
+    misaligned,
+    fs,
+    corrupt,
+    index,
+    indexDocker,
+    tokenPublic,
+    tokenPrivate,
+    basicPrivate,
+    diveDocker,
+    diveKaniko,
+    diveOciGzip,
+    diveOciZstd,
+    diveOciEstargz,
+    diveOciUncompressed,
+  };
 }

@@ -60,7 +60,19 @@ export async function startWorld(): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), "porthole-world-"));
   execFileSync("openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", join(dir, "token.key")]);
   execFileSync("openssl", ["pkcs8", "-topk8", "-nocrypt", "-in", join(dir, "token.key"), "-out", join(dir, "token.pk8")]);
-  execFileSync("openssl", ["req", "-new", "-x509", "-days", "2", "-subj", "/CN=porthole-test-token", "-key", join(dir, "token.pk8"), "-out", join(dir, "token.crt")]);
+  execFileSync("openssl", [
+    "req",
+    "-new",
+    "-x509",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=porthole-test-token",
+    "-key",
+    join(dir, "token.pk8"),
+    "-out",
+    join(dir, "token.crt"),
+  ]);
   writeFileSync(join(dir, "htpasswd"), `${TEST_USER.username}:${bcrypt.hashSync(TEST_USER.password, 10)}\n`);
 
   const [tokenHost = "", tokenPort = ""] = TOKEN_SERVER.split(":");
@@ -91,7 +103,11 @@ export async function startWorld(): Promise<World> {
   ];
   const children: ChildProcess[] = [];
   const stop = async () => {
-    await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : (child.once("exit", resolve), child.kill("SIGTERM"))))));
+    await Promise.all(
+      children.map(
+        (child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : (child.once("exit", resolve), child.kill("SIGTERM")))),
+      ),
+    );
     await new Promise<void>((resolve) => tokenServer.server.close(() => resolve()));
     tokenServer.server.closeAllConnections();
     rmSync(dir, { recursive: true, force: true });

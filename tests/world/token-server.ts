@@ -68,14 +68,21 @@ export function startTokenServer(privateKeyPem: string, listen: { host: string; 
     const access = url.searchParams.getAll("scope").flatMap((scope) => {
       const [type, name = "", actions = ""] = scope.split(":");
       if (type !== "repository") return [];
-      const granted = actions
-        .split(",")
-        .filter((action) => user || (action === "pull" && name.startsWith(ANONYMOUS_PREFIX)));
+      const granted = actions.split(",").filter((action) => user || (action === "pull" && name.startsWith(ANONYMOUS_PREFIX)));
       return [{ type, name, actions: granted }];
     });
     const now = Math.floor(Date.now() / 1000);
     const token = signJwt(
-      { iss: TOKEN_ISSUER, sub: user ? TEST_USER.username : "", aud: url.searchParams.get("service"), exp: now + 300, nbf: now - 10, iat: now, jti: randomUUID(), access },
+      {
+        iss: TOKEN_ISSUER,
+        sub: user ? TEST_USER.username : "",
+        aud: url.searchParams.get("service"),
+        exp: now + 300,
+        nbf: now - 10,
+        iat: now,
+        jti: randomUUID(),
+        access,
+      },
       key,
       kid,
     );

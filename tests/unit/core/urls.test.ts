@@ -8,7 +8,18 @@ function roundTrip(location: Location): Location {
 }
 
 describe("image URLs round-trip every awkward name", () => {
-  const names = ["/etc/passwd", "/odd/with space.txt", "/odd/hash#.txt", "/odd/question?.txt", "/odd/percent%.txt", "/odd/häßlich ☃.txt", "/odd/caf%E9.txt", "/odd/%25E9", `/long/${"x".repeat(190)}.txt`, "/"];
+  const names = [
+    "/etc/passwd",
+    "/odd/with space.txt",
+    "/odd/hash#.txt",
+    "/odd/question?.txt",
+    "/odd/percent%.txt",
+    "/odd/häßlich ☃.txt",
+    "/odd/caf%E9.txt",
+    "/odd/%25E9",
+    `/long/${"x".repeat(190)}.txt`,
+    "/",
+  ];
   const refs = ["docker.io/library/alpine:3.19", "127.0.0.1:15000/fixtures/fs:v1", `localhost:5000/app@sha256:${"a".repeat(64)}`, "[::1]:5000/a/b:c"];
 
   it.each(names)("merged view: %s", (path) => {

@@ -55,7 +55,10 @@ describe("OCI layer.md merge rules", () => {
 
   it("type swap: a directory over a file replaces the file", () => {
     const merge = merged([entry("/q")], [dir("/q"), entry("/q/inside")]);
-    expect(merge.files().map((f) => [f.path, f.type])).toEqual([["/q", "dir"], ["/q/inside", "file"]]);
+    expect(merge.files().map((f) => [f.path, f.type])).toEqual([
+      ["/q", "dir"],
+      ["/q/inside", "file"],
+    ]);
     expect(changesOf(merge, 1)).toEqual(["modified /q", "added /q/inside"]);
   });
 
@@ -97,8 +100,17 @@ describe("OCI layer.md merge rules", () => {
   });
 
   it("hardlinks: a link to a file in a lower layer opens that layer's bytes, even after the target is deleted", () => {
-    const merge = merged([entry("/data/original")], [entry("/other")], [entry("/data/link", "hardlink", { size: 0, linkname: "/data/original" })], [whiteout("/data/original")]);
-    expect(merge.locate("/data/link")).toEqual({ type: "hardlink", linkname: "/data/original", bytes: { path: "/data/original", layer: 0, ordinal: 0 } });
+    const merge = merged(
+      [entry("/data/original")],
+      [entry("/other")],
+      [entry("/data/link", "hardlink", { size: 0, linkname: "/data/original" })],
+      [whiteout("/data/original")],
+    );
+    expect(merge.locate("/data/link")).toEqual({
+      type: "hardlink",
+      linkname: "/data/original",
+      bytes: { path: "/data/original", layer: 0, ordinal: 0 },
+    });
     expect(merge.locate("/data/original")).toBeNull();
   });
 
@@ -109,7 +121,11 @@ describe("OCI layer.md merge rules", () => {
 
   it("attribution: every path carries the layer its visible version comes from", () => {
     const merge = merged([entry("/a"), entry("/b")], [entry("/b")], [entry("/c")]);
-    expect(merge.files().map((f) => [f.path, f.layer])).toEqual([["/a", 0], ["/b", 1], ["/c", 2]]);
+    expect(merge.files().map((f) => [f.path, f.layer])).toEqual([
+      ["/a", 0],
+      ["/b", 1],
+      ["/c", 2],
+    ]);
     expect(changesOf(merge, 1)).toEqual(["modified /b"]);
   });
 

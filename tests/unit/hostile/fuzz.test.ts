@@ -32,9 +32,32 @@ const inRandomHeader = (archive: Buffer, random: Prng, rewrite: (out: Buffer, he
   return out;
 };
 
-const FIELDS: [start: number, end: number][] = [[0, 100], [100, 108], [108, 116], [116, 124], [124, 136], [136, 148], [156, 157], [157, 257], [257, 265], [329, 345], [345, 500]];
+const FIELDS: [start: number, end: number][] = [
+  [0, 100],
+  [100, 108],
+  [108, 116],
+  [116, 124],
+  [124, 136],
+  [136, 148],
+  [156, 157],
+  [157, 257],
+  [257, 265],
+  [329, 345],
+  [345, 500],
+];
 
-const PAX_RECORDS = ["size=99999999999999999999", "size=-1", "size=abc", `size=${2 ** 53 + 1}`, "path=../../../etc/passwd", "path=/", "path=", "linkpath=../../x", "mtime=nan", "uid=-5"];
+const PAX_RECORDS = [
+  "size=99999999999999999999",
+  "size=-1",
+  "size=abc",
+  `size=${2 ** 53 + 1}`,
+  "path=../../../etc/passwd",
+  "path=/",
+  "path=",
+  "linkpath=../../x",
+  "mtime=nan",
+  "uid=-5",
+];
 function paxRecords(random: Prng): string {
   let text = "";
   for (let i = 1 + random.int(3); i > 0; i--) {
@@ -154,9 +177,15 @@ async function listChecked(body: Readable, problems: string[]): Promise<number> 
 }
 
 function badEntry(entry: LayerEntry): string | null {
-  const outside = (path: string) => !path.startsWith("/") || path.split("/").slice(1).some((part) => part === "." || part === ".." || (part === "" && path !== "/"));
+  const outside = (path: string) =>
+    !path.startsWith("/") ||
+    path
+      .split("/")
+      .slice(1)
+      .some((part) => part === "." || part === ".." || (part === "" && path !== "/"));
   if (outside(entry.path)) return `listed path ${JSON.stringify(entry.path)} is not clean and inside /`;
-  if (entry.type === "hardlink" && entry.linkname !== undefined && outside(entry.linkname)) return `hardlink target ${JSON.stringify(entry.linkname)} is outside /`;
+  if (entry.type === "hardlink" && entry.linkname !== undefined && outside(entry.linkname))
+    return `hardlink target ${JSON.stringify(entry.linkname)} is outside /`;
   for (const field of ["size", "mode", "uid", "gid", "mtime"] as const) {
     if (!Number.isFinite(entry[field])) return `${field} is ${entry[field]}`;
   }
@@ -184,7 +213,10 @@ afterAll(() => {
 });
 
 /** Runs every input through listLayer; the failures name the input so a seed replays it. */
-async function fuzz(inputs: Iterable<{ label: string; bytes: Buffer }>, random: Prng): Promise<{ failures: string[]; outcomes: Record<string, number> }> {
+async function fuzz(
+  inputs: Iterable<{ label: string; bytes: Buffer }>,
+  random: Prng,
+): Promise<{ failures: string[]; outcomes: Record<string, number> }> {
   const failures: string[] = [];
   const outcomes: Record<string, number> = {};
   for (const { label, bytes } of inputs) {
@@ -213,7 +245,12 @@ describe(`fuzzing listLayer (seed ${SEED}, replay with PORTHOLE_FUZZ_SEED=${SEED
 
   it("random bytes, also behind gzip, zstd and tar headers", async () => {
     const random = prng(SEED + 1);
-    const prefixes = [Buffer.alloc(0), Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), rawEntry("f", { content: "x" }).subarray(0, 512)];
+    const prefixes = [
+      Buffer.alloc(0),
+      Buffer.from([0x1f, 0x8b, 0x08, 0x00]),
+      Buffer.from([0x28, 0xb5, 0x2f, 0xfd]),
+      rawEntry("f", { content: "x" }).subarray(0, 512),
+    ];
     const inputs = Array.from({ length: 60 * SCALE }, (_, i) => {
       const prefix = random.pick(prefixes);
       return { label: `random #${i} after a ${prefix.length}-byte prefix`, bytes: Buffer.concat([prefix, random.bytes(random.int(5000))]) };
@@ -237,7 +274,10 @@ describe(`fuzzing listLayer (seed ${SEED}, replay with PORTHOLE_FUZZ_SEED=${SEED
     expect(outcomes["failed:UPSTREAM_INVALID"]).toBeGreaterThan(0);
   });
 
-  for (const [kind, squeeze] of [["gzip", (bytes: Buffer) => gzipSync(bytes)], ["zstd", zstd]] as const) {
+  for (const [kind, squeeze] of [
+    ["gzip", (bytes: Buffer) => gzipSync(bytes)],
+    ["zstd", zstd],
+  ] as const) {
     it(`${kind}: mutated tars compressed, and compressed tars mutated`, async () => {
       const random = prng(SEED + (kind === "gzip" ? 3 : 4));
       const compressed = tars.map((tar) => squeeze(tar));

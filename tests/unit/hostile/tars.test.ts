@@ -68,7 +68,19 @@ describe("names that try to leave /", () => {
   it("merge into a filesystem with every path inside /", async () => {
     const merge = new FsMerge();
     merge.addLayer((await listBytes(archive)).entries);
-    expect(merge.files().map((f) => f.path)).toEqual(["/etc", "/etc/passwd", "/gnu", "/gnu/escape", "/link", "/pax", "/pax/escape", "/prefix", "/prefix/name", "/root", "/sym"]);
+    expect(merge.files().map((f) => f.path)).toEqual([
+      "/etc",
+      "/etc/passwd",
+      "/gnu",
+      "/gnu/escape",
+      "/link",
+      "/pax",
+      "/pax/escape",
+      "/prefix",
+      "/prefix/name",
+      "/root",
+      "/sym",
+    ]);
   });
 });
 
@@ -78,7 +90,11 @@ describe("header fields tar-stream cannot read", () => {
     Buffer.from([0xa3, 0x22, 0x66, 0x02, 0xe5, 0xac, 0x63, 0xcd, 0x74, 0x40, 0x3b, 0xee]).copy(broken, 124);
     fixChecksum(broken, 0);
     let result: Awaited<ReturnType<typeof listBytes>> | null = null;
-    const outcome = await within(5000, async () => ((result = await listBytes(Buffer.concat([rawEntry("before"), broken, END_OF_ARCHIVE]))), 0), () => {});
+    const outcome = await within(
+      5000,
+      async () => ((result = await listBytes(Buffer.concat([rawEntry("before"), broken, END_OF_ARCHIVE]))), 0),
+      () => {},
+    );
     expect(outcome.kind).toBe("finished");
     expect(result!.entries.map((e) => e.path)).toEqual(["/before"]);
     expect(result!.error?.code).toBe("UPSTREAM_INVALID");
@@ -86,7 +102,11 @@ describe("header fields tar-stream cannot read", () => {
   });
 
   it("a mode, uid or mtime that is not octal fails the layer rather than listing NaN", async () => {
-    for (const [field, offset] of [["mode", 100], ["uid", 108], ["mtime", 136]] as const) {
+    for (const [field, offset] of [
+      ["mode", 100],
+      ["uid", 108],
+      ["mtime", 136],
+    ] as const) {
       const broken = rawEntry("f", { content: "x" });
       broken.write("8".repeat(7), offset, "latin1");
       fixChecksum(broken, 0);
@@ -141,7 +161,9 @@ describe("PAX headers", () => {
 describe("a path 10 000 directories deep", async () => {
   const DEPTH = 10_000;
   const deep = `${"d/".repeat(DEPTH - 1)}f`;
-  const { entries, error } = await listBytes(Buffer.concat([paxHeader({ path: deep }), rawEntry("placeholder", { content: "deep" }), END_OF_ARCHIVE]));
+  const { entries, error } = await listBytes(
+    Buffer.concat([paxHeader({ path: deep }), rawEntry("placeholder", { content: "deep" }), END_OF_ARCHIVE]),
+  );
   const whiteout: LayerEntry = { path: "/d", type: "file", size: 0, mode: 0, uid: 0, gid: 0, mtime: 0, whiteout: true };
 
   it("lists", () => {

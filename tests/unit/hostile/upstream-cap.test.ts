@@ -122,7 +122,10 @@ describe("at most PORTHOLE_MAX_UPSTREAM_STREAMS blob bodies open at once", () =>
     overrideSettings({ maxUpstreamStreams: 1 });
     const { body } = await openBlob(target, TAR);
     const opened = await openLayerEntry(body, 0);
-    const response = await fileResponse({ entry: opened!.entry, content: opened!.content, layerDigest: TAR }, { download: true, cacheControl: "private, no-cache" });
+    const response = await fileResponse(
+      { entry: opened!.entry, content: opened!.content, layerDigest: TAR },
+      { download: true, cacheControl: "private, no-cache" },
+    );
     const reader = response.body!.getReader();
     expect((await reader.read()).value?.length).toBeGreaterThan(0);
     await reader.cancel(); // the browser went away

@@ -36,7 +36,12 @@ describe("a stalled registry", () => {
     const hanging = [
       resolveImage(imageQueryOf(`${stalled.host}/app:v1`)),
       openBlob({ registry: stalled.host, repository: "app" }, `sha256:${"5".repeat(64)}`),
-    ].map((call) => call.then(() => "answered", () => "failed"));
+    ].map((call) =>
+      call.then(
+        () => "answered",
+        () => "failed",
+      ),
+    );
     await until(() => stalled.count() === 2);
 
     const started = performance.now();

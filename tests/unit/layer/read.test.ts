@@ -12,9 +12,12 @@ import { END_OF_ARCHIVE, gnuLongEntry, rawEntry } from "@/tests/support/tar";
 import { readTarFiles } from "@/tests/support/docker-archive";
 
 const sha256 = (bytes: Buffer) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-const source = (bytes: Buffer, chunk = 7919) => Readable.from((function* () {
-  for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, i + chunk);
-})());
+const source = (bytes: Buffer, chunk = 7919) =>
+  Readable.from(
+    (function* () {
+      for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, i + chunk);
+    })(),
+  );
 
 async function list(bytes: Buffer, options = {}): Promise<LayerEntry[]> {
   const out: LayerEntry[] = [];
@@ -107,11 +110,18 @@ describe("dive's OCI test images: gzip, zstd, estargz and uncompressed layers de
 describe("long and hostile names", () => {
   it("reads PAX long names and GNU long names and link names", async () => {
     const long = `dir/${"n".repeat(150)}/${"x".repeat(120)}.txt`;
-    const pax = await packLayer([{ name: long, content: "pax" }, { name: "l", type: "symlink", linkname: "t".repeat(180) }]);
+    const pax = await packLayer([
+      { name: long, content: "pax" },
+      { name: "l", type: "symlink", linkname: "t".repeat(180) },
+    ]);
     const paxEntries = await list(pax);
     expect(paxEntries[0]?.path).toBe(`/${long}`);
     expect(paxEntries[1]?.linkname).toBe("t".repeat(180));
-    const gnu = Buffer.concat([gnuLongEntry(`gnu/${"g".repeat(200)}`, { content: "x" }), gnuLongEntry("gl", { type: "2", linkname: `/${"k".repeat(150)}` }), END_OF_ARCHIVE]);
+    const gnu = Buffer.concat([
+      gnuLongEntry(`gnu/${"g".repeat(200)}`, { content: "x" }),
+      gnuLongEntry("gl", { type: "2", linkname: `/${"k".repeat(150)}` }),
+      END_OF_ARCHIVE,
+    ]);
     const gnuEntries = await list(gnu);
     expect(gnuEntries[0]?.path).toBe(`/gnu/${"g".repeat(200)}`);
     expect(gnuEntries[1]?.linkname).toBe(`/${"k".repeat(150)}`);
@@ -203,7 +213,11 @@ describe("bad layers fail at the end, never as a complete listing", async () => 
 
 describe("openLayerEntry", () => {
   it("streams the bytes of the entry at an ordinal and stops there", async () => {
-    const archive = await packLayer([{ name: "a", content: "first" }, { name: "b", content: "bee" }, { name: "a", content: "second a wins" }]);
+    const archive = await packLayer([
+      { name: "a", content: "first" },
+      { name: "b", content: "bee" },
+      { name: "a", content: "second a wins" },
+    ]);
     const opened = await openLayerEntry(source(compress(archive, "gzip")), 2);
     expect(opened?.entry.path).toBe("/a");
     expect(Buffer.concat(await opened!.content.toArray()).toString()).toBe("second a wins");

@@ -3,12 +3,12 @@ import { parseChallenge } from "@/lib/registry/challenge";
 
 describe("parseChallenge", () => {
   it("reads a Docker Hub style Bearer challenge", () => {
-    expect(
-      parseChallenge('Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull"'),
-    ).toEqual({
-      scheme: "bearer",
-      params: { realm: "https://auth.docker.io/token", service: "registry.docker.io", scope: "repository:library/alpine:pull" },
-    });
+    expect(parseChallenge('Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull"')).toEqual(
+      {
+        scheme: "bearer",
+        params: { realm: "https://auth.docker.io/token", service: "registry.docker.io", scope: "repository:library/alpine:pull" },
+      },
+    );
   });
 
   it("keeps commas and escaped quotes inside quoted values, and accepts tokens and spaces", () => {

@@ -7,7 +7,7 @@ describe("mapHistory", () => {
       { created_by: "ADD rootfs.tar /" },
       { created_by: "ENV A=1", empty_layer: true },
       { created_by: "RUN make" },
-      { created_by: "CMD [\"sh\"]", empty_layer: true },
+      { created_by: 'CMD ["sh"]', empty_layer: true },
       { created_by: "COPY . /app", comment: "buildkit" },
     ];
     const { layers, aligned } = mapHistory(history, 3);

@@ -72,7 +72,12 @@ describe("index platforms", () => {
   });
 
   it("falls back to the first runnable platform without linux/amd64", () => {
-    expect(choosePlatform(platforms.filter((p) => p.architecture !== "amd64"), null).digest).toBe(digest("1"));
+    expect(
+      choosePlatform(
+        platforms.filter((p) => p.architecture !== "amd64"),
+        null,
+      ).digest,
+    ).toBe(digest("1"));
   });
 
   it("treats arm64 and arm64/v8 as one platform, and honours other variants exactly", () => {
@@ -80,7 +85,9 @@ describe("index platforms", () => {
     const bare: IndexPlatform[] = [{ os: "linux", architecture: "arm64", digest: digest("5"), mediaType: "", size: 1 }];
     expect(choosePlatform(bare, parsePlatform("linux/arm64/v8")).digest).toBe(digest("5"));
     expect(choosePlatform(platforms, parsePlatform("linux/arm/v7")).digest).toBe(digest("3"));
-    expect(() => choosePlatform(platforms, parsePlatform("linux/arm/v6"))).toThrow(/no linux\/arm\/v6 variant.*offers: linux\/arm64\/v8, linux\/amd64, linux\/arm\/v7/);
+    expect(() => choosePlatform(platforms, parsePlatform("linux/arm/v6"))).toThrow(
+      /no linux\/arm\/v6 variant.*offers: linux\/arm64\/v8, linux\/amd64, linux\/arm\/v7/,
+    );
   });
 
   it("rejects malformed platform strings as bad requests", () => {

@@ -16,11 +16,16 @@ let stall: Promise<void> = Promise.resolve();
 let release: () => void = () => {};
 
 beforeAll(async () => {
-  const blob = blobOf(compress(await packLayer(Array.from({ length: 3000 }, (_, i) => ({ name: `dir${i % 30}/file${i}`, content: `${i}\n`.repeat(50) }))), "gzip"));
+  const blob = blobOf(
+    compress(await packLayer(Array.from({ length: 3000 }, (_, i) => ({ name: `dir${i % 30}/file${i}`, content: `${i}\n`.repeat(50) }))), "gzip"),
+  );
   digest = blob.digest;
   registry = await fakeRegistry();
   registry.serveBlob(blob);
-  registry.on("GET blob", pauseAt(0.5, () => stall)); // half the blob, the rest when the test releases it
+  registry.on(
+    "GET blob",
+    pauseAt(0.5, () => stall),
+  ); // half the blob, the rest when the test releases it
   host = registry.host;
   overrideSettings({ allowPrivateHosts: "all" });
 });

@@ -4,7 +4,8 @@ import { openSession, SESSION_COOKIE, sealSession, sessionCookie, sessionOf } fr
 import { signIn, signOut } from "@/lib/session/sign-in";
 
 const alice = { username: "alice", password: "s3cret" };
-const withCookie = (value: string, url = "http://porthole.test/api/v1/session") => new Request(url, { headers: { cookie: `other=1; ${SESSION_COOKIE}=${value}` } });
+const withCookie = (value: string, url = "http://porthole.test/api/v1/session") =>
+  new Request(url, { headers: { cookie: `other=1; ${SESSION_COOKIE}=${value}` } });
 
 afterEach(() => resetSettings());
 
@@ -50,7 +51,10 @@ describe("signing in and out", () => {
   it("refuses a malformed body or registry before asking any registry", async () => {
     await expect(signIn(post({ registry: "ghcr.io", username: "a" }))).rejects.toMatchObject({ code: "BAD_REQUEST", message: /send JSON/ });
     await expect(signIn(new Request("http://porthole.test/", { method: "POST", body: "{" }))).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(signIn(post({ registry: "not a host", username: "a", password: "b" }))).rejects.toMatchObject({ code: "BAD_REQUEST", message: /registry must be a host/ });
+    await expect(signIn(post({ registry: "not a host", username: "a", password: "b" }))).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: /registry must be a host/,
+    });
   });
 
   it("signs out of one registry, or of all", () => {
