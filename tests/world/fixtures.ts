@@ -309,80 +309,37 @@ async function pushOciLayout(file: string, repository: string): Promise<PushedFi
   return describe(OPEN_REGISTRY, repository, "latest", top, "application/vnd.oci.image.index.v1+json", images);
 }
 
-export type FixtureName =
-  | "multi"
-  | "ociZstd"
-  | "plain"
-  | "misaligned"
-  | "index"
-  | "indexDocker"
-  | "fs"
-  | "corrupt"
-  | "tokenPublic"
-  | "tokenPrivate"
-  | "basicPrivate"
-  | "diveDocker"
-  | "diveKaniko"
-  | "diveOciGzip"
-  | "diveOciZstd"
-  | "diveOciEstargz"
-  | "diveOciUncompressed";
+/** Resolves an object of promises to an object of their values, keeping each key's type. */
+async function allOf<T extends Record<string, Promise<unknown>>>(promises: T): Promise<{ [K in keyof T]: Awaited<T[K]> }> {
+  const values = await Promise.all(Object.values(promises));
+  return Object.fromEntries(Object.keys(promises).map((key, i) => [key, values[i]])) as { [K in keyof T]: Awaited<T[K]> };
+}
 
-export type Fixtures = Record<FixtureName, PushedFixture>;
-
-export async function pushFixtures(): Promise<Fixtures> {
-  const [
-    multi,
-    ociZstd,
-    plain,
-    misaligned,
-    fs,
-    corrupt,
-    [index, indexDocker],
-    tokenPublic,
-    tokenPrivate,
-    basicPrivate,
-    diveDocker,
-    diveKaniko,
-    diveOciGzip,
-    diveOciZstd,
-    diveOciEstargz,
-    diveOciUncompressed,
-  ] = await Promise.all([
-    pushSingle(OPEN_REGISTRY, "fixtures/multi", "v1", SPECS.multi),
-    pushSingle(OPEN_REGISTRY, "fixtures/oci-zstd", "v1", SPECS.ociZstd),
-    pushSingle(OPEN_REGISTRY, "fixtures/plain", "v1", SPECS.plain),
-    pushSingle(OPEN_REGISTRY, "fixtures/misaligned", "v1", SPECS.misaligned),
-    pushSingle(OPEN_REGISTRY, "fixtures/fs", "v1", SPECS.fs),
-    pushCorrupt(),
-    pushIndexes(),
-    pushSingle(TOKEN_REGISTRY, "public/hello", "v1", SPECS.hello),
-    pushSingle(TOKEN_REGISTRY, "private/hello", "v1", SPECS.hello),
-    pushSingle(BASIC_REGISTRY, "private/hello", "v1", SPECS.hello),
-    pushDockerArchive("test-docker-image.tar", "dive/docker"),
-    pushDockerArchive("test-kaniko-image.tar", "dive/kaniko"),
-    pushOciLayout("test-oci-gzip-image.tar", "dive/oci-gzip"),
-    pushOciLayout("test-oci-zstd-image.tar", "dive/oci-zstd"),
-    pushOciLayout("test-oci-estargz-image.tar", "dive/oci-estargz"),
-    pushOciLayout("test-oci-uncompressed-image.tar", "dive/oci-uncompressed"),
-  ]);
-  return {
-    multi,
-    ociZstd,
-    plain,
-    misaligned,
-    fs,
-    corrupt,
+export async function pushFixtures() {
+  const indexes = pushIndexes();
+  // Outside the object literal: there, its Promise<unknown> context would make these Promise<unknown>.
+  const index = indexes.then(([oci]) => oci);
+  const indexDocker = indexes.then(([, docker]) => docker);
+  return allOf({
+    multi: pushSingle(OPEN_REGISTRY, "fixtures/multi", "v1", SPECS.multi),
+    ociZstd: pushSingle(OPEN_REGISTRY, "fixtures/oci-zstd", "v1", SPECS.ociZstd),
+    plain: pushSingle(OPEN_REGISTRY, "fixtures/plain", "v1", SPECS.plain),
+    misaligned: pushSingle(OPEN_REGISTRY, "fixtures/misaligned", "v1", SPECS.misaligned),
+    fs: pushSingle(OPEN_REGISTRY, "fixtures/fs", "v1", SPECS.fs),
+    corrupt: pushCorrupt(),
     index,
     indexDocker,
-    tokenPublic,
-    tokenPrivate,
-    basicPrivate,
-    diveDocker,
-    diveKaniko,
-    diveOciGzip,
-    diveOciZstd,
-    diveOciEstargz,
-    diveOciUncompressed,
-  };
+    tokenPublic: pushSingle(TOKEN_REGISTRY, "public/hello", "v1", SPECS.hello),
+    tokenPrivate: pushSingle(TOKEN_REGISTRY, "private/hello", "v1", SPECS.hello),
+    basicPrivate: pushSingle(BASIC_REGISTRY, "private/hello", "v1", SPECS.hello),
+    diveDocker: pushDockerArchive("test-docker-image.tar", "dive/docker"),
+    diveKaniko: pushDockerArchive("test-kaniko-image.tar", "dive/kaniko"),
+    diveOciGzip: pushOciLayout("test-oci-gzip-image.tar", "dive/oci-gzip"),
+    diveOciZstd: pushOciLayout("test-oci-zstd-image.tar", "dive/oci-zstd"),
+    diveOciEstargz: pushOciLayout("test-oci-estargz-image.tar", "dive/oci-estargz"),
+    diveOciUncompressed: pushOciLayout("test-oci-uncompressed-image.tar", "dive/oci-uncompressed"),
+  });
 }
+
+export type Fixtures = Awaited<ReturnType<typeof pushFixtures>>;
+export type FixtureName = keyof Fixtures;
