@@ -80,6 +80,8 @@ export interface FileMeta {
   uid: number;
   gid: number;
   linkname?: string;
+  /** `sha256:<hex>` of a regular file's bytes, computed as the layer streams; in the merged view a hardlink carries its target's. */
+  digest?: string;
 }
 
 /** One tar entry of a layer, as the layer endpoint streams it (one JSON object per line). */
