@@ -137,3 +137,63 @@ export interface ChangesResponse {
   layer: number;
   changes: Change[];
 }
+
+/** One side of a comparison: which image it resolved to, and its headline figures. */
+export interface DiffSide {
+  ref: string;
+  /** The image manifest digest. */
+  digest: string;
+  platform: Platform;
+  layers: number;
+  /** Compressed bytes of all layers, as the manifest says. */
+  size: number;
+  /** Paths in the merged filesystem. */
+  files: number;
+  efficiency: number;
+  wastedBytes: number;
+}
+
+/** What a comparison says changed about a path that exists in both images. */
+export type DiffField = "type" | "content" | "linkname" | "mode" | "uid" | "gid";
+
+/** A path as one image has it. */
+export type DiffEntry = Omit<FsFile, "path">;
+
+export interface DiffChange {
+  path: string;
+  change: ChangeKind;
+  /** For `modified`: which of the path's properties differ. */
+  fields?: DiffField[];
+  /** The path in image a; null when it is only in b. */
+  a: DiffEntry | null;
+  b: DiffEntry | null;
+}
+
+export interface DiffSummary {
+  added: number;
+  removed: number;
+  modified: number;
+  unchanged: number;
+  /** Bytes of regular files only in b. */
+  addedBytes: number;
+  /** Bytes of regular files only in a. */
+  removedBytes: number;
+}
+
+/** A config setting that differs: `Env.PATH`, `Labels.maintainer`, `User`, …; null where an image does not set it. */
+export interface ConfigDifference {
+  field: string;
+  a: string | null;
+  b: string | null;
+}
+
+export interface DiffResponse {
+  a: DiffSide;
+  b: DiffSide;
+  /** Leading layers with identical digests: a common base. */
+  sharedLayers: number;
+  summary: DiffSummary;
+  /** Every changed path, sorted by path. */
+  changes: DiffChange[];
+  config: ConfigDifference[];
+}

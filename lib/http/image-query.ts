@@ -12,12 +12,13 @@ export async function requesterCredentials(request: Request, registry: string): 
 }
 
 /**
- * The edge of every image endpoint: `ref` and `platform` parsed once (400 naming the fault) and the
- * requester's credentials found once; services get these values, never the strings.
+ * The edge of every image endpoint: a reference and platform parsed once (400 naming the fault) and
+ * the requester's credentials found once; services get these values, never the strings. A compare
+ * names two images, so the parameters' names are the caller's (`a` and `platformA`, …).
  */
-export async function imageQuery(request: Request, query: Query): Promise<ImageQuery> {
-  const ref = parseReference(query.require("ref"));
-  const platform = query.get("platform");
+export async function imageQuery(request: Request, query: Query, names = { ref: "ref", platform: "platform" }): Promise<ImageQuery> {
+  const ref = parseReference(query.require(names.ref));
+  const platform = query.get(names.platform);
   return { ref, platform: platform ? parsePlatform(platform) : null, auth: { credentials: await requesterCredentials(request, ref.registry) } };
 }
 

@@ -1,0 +1,18 @@
+import { imageQuery } from "@/lib/http/image-query";
+import { cacheControl, handle } from "@/lib/http/respond";
+import { isPinned } from "@/lib/core/reference";
+import { compareImages } from "@/lib/service/compare";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export function GET(request: Request) {
+  return handle(request, async (query) => {
+    const a = await imageQuery(request, query, { ref: "a", platform: "platformA" });
+    const b = await imageQuery(request, query, { ref: "b", platform: "platformB" });
+    const diff = await compareImages(a, b);
+    const pinned = isPinned(a.ref) && isPinned(b.ref);
+    const anonymous = a.auth.credentials === null && b.auth.credentials === null;
+    return Response.json(diff, { headers: { "Cache-Control": cacheControl(pinned, anonymous) } });
+  });
+}
