@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages tests need, if any is missing: the registry, Chromium, openssl (token
-# server keys), zstd (zstd test layers). Quiet unless something fails.
+# server keys), zstd (zstd test layers), mmdebstrap (real Debian root filesystems to compare). Quiet unless something fails.
 set -euo pipefail
-needed=(docker-registry chromium openssl zstd)
+needed=(docker-registry chromium openssl zstd mmdebstrap)
 missing=()
 for package in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -29,16 +29,19 @@ export interface EntrySpec {
   content?: string | Buffer;
   linkname?: string;
   mode?: number;
+  /** Owner; root unless given. */
+  uid?: number;
+  gid?: number;
+  /** Modification time; a fixed date unless given, so builds are deterministic. */
+  mtime?: Date;
   /** Bytes to put in the ustar name field instead of `name` (for names that are not UTF-8). */
   rawName?: Buffer;
 }
 
 export type Compression = "gzip" | "zstd" | "none";
 
-export interface LayerSpec {
-  entries: EntrySpec[];
-  compression?: Compression;
-}
+/** A layer from entries to pack, or from a tar archive made elsewhere (a real root filesystem). */
+export type LayerSpec = ({ entries: EntrySpec[] } | { archive: Buffer }) & { compression?: Compression };
 
 export interface Platform {
   os: string;
@@ -119,11 +122,11 @@ export async function packLayer(entries: EntrySpec[]): Promise<Buffer> {
       name,
       type,
       mode: entry.mode ?? (type === "directory" ? 0o755 : 0o644),
-      mtime: MTIME,
-      uid: 0,
-      gid: 0,
-      uname: "root",
-      gname: "root",
+      mtime: entry.mtime ?? MTIME,
+      uid: entry.uid ?? 0,
+      gid: entry.gid ?? 0,
+      uname: entry.uid ? "" : "root",
+      gname: entry.gid ? "" : "root",
       linkname: entry.linkname,
     };
     await new Promise<void>((resolve, reject) => {
@@ -150,7 +153,7 @@ export async function buildImage(spec: ImageSpec): Promise<BuiltImage> {
   const platform = spec.platform ?? { os: "linux", architecture: "amd64" };
   const layers = await Promise.all(
     spec.layers.map(async (layer) => {
-      const archive = await packLayer(layer.entries);
+      const archive = "archive" in layer ? layer.archive : await packLayer(layer.entries);
       const compression = layer.compression ?? "gzip";
       return { ...blobOf(compress(archive, compression)), mediaType: media.layer[compression], diffId: blobOf(archive).digest };
     }),

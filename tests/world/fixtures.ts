@@ -16,6 +16,7 @@ import {
   type Blob,
   type BuiltImage,
   type ImageSpec,
+  type LayerSpec,
 } from "../support/image-builder";
 import { Pusher } from "./push";
 
@@ -149,6 +150,93 @@ export const SPECS = {
   },
 } satisfies Record<string, ImageSpec>;
 
+const ELF = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0]);
+
+/** The base both compare fixtures share, byte for byte: one layer with the same digest in both. */
+const COMPARE_BASE: LayerSpec = {
+  entries: [
+    dir("etc/"),
+    text("etc/os-release", "ID=porthole\n"),
+    dir("bin/"),
+    { name: "bin/real", content: ELF, mode: 0o755 },
+    dir("lib/"),
+    text("lib/libx.so.1", "one\n"),
+    text("lib/libx.so.2", "two\n"),
+    dir("usr/"),
+    dir("usr/share/"),
+    dir("usr/share/doc/"),
+    dir("usr/share/doc/pkg1/"),
+    text("usr/share/doc/pkg1/copyright", "MIT\n"),
+    dir("usr/share/doc/pkg2/"),
+    text("usr/share/doc/pkg2/changelog", "v1\nv2\n"),
+  ],
+};
+
+/**
+ * A pair for comparing, each rule once (see tests/integration/diff-api.test.ts): a content change of
+ * the same size, a setuid bit, an owner change, a symlink retarget, a file that becomes a directory,
+ * a subtree removed by a whiteout, an mtime-only change, a hardlink against an identical copy,
+ * unicode and non-UTF-8 names, and config differences; gzip on one side, zstd on the other.
+ */
+export const COMPARE_SPECS = {
+  compareA: {
+    format: "oci",
+    layers: [
+      COMPARE_BASE,
+      {
+        entries: [
+          text("etc/motd", "hello\n"),
+          { name: "bin/su", content: ELF, mode: 0o755 },
+          { name: "bin/copy", type: "link", linkname: "bin/real", mode: 0o755 },
+          dir("home/"),
+          dir("home/app/"),
+          text("home/app/data.txt", "data\n"),
+          { name: "lib/libx.so", type: "symlink", linkname: "libx.so.1" },
+          text("srv", "a file\n"),
+          { name: "stamp.txt", content: "same\n", mtime: new Date("2020-01-01T00:00:00Z") },
+          dir("docs/"),
+          text("docs/häßlich ☃.txt", "snow\n"),
+          text("only-a.txt", "only in a\n"),
+        ],
+      },
+    ],
+    config: { User: "root", Env: ["PATH=/usr/bin:/bin", "A=1"], Cmd: ["sh"] },
+  },
+  compareB: {
+    format: "oci",
+    layers: [
+      COMPARE_BASE,
+      {
+        compression: "zstd",
+        entries: [
+          text("etc/motd", "HELLO\n"),
+          { name: "bin/su", content: ELF, mode: 0o4755 },
+          { name: "bin/copy", content: ELF, mode: 0o755 },
+          dir("home/"),
+          { name: "home/app/", type: "directory", uid: 65532, gid: 65532 },
+          { name: "home/app/data.txt", content: "data\n", uid: 1000, gid: 1000 },
+          { name: "lib/libx.so", type: "symlink", linkname: "libx.so.2" },
+          dir("srv/"),
+          text("srv/index.txt", "index\n"),
+          { name: "stamp.txt", content: "same\n", mtime: new Date("2024-06-01T00:00:00Z") },
+          dir("docs/"),
+          text("docs/häßlich ☃.txt", "SNOW\n"),
+          { name: "docs/latin1", rawName: Buffer.from([...Buffer.from("docs/caf"), 0xe9, ...Buffer.from(".txt")]), content: "latin1\n" },
+          text("only-b.txt", "only in b!\n"),
+          { name: "usr/share/.wh.doc" },
+        ],
+      },
+    ],
+    config: {
+      User: "65532",
+      Env: ["PATH=/usr/bin:/bin", "A=2", "B=3"],
+      Entrypoint: ["/app"],
+      Cmd: ["sh"],
+      Labels: { note: "<img src=x onerror=alert(1)>" },
+    },
+  },
+} satisfies Record<string, ImageSpec>;
+
 function archImage(format: "docker" | "oci", architecture: string, variant?: string): ImageSpec {
   return {
     format,
@@ -189,7 +277,7 @@ function describe(
   };
 }
 
-async function pushSingle(registry: string, repository: string, tag: string, spec: ImageSpec): Promise<PushedFixture> {
+export async function pushSingle(registry: string, repository: string, tag: string, spec: ImageSpec): Promise<PushedFixture> {
   const image = await buildImage(spec);
   await pushImage(new Pusher(registry, repository), image, tag);
   return describe(registry, repository, tag, image.manifest, image.mediaType, [image]);
@@ -338,6 +426,8 @@ export async function pushFixtures() {
     diveOciZstd: pushOciLayout("test-oci-zstd-image.tar", "dive/oci-zstd"),
     diveOciEstargz: pushOciLayout("test-oci-estargz-image.tar", "dive/oci-estargz"),
     diveOciUncompressed: pushOciLayout("test-oci-uncompressed-image.tar", "dive/oci-uncompressed"),
+    compareA: pushSingle(OPEN_REGISTRY, "fixtures/compare", "a", COMPARE_SPECS.compareA),
+    compareB: pushSingle(OPEN_REGISTRY, "fixtures/compare", "b", COMPARE_SPECS.compareB),
   });
 }
 
