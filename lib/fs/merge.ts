@@ -12,7 +12,7 @@ interface Node extends FileMeta {
   /** Position in its layer's listing; -1 for a parent a layer implied without listing it. */
   ordinal: number;
   /** For hardlinks: the file they link to, as it was when the link was made. */
-  target?: EntryLocation & { path: string };
+  target?: EntryLocation & Pick<FileMeta, "path" | "digest">;
   children: Map<string, Node> | null;
 }
 
@@ -26,7 +26,8 @@ const ROOT_MODE = 0o755;
  *   it; a directory over a directory merges (the upper's metadata wins);
  * - the same path twice in one layer: the last entry wins;
  * - parents a layer implies but never lists exist as directories;
- * - a hardlink points at a path that may live in a lower layer; it keeps that file's bytes.
+ * - a hardlink points at a path that may live in a lower layer; it keeps that file's bytes (and
+ *   their digest).
  * Feed layers bottom-up: `addLayer(entries)`; then read `files()`, `changes(i)`, `locate(path)`.
  * Memory grows with the number of entries, never with their bytes.
  */
@@ -86,7 +87,8 @@ export class FsMerge {
         children: entry.type === "dir" ? new Map() : null,
       };
       if (entry.linkname !== undefined) node.linkname = entry.linkname;
-      if (entry.type === "hardlink" && entry.linkname) node.target = this.hardlinkTarget(entry.linkname);
+      if (entry.digest !== undefined) node.digest = entry.digest;
+      if (entry.type === "hardlink" && entry.linkname) this.link(node, entry.linkname);
       this.insert(node);
       this.classify(entry.path, existedBelow);
     });
@@ -103,12 +105,18 @@ export class FsMerge {
     this.layerChanges.push(changes);
   }
 
+  /** Points a hardlink at the file `linkname` is now: its bytes, and so their digest, are that file's. */
+  private link(node: Node, linkname: string): void {
+    node.target = this.hardlinkTarget(linkname);
+    if (node.target?.digest !== undefined) node.digest = node.target.digest;
+  }
+
   private hardlinkTarget(linkname: string): Node["target"] {
     const target = this.nodes.get(linkname);
     if (!target) return undefined;
     if (target.type === "hardlink") return target.target;
     if (target.type !== "file") return undefined;
-    return { path: target.path, layer: target.layer, ordinal: target.ordinal };
+    return { path: target.path, layer: target.layer, ordinal: target.ordinal, ...(target.digest !== undefined && { digest: target.digest }) };
   }
 
   private classify(path: string, existedBelow: boolean): void {
@@ -172,6 +180,7 @@ export class FsMerge {
       if (node.path === "/") continue;
       const file: FsFile = { path: node.path, type: node.type, size: node.size, mode: node.mode, uid: node.uid, gid: node.gid, layer: node.layer };
       if (node.linkname !== undefined) file.linkname = node.linkname;
+      if (node.digest !== undefined) file.digest = node.digest;
       files.push(file);
     }
     return files.sort((a, b) => comparePaths(a.path, b.path));

@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash, type Hash } from "node:crypto";
 import { Readable, pipeline } from "node:stream";
-import tar, { type Header } from "tar-stream";
+import tar, { type ExtractEvents, type Header } from "tar-stream";
 import type { EntryType, LayerEntry } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
 import { LayerDecoder } from "@/lib/layer/decode";
@@ -26,9 +26,24 @@ export interface LayerReadOptions {
 
 export interface LayerItem {
   entry: LayerEntry;
-  /** The entry's bytes; left unread, they are skipped. */
+  /** The entry's bytes (already read if a sink took them); left unread, they are skipped. */
   content: AsyncIterable<Buffer>;
 }
+
+/**
+ * Reads one entry's bytes as the layer streams by. A layer is read once, so this is the only look
+ * at them: whatever needs a file's content (its digest; small files kept whole) takes it here.
+ */
+export interface ContentSink {
+  write(chunk: Buffer): void;
+  /** Every byte of the entry went through `write`. */
+  end(): void;
+}
+
+/** What reads an entry's bytes before it is yielded, or null to leave them to the caller. */
+export type SinkFor = (entry: LayerEntry) => ContentSink | null;
+
+type TarEntry = ExtractEvents["entry"][1];
 
 const TYPES: Record<string, EntryType> = {
   file: "file",
@@ -94,6 +109,41 @@ export function toEntry(header: Header): LayerEntry | null {
   return entry;
 }
 
+/** Feeds an entry's bytes to `sink` as they arrive; rejects if the entry is cut short (the layer failed). */
+function pour(content: TarEntry, sink: ContentSink): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let ended = false;
+    content.on("data", (chunk) => sink.write(chunk as Buffer));
+    content.once("end", () => {
+      ended = true;
+      sink.end();
+      resolve();
+    });
+    content.once("error", reject);
+    // Closing before the end means the entry was destroyed with the layer.
+    content.once("close", () => ended || reject(new Error("premature close")));
+  });
+}
+
+/** sha256 of no bytes: empty files (many in some layers) need no hashing and no wait for their bytes. */
+const EMPTY_DIGEST = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+/** A regular file's content digest, set on its entry once its bytes went by. */
+function fileDigest(entry: LayerEntry): ContentSink | null {
+  if (entry.type !== "file" || entry.whiteout || entry.opaque) return null;
+  if (entry.size === 0) {
+    entry.digest = EMPTY_DIGEST;
+    return null;
+  }
+  const hash = createHash("sha256");
+  return {
+    write: (chunk) => hash.update(chunk),
+    end: () => {
+      entry.digest = `sha256:${hash.digest("hex")}`;
+    },
+  };
+}
+
 function asLayerError(error: unknown): PortholeError {
   if (error instanceof PortholeError) return error;
   const message = (error as Error)?.message ?? String(error);
@@ -111,9 +161,10 @@ function asLayerError(error: unknown): PortholeError {
  * The generator only finishes normally once the whole stream was read, was a valid archive, and
  * matched `digest` and `diffId`; otherwise it throws at the point of failure (after the entries
  * already yielded), so a partial listing can never pass for a complete one. Stopping early (e.g.
- * after finding one file) destroys the download.
+ * after finding one file) destroys the download. An entry `sinkFor` gives a sink is yielded once
+ * the sink read all its bytes.
  */
-export async function* readLayer(body: Readable, options: LayerReadOptions = {}): AsyncGenerator<LayerItem> {
+export async function* readLayer(body: Readable, options: LayerReadOptions = {}, sinkFor?: SinkFor): AsyncGenerator<LayerItem> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const decoder = new LayerDecoder(limits.maxBytes);
   // latin1 keeps every name byte; nameFromBytes decides how to read them. v7 tars lack the ustar magic.
@@ -132,7 +183,11 @@ export async function* readLayer(body: Readable, options: LayerReadOptions = {})
     for await (const content of extract) {
       if (++count > limits.maxEntries) throw new PortholeError("TOO_LARGE", `the layer has more than ${limits.maxEntries} entries`);
       const entry = toEntry(content.header);
-      if (entry) yield { entry, content: content as AsyncIterable<Buffer> };
+      if (entry) {
+        const sink = sinkFor?.(entry);
+        if (sink) await pour(content, sink);
+        yield { entry, content: content as AsyncIterable<Buffer> };
+      }
       content.resume();
     }
     await finished;
@@ -149,9 +204,12 @@ export async function* readLayer(body: Readable, options: LayerReadOptions = {})
   }
 }
 
-/** Just the entries of a layer (contents skipped), with the same end-of-stream guarantees. */
+/**
+ * The entries of a layer, each regular file with the sha256 `digest` of its bytes (hashed in the
+ * same single pass), with the same end-of-stream guarantees.
+ */
 export async function* listLayer(body: Readable, options: LayerReadOptions = {}): AsyncGenerator<LayerEntry> {
-  for await (const { entry } of readLayer(body, options)) yield entry;
+  for await (const { entry } of readLayer(body, options, fileDigest)) yield entry;
 }
 
 /**

@@ -24,7 +24,8 @@ interface IndexEnd {
 }
 
 const inFlight = new Map<string, Replay<LayerEntry>>();
-const cacheKey = (digest: string) => `layer-index:v1:${digest}`;
+// v2: regular files carry their content digest; a v1 index (without them) is never served.
+const cacheKey = (digest: string) => `layer-index:v2:${digest}`;
 
 /**
  * A layer's entries, from wherever they are cheapest: the disk cache (a verified, complete index

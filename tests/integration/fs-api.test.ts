@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { GET as changesGET } from "@/app/api/v1/changes/route";
 import { GET as fileGET } from "@/app/api/v1/file/route";
@@ -16,6 +17,8 @@ function call(handler: (request: Request) => Promise<Response>, endpoint: string
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
   return handler(new Request(url));
 }
+
+const sha256 = (bytes: string | Buffer) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
 
 async function ndjson(response: Response): Promise<unknown[]> {
   return (await response.text())
@@ -52,6 +55,18 @@ describe("GET /api/v1/layer", () => {
     expect(entries[0]).toMatchObject({ whiteout: true });
     expect(entries[4]).toMatchObject({ opaque: true });
     expect(entries[7]).toMatchObject({ type: "symlink", linkname: "/etc" });
+  });
+
+  it("gives every regular file the sha256 of its bytes, streamed and cached alike", async () => {
+    const listing = async () =>
+      (await ndjson(await call(layerGET, "layer", { ref: fsFixture.ref, digest: fsImage.layers[0]!.digest }))).slice(0, -1) as LayerEntry[];
+    const entries = await listing();
+    const expected = SPECS.fs.layers[0]!.entries.flatMap((spec) =>
+      "content" in spec && spec.content !== undefined ? [[`/${spec.name}`, sha256(spec.content)]] : [],
+    );
+    expect(entries.filter((e) => e.digest !== undefined).map((e) => [e.path, e.digest])).toEqual(expected);
+    expect(entries.find((e) => e.path === "/data/original")?.digest).toBe(sha256("the original bytes\n"));
+    expect(await listing()).toEqual(entries);
   });
 
   it("lets shared caches keep a public layer's listing forever (it is addressed by digest)", async () => {
@@ -101,6 +116,14 @@ describe("GET /api/v1/fs on the merge fixture", () => {
     expect(file("/dup.txt")).toMatchObject({ size: "second wins\n".length, layer: 1 });
     expect(file("/implied/parent")).toMatchObject({ type: "dir", layer: 2 });
     expect(file("/etc/passwd")?.layer).toBe(0);
+  });
+
+  it("gives files their content digest, and a hardlink its target's in a lower layer", () => {
+    expect(file("/data/link")).toMatchObject({ type: "hardlink", layer: 2, digest: sha256("the original bytes\n") });
+    expect(file("/dup.txt")?.digest).toBe(sha256("second wins\n"));
+    expect(file("/etc/passwd")?.digest).toBe(sha256("root:x:0:0:root:/root:/bin/sh\n"));
+    expect(file("/etc")?.digest).toBeUndefined();
+    expect(file("/swapdir")?.digest).toBeUndefined();
   });
 
   it("summarises each layer's added, modified and removed paths", () => {
@@ -228,6 +251,14 @@ describe("dive's test image through the API", () => {
     expect(fs.wastedBytes).toBe(32025);
     expect(fs.efficiency).toBeCloseTo(0.9844212134184309, 12);
     expect(fs.userWastedPercent).toBeCloseTo(0.4834911001404049, 12);
+  });
+
+  it("gives every regular file a sha256 content digest, and directories and symlinks none", async () => {
+    const fs = (await (await call(fsGET, "fs", { ref: fixtures.diveDocker.ref })).json()) as FsResponse;
+    const files = fs.files.filter((f) => f.type === "file");
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) expect(f.digest, f.path).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(fs.files.filter((f) => f.type === "dir" || f.type === "symlink").every((f) => f.digest === undefined)).toBe(true);
   });
 
   it("merges every dive OCI image (gzip, zstd, estargz, uncompressed) to the same files", async () => {

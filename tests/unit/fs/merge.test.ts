@@ -1,6 +1,10 @@
+import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { EntryType, LayerEntry } from "@/lib/core/api-types";
 import { FsMerge } from "@/lib/fs/merge";
+import { listLayer } from "@/lib/layer/read";
+import { packLayer, type EntrySpec } from "@/tests/support/image-builder";
 
 const entry = (path: string, type: EntryType = "file", extra: Partial<LayerEntry> = {}): LayerEntry => ({
   path,
@@ -132,5 +136,73 @@ describe("OCI layer.md merge rules", () => {
   it("removed lists every path gone after the layer, also when a whiteout is re-created as something else", () => {
     const merge = merged([dir("/r"), entry("/r/x")], [whiteout("/r"), entry("/r")]);
     expect(changesOf(merge, 1)).toEqual(["modified /r", "removed /r/x"]);
+  });
+});
+
+describe("content digests in the merged view", () => {
+  const sha256 = (text: string) => `sha256:${createHash("sha256").update(text).digest("hex")}`;
+  /** Real layers: packed to tar and listed, so the digests are the ones the listing computes. */
+  async function mergedTars(...layers: EntrySpec[][]): Promise<FsMerge> {
+    const merge = new FsMerge();
+    for (const layer of layers) {
+      const entries: LayerEntry[] = [];
+      for await (const entry of listLayer(Readable.from([await packLayer(layer)]))) entries.push(entry);
+      merge.addLayer(entries);
+    }
+    return merge;
+  }
+  const digests = (merge: FsMerge) => merge.files().map((f) => [f.path, f.digest]);
+
+  it("a hardlink carries its target's digest in the merged view (also into a lower layer)", async () => {
+    const merge = await mergedTars(
+      [{ name: "bin/tool", content: "tool v1" }],
+      [
+        { name: "bin/alias", type: "link", linkname: "bin/tool" },
+        { name: "lib/x.so", content: "x" },
+        { name: "lib/y.so", type: "link", linkname: "lib/x.so" },
+        { name: "lib/z.so", type: "link", linkname: "lib/y.so" },
+      ],
+    );
+    expect(digests(merge)).toEqual([
+      ["/bin", undefined],
+      ["/bin/alias", sha256("tool v1")],
+      ["/bin/tool", sha256("tool v1")],
+      ["/lib", undefined],
+      ["/lib/x.so", sha256("x")],
+      ["/lib/y.so", sha256("x")],
+      ["/lib/z.so", sha256("x")],
+    ]);
+  });
+
+  it("a file replaced in an upper layer carries the upper digest (a hardlink made before keeps the bytes it linked)", async () => {
+    const merge = await mergedTars(
+      [
+        { name: "etc/conf", content: "old" },
+        { name: "etc/conf.link", type: "link", linkname: "etc/conf" },
+      ],
+      [{ name: "etc/conf", content: "new" }],
+    );
+    expect(merge.files().filter((f) => f.type !== "dir")).toEqual([
+      expect.objectContaining({ path: "/etc/conf", layer: 1, digest: sha256("new") }),
+      expect.objectContaining({ path: "/etc/conf.link", layer: 0, digest: sha256("old") }),
+    ]);
+  });
+
+  it("directories, symlinks and whiteouts have no digest", async () => {
+    const merge = await mergedTars(
+      [{ name: "opt/gone", content: "bye" }],
+      [
+        { name: "opt/", type: "directory" },
+        { name: "opt/.wh.gone" },
+        { name: "opt/current", type: "symlink", linkname: "v2" },
+        { name: "opt/v2/run", content: "#!/bin/sh\n" },
+      ],
+    );
+    expect(digests(merge)).toEqual([
+      ["/opt", undefined],
+      ["/opt/current", undefined],
+      ["/opt/v2", undefined],
+      ["/opt/v2/run", sha256("#!/bin/sh\n")],
+    ]);
   });
 });

@@ -141,10 +141,10 @@ describe("PAX headers", () => {
     expect(error?.message).toMatch(/Header exceeds max size/);
   });
 
-  it("a huge size record makes the entry claim it, then the layer fails as truncated", async () => {
+  it("a huge size record makes the entry claim bytes that never come: the layer fails as truncated, the entry unlisted", async () => {
     const archive = Buffer.concat([paxHeader({ size: "99999999999999999999" }), rawEntry("big", { content: "only this" }), END_OF_ARCHIVE]);
     const { entries, error } = await listBytes(archive);
-    expect(entries).toMatchObject([{ path: "/big", size: 1e20 }]);
+    expect(entries).toEqual([]); // a file whose bytes never arrive has no digest, so it is never listed
     expect(error?.code).toBe("UPSTREAM_INVALID");
     expect(error?.message).toMatch(/ended early/);
   });

@@ -86,6 +86,53 @@ describe("listLayer decodes every layer format by its bytes", async () => {
   });
 });
 
+describe("content digests, hashed as the layer streams", () => {
+  it("a regular file's digest is the sha256 of its bytes", async () => {
+    // Big enough to arrive in many chunks, across inflate and source chunk boundaries.
+    const big = randomBytes(700_000);
+    const small = Buffer.from("127.0.0.1 localhost\n");
+    const archive = await packLayer([
+      { name: "usr/lib/big.so", content: big },
+      { name: "etc/hosts", content: small },
+    ]);
+    for (const bytes of [archive, compress(archive, "gzip"), compress(archive, "zstd")]) {
+      expect((await list(bytes)).map((e) => [e.path, e.digest])).toEqual([
+        ["/usr/lib/big.so", sha256(big)],
+        ["/etc/hosts", sha256(small)],
+      ]);
+    }
+  });
+
+  it("an empty file has the empty digest", async () => {
+    const [empty] = await list(await packLayer([{ name: "etc/empty", content: "" }]));
+    expect(empty).toMatchObject({ path: "/etc/empty", type: "file", size: 0, digest: sha256(Buffer.alloc(0)) });
+    expect(empty?.digest).toBe("sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  });
+
+  it("directories, symlinks and whiteouts have no digest (nor hardlinks, devices, fifos and opaque markers)", async () => {
+    const archive = await packLayer([...SAMPLE, { name: "dev/null", type: "character-device" }, { name: "run/pipe", type: "fifo" }]);
+    const withDigest = (await list(archive)).filter((e) => e.digest !== undefined).map((e) => e.path);
+    expect(withDigest).toEqual(["/etc/hosts", "/usr/bin/tool"]);
+  });
+
+  it("a file cut short is never listed: its digest could not be right", async () => {
+    const archive = await packLayer([
+      { name: "whole", content: "all of it" },
+      { name: "cut", content: randomBytes(4000) },
+    ]);
+    const { entries, error } = await listUntilFailure(archive.subarray(0, 512 * 3 + 1000));
+    expect(entries.map((e) => [e.path, e.digest])).toEqual([["/whole", sha256(Buffer.from("all of it"))]]);
+    expect(error?.status).toBe(502);
+  });
+
+  it("a decompression bomb inside a file's bytes still stops with 413 (hashing does not hide the cause)", async () => {
+    const archive = await packLayer([{ name: "zeros", content: Buffer.alloc(8 * 1024 * 1024) }]);
+    const { entries, error } = await listUntilFailure(gzipSync(archive), { limits: { maxBytes: 1024 * 1024 } });
+    expect(entries).toEqual([]);
+    expect(error?.status).toBe(413);
+  });
+});
+
 describe("dive's OCI test images: gzip, zstd, estargz and uncompressed layers decode alike", async () => {
   const listings = new Map<string, LayerEntry[]>();
   for (const kind of ["gzip", "zstd", "estargz", "uncompressed"]) {
@@ -219,7 +266,9 @@ describe("openLayerEntry", () => {
       { name: "a", content: "second a wins" },
     ]);
     const opened = await openLayerEntry(source(compress(archive, "gzip")), 2);
-    expect(opened?.entry.path).toBe("/a");
+    // The bytes are the caller's to read: nothing was hashed on the way.
+    expect(opened?.entry).toMatchObject({ path: "/a" });
+    expect(opened?.entry.digest).toBeUndefined();
     expect(Buffer.concat(await opened!.content.toArray()).toString()).toBe("second a wins");
     expect(await openLayerEntry(source(archive), 9)).toBeNull();
   });
