@@ -1,3 +1,4 @@
+import { CompareForm } from "@/components/compare/CompareForm";
 import { RecentRefs } from "@/components/RecentRefs";
 import { RefForm } from "@/components/RefForm";
 import { RefLinks } from "@/components/RefLinks";
@@ -16,6 +17,7 @@ export default function Home() {
       <RefForm />
       <RefLinks title="Try" refs={EXAMPLES} />
       <RecentRefs />
+      <CompareForm />
     </main>
   );
 }

@@ -2,7 +2,8 @@
 
 import { useState } from "react";
 
-export function CopyButton({ text, label }: { text: string; label: string }) {
+/** Copies `text`; the button reads `caption` ("Copy" unless given), then "Copied" for a moment. */
+export function CopyButton({ text, label, caption = "Copy" }: { text: string; label: string; caption?: string }) {
   const [copied, setCopied] = useState(false);
   return (
     <button
@@ -15,7 +16,7 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
       }}
       className="rounded border border-zinc-300 px-2 py-0.5 text-xs text-zinc-600 hover:border-sky-500 hover:text-sky-600 focus-visible:outline-2 focus-visible:outline-sky-500 dark:border-zinc-700 dark:text-zinc-300"
     >
-      {copied ? "Copied" : "Copy"}
+      {copied ? "Copied" : caption}
     </button>
   );
 }

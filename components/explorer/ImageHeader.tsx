@@ -3,6 +3,7 @@
 import Link from "next/link";
 import type { FsResponse, ImageInfo } from "@/lib/core/api-types";
 import { CopyButton } from "@/components/CopyButton";
+import { CompareWith } from "@/components/compare/CompareWith";
 import { JsonView } from "@/components/explorer/JsonView";
 import { formatBytes, formatPercent } from "@/lib/client/format";
 import { imageUrl, type Location } from "@/lib/core/urls";
@@ -65,6 +66,7 @@ export function ImageHeader({ image, fs, location }: { image: ImageInfo; fs: FsR
             </select>
           </label>
         )}
+        <CompareWith imageRef={image.ref} digest={image.digest} />
       </div>
       <div className="mt-1 flex flex-wrap items-center gap-2 text-sm text-zinc-500">
         <span className="font-mono" data-testid="manifest-digest">

@@ -1,14 +1,9 @@
 import { memo } from "react";
 import { formatBytes } from "@/lib/client/format";
 import type { TreeNode } from "@/lib/client/tree";
+import { PATH_STYLE } from "@/components/change-colours";
 
 export const ROW_HEIGHT = 26;
-
-const CHANGE_STYLE: Record<string, string> = {
-  added: "text-emerald-700 dark:text-emerald-400",
-  modified: "text-amber-700 dark:text-amber-400",
-  removed: "text-rose-700 line-through dark:text-rose-400",
-};
 
 interface TreeRowProps {
   row: TreeNode;
@@ -52,7 +47,7 @@ export const TreeRow = memo(function TreeRow({ row, index, start, isDir, open, f
           event.preventDefault();
           onOpen(row.path, href, index, isDir);
         }}
-        className={`min-w-0 flex-1 truncate hover:underline ${row.change ? (CHANGE_STYLE[row.change] ?? "") : ""}`}
+        className={`min-w-0 flex-1 truncate hover:underline ${row.change ? PATH_STYLE[row.change] : ""}`}
         title={row.linkname ? `${row.path} → ${row.linkname}` : row.path}
       >
         {row.name}

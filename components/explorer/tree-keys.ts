@@ -1,13 +1,17 @@
 import { useEffect, type KeyboardEvent, type RefObject } from "react";
 import type { TreeNode } from "@/lib/client/tree";
 
-const FORM_FIELDS = ["INPUT", "TEXTAREA", "SELECT"];
+/** Where `/` is typed as text: text inputs, text areas, selects and editable content (a checkbox or button is not). */
+function takesText(target: HTMLElement): boolean {
+  if (target.isContentEditable || target.tagName === "TEXTAREA" || target.tagName === "SELECT") return true;
+  return target.tagName === "INPUT" && !["checkbox", "radio", "button", "submit", "reset"].includes((target as HTMLInputElement).type);
+}
 
-/** `/` anywhere on the page, outside a form field, focuses the filter (as on GitHub). */
+/** `/` anywhere on the page, except where it would be typed, focuses the filter (as on GitHub). */
 export function useSlashFocuses(input: RefObject<HTMLInputElement | null>): void {
   useEffect(() => {
     const onKey = (event: globalThis.KeyboardEvent) => {
-      if (event.key !== "/" || FORM_FIELDS.includes((event.target as HTMLElement).tagName)) return;
+      if (event.key !== "/" || takesText(event.target as HTMLElement)) return;
       event.preventDefault();
       input.current?.focus();
     };

@@ -25,6 +25,9 @@ export const layerApiUrl = (ref: string, digest: string) => apiUrl("layer", { re
 /** A file's bytes: as the merged filesystem has it, or as the layer with digest `layer` has it. */
 export const fileApiUrl = (ref: string, path: string, options: { layer?: string; download?: boolean } = {}) =>
   apiUrl("file", { ref, path, layer: options.layer, download: options.download ? 1 : null });
+/** Two images compared path by path, with their config differences. */
+export const diffApiUrl = (a: string, b: string, platformA: string | null, platformB: string | null) =>
+  apiUrl("diff", { a, b, platformA, platformB });
 /** POST signs in, GET lists the registries signed in to, DELETE signs out (of `registry`, or of all). */
 export const sessionApiUrl = (registry?: string) => apiUrl("session", { registry });
 

@@ -22,7 +22,7 @@ export interface TreeNode extends TreeItem {
 export type SortKey = "name" | "size";
 
 /** Every node under `root` (included), parents before children, descending only where `descend` says. */
-function preorder(root: TreeNode, descend: (node: TreeNode) => boolean): TreeNode[] {
+export function preorder(root: TreeNode, descend: (node: TreeNode) => boolean): TreeNode[] {
   const order: TreeNode[] = [];
   const pending = [root];
   for (let node = pending.pop(); node; node = pending.pop()) {
@@ -63,8 +63,12 @@ export function buildTree(items: readonly TreeItem[]): TreeNode {
   return root;
 }
 
-export function sortChildren(children: TreeNode[], key: SortKey): TreeNode[] {
-  return [...children].sort((a, b) => (key === "size" ? b.total - a.total : 0) || comparePaths(a.name, b.name));
+/** What sorting by size compares: a node's total, unless the view weighs its rows otherwise. */
+export type Weight = (node: TreeNode) => number;
+const byTotal: Weight = (node) => node.total;
+
+export function sortChildren(children: TreeNode[], key: SortKey, weight: Weight = byTotal): TreeNode[] {
+  return [...children].sort((a, b) => (key === "size" ? weight(b) - weight(a) : 0) || comparePaths(a.name, b.name));
 }
 
 /**
@@ -73,7 +77,7 @@ export function sortChildren(children: TreeNode[], key: SortKey): TreeNode[] {
  */
 export function visibleRows(
   root: TreeNode,
-  options: { expanded: ReadonlySet<string>; sort: SortKey; matches?: (path: string) => boolean },
+  options: { expanded: ReadonlySet<string>; sort: SortKey; matches?: (path: string) => boolean; weight?: Weight },
 ): TreeNode[] {
   const rows: TreeNode[] = [];
   const { matches } = options;
@@ -84,12 +88,12 @@ export function visibleRows(
       if (hit || node.children.some((child) => keep.has(child.path))) keep.add(node.path);
     }
   }
-  const pending = sortChildren(root.children, options.sort).reverse();
+  const pending = sortChildren(root.children, options.sort, options.weight).reverse();
   for (let node = pending.pop(); node; node = pending.pop()) {
     if (matches && !keep.has(node.path)) continue;
     rows.push(node);
     if (node.children.length > 0 && (matches || options.expanded.has(node.path))) {
-      for (const child of sortChildren(node.children, options.sort).reverse()) pending.push(child);
+      for (const child of sortChildren(node.children, options.sort, options.weight).reverse()) pending.push(child);
     }
   }
   return rows;

@@ -90,3 +90,58 @@ export function pinnedRef(ref: string, digest: string): string {
   const at = ref.indexOf("@");
   return `${at === -1 ? ref : ref.slice(0, at)}@${digest}`;
 }
+
+/**
+ * Comparing two images is a link too:
+ *   /compare/{refA}/-/vs/{refB}                 every path that differs, and the config differences
+ *   /compare/{refA}/-/vs/{refB}/-/fs/{path}     one path's difference
+ *   ?platformA=os/arch  ?platformB=os/arch      for indexes, each side its own
+ * Refs are written as in /image/…; no ref has a `-` segment, so the separators are unambiguous.
+ */
+export interface CompareLocation {
+  a: string;
+  b: string;
+  platformA: string | null;
+  platformB: string | null;
+  /** The path the page is about; `/` for the whole comparison. */
+  path: string;
+}
+
+const encodeRef = (ref: string) => ref.split("/").map(refSegment).join("/");
+
+export function compareUrl(location: CompareLocation): string {
+  let url = `/compare/${encodeRef(location.a)}/-/vs/${encodeRef(location.b)}`;
+  if (location.path !== "/") url += `/-/fs/${encodePath(location.path)}`;
+  const query = new URLSearchParams();
+  if (location.platformA) query.set("platformA", location.platformA);
+  if (location.platformB) query.set("platformB", location.platformB);
+  const search = query.toString();
+  return search ? `${url}?${search}` : url;
+}
+
+/** Parses a raw request path `/compare/…` (percent-encoded, as the browser sent it). */
+export function parseCompareUrl(pathname: string, search: URLSearchParams): CompareLocation {
+  const segments = pathname
+    .split("/")
+    .slice(2)
+    .filter((s, i, all) => s !== "" || i < all.length - 1)
+    .map(safeDecode);
+  const vs = segments.findIndex((s, i) => s === "-" && segments[i + 1] === "vs");
+  const aParts = vs === -1 ? segments : segments.slice(0, vs);
+  const rest = vs === -1 ? [] : segments.slice(vs + 2);
+  const separator = rest.indexOf("-");
+  const bParts = separator === -1 ? rest : rest.slice(0, separator);
+  const pathParts = separator !== -1 && rest[separator + 1] === "fs" ? rest.slice(separator + 2) : [];
+  return {
+    a: aParts.join("/"),
+    b: bParts.join("/"),
+    platformA: search.get("platformA"),
+    platformB: search.get("platformB"),
+    path: `/${pathParts.join("/")}`,
+  };
+}
+
+/** The same comparison with both sides pinned to their manifest digests (platforms then go without saying). */
+export function pinnedCompare(location: CompareLocation, digestA: string, digestB: string): CompareLocation {
+  return { ...location, a: pinnedRef(location.a, digestA), b: pinnedRef(location.b, digestB), platformA: null, platformB: null };
+}

@@ -34,6 +34,8 @@ const PURE_SHARED: Record<string, string> = {
   "lib/registry/history.ts": "aligns image config history with layers",
   "lib/registry/media-types.ts": "a table of manifest media types",
   "lib/cache/replay.ts": "an in-memory, many-reader replay of an async sequence: no I/O of its own",
+  "lib/compare/files.ts": "compares two merged file lists: data in, data out",
+  "lib/compare/config.ts": "compares two image configs: data in, data out",
 };
 // Decided against (they use Node, so they need the marker): lib/registry/manifest.ts (node:crypto,
 // Buffer), lib/layer/decode.ts (node:stream, node:zlib), lib/layer/read.ts (node:crypto, node:stream,

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   changesApiUrl,
+  diffApiUrl,
   fileApiUrl,
   fsApiUrl,
   getJson,
@@ -73,6 +74,13 @@ describe("API URLs", () => {
     expect(fsApiUrl("alpine")).toBe("/api/v1/fs?ref=alpine");
     expect(fileApiUrl("alpine", "/etc/os-release")).toBe("/api/v1/file?ref=alpine&path=%2Fetc%2Fos-release");
     expect(sessionApiUrl()).toBe("/api/v1/session");
+  });
+
+  it("name both sides of a comparison, each with its own platform", () => {
+    expect(diffApiUrl("alpine:3.19", "alpine:3.20", null, null)).toBe("/api/v1/diff?a=alpine%3A3.19&b=alpine%3A3.20");
+    expect(diffApiUrl("a", `b@${digest}`, "linux/arm64/v8", "linux/amd64")).toBe(
+      `/api/v1/diff?a=a&b=b%40${digest.replace(":", "%3A")}&platformA=linux%2Farm64%2Fv8&platformB=linux%2Famd64`,
+    );
   });
 
   it("write the optional parameters the endpoints expect", () => {

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { imageUrl, lineHash, parseImageUrl, parseLineHash, pinnedRef, type Location } from "@/lib/core/urls";
+import {
+  compareUrl,
+  imageUrl,
+  lineHash,
+  parseCompareUrl,
+  parseImageUrl,
+  parseLineHash,
+  pinnedCompare,
+  pinnedRef,
+  type CompareLocation,
+  type Location,
+} from "@/lib/core/urls";
 
 /** What the browser sends for the URL we build, parsed as the page parses it. */
 function roundTrip(location: Location): Location {
@@ -69,5 +80,69 @@ describe("pinnedRef", () => {
     const digest = `sha256:${"c".repeat(64)}`;
     expect(pinnedRef("127.0.0.1:15000/fixtures/fs:v1", digest)).toBe(`127.0.0.1:15000/fixtures/fs:v1@${digest}`);
     expect(pinnedRef(`a/b@sha256:${"d".repeat(64)}`, digest)).toBe(`a/b@${digest}`);
+  });
+});
+
+describe("compare URLs", () => {
+  const digestA = `sha256:${"a".repeat(64)}`;
+  const digestB = `sha256:${"b".repeat(64)}`;
+  const refs = ["docker.io/library/alpine:3.19", "127.0.0.1:15000/fixtures/fs:v1", `localhost:5000/app@${digestA}`, "[::1]:5000/a/b:c", "alpine"];
+  const paths = [
+    "/",
+    "/etc/passwd",
+    "/odd/with space.txt",
+    "/odd/hash#.txt",
+    "/odd/question?.txt",
+    "/odd/percent%.txt",
+    "/odd/häßlich ☃.txt",
+    "/odd/caf%E9.txt",
+    "/-/vs/-/fs",
+  ];
+
+  function roundTrip(location: CompareLocation): CompareLocation {
+    const url = new URL(compareUrl(location), "http://porthole.test");
+    return parseCompareUrl(url.pathname, url.searchParams);
+  }
+
+  it.each(paths)("round-trips the path %s for every pair of refs", (path) => {
+    for (const a of refs) {
+      for (const b of refs) {
+        const location: CompareLocation = { a, b, platformA: null, platformB: "linux/arm64/v8", path };
+        expect(roundTrip(location)).toEqual(location);
+      }
+    }
+  });
+
+  it("writes both refs as /image/ does, the path after /-/fs/, platforms in the query", () => {
+    const location: CompareLocation = { a: refs[1]!, b: refs[2]!, platformA: "linux/amd64", platformB: null, path: "/a#b?c%d e" };
+    expect(compareUrl(location)).toBe(
+      `/compare/127.0.0.1:15000/fixtures/fs:v1/-/vs/localhost:5000/app@${digestA}/-/fs/a%23b%3Fc%25d%20e?platformA=linux%2Famd64`,
+    );
+    expect(compareUrl({ ...location, path: "/", platformA: null })).toBe(
+      `/compare/127.0.0.1:15000/fixtures/fs:v1/-/vs/localhost:5000/app@${digestA}`,
+    );
+    expect(roundTrip(location)).toEqual(location);
+  });
+
+  it("reads a trailing slash and a bare /-/fs/ as the root", () => {
+    expect(parseCompareUrl("/compare/a:1/-/vs/b:2/", new URLSearchParams()).path).toBe("/");
+    expect(parseCompareUrl("/compare/a:1/-/vs/b:2/-/fs/", new URLSearchParams())).toEqual({
+      a: "a:1",
+      b: "b:2",
+      platformA: null,
+      platformB: null,
+      path: "/",
+    });
+  });
+
+  it("leaves b empty when the link has no /-/vs/ (the API then says what is missing)", () => {
+    expect(parseCompareUrl("/compare/a/b:1", new URLSearchParams())).toMatchObject({ a: "a/b:1", b: "" });
+  });
+
+  it("pins both sides to their digests and drops the platforms", () => {
+    const location: CompareLocation = { a: refs[1]!, b: refs[2]!, platformA: "linux/arm64", platformB: "linux/amd64", path: "/etc/passwd" };
+    const pinned = pinnedCompare(location, digestA, digestB);
+    expect(pinned).toEqual({ a: `${refs[1]}@${digestA}`, b: `localhost:5000/app@${digestB}`, platformA: null, platformB: null, path: "/etc/passwd" });
+    expect(compareUrl(pinned)).toBe(`/compare/127.0.0.1:15000/fixtures/fs:v1@${digestA}/-/vs/localhost:5000/app@${digestB}/-/fs/etc/passwd`);
   });
 });

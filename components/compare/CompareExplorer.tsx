@@ -1,0 +1,42 @@
+"use client";
+
+import { Skeleton } from "@/components/ErrorPanel";
+import { ChangeTree } from "@/components/compare/ChangeTree";
+import { CompareDetail } from "@/components/compare/CompareDetail";
+import { CompareErrorPage } from "@/components/compare/CompareErrorPage";
+import { CompareHeader } from "@/components/compare/CompareHeader";
+import { useCompareData } from "@/lib/client/compare-data";
+import { compareUrl, type CompareLocation } from "@/lib/core/urls";
+
+const COLUMN = "flex min-h-[28rem] flex-col lg:max-h-[calc(100vh-13rem)]";
+
+/** The compare page: both images at a glance, every changed path as a tree, and the selected path's difference. */
+export function CompareExplorer({ location }: { location: CompareLocation }) {
+  const { diff, error, signIn, retry } = useCompareData(location);
+  const hrefFor = (path: string) => compareUrl({ ...location, path });
+
+  if (error !== undefined) return <CompareErrorPage location={location} error={error} signIn={signIn} onSignedIn={retry} />;
+  if (!diff) {
+    return (
+      <main className="space-y-3 p-6">
+        <p className="font-mono text-sm text-zinc-500">
+          {location.a} ⟷ {location.b}
+        </p>
+        <Skeleton label="Comparing the images: reading both images' layers" lines={6} />
+      </main>
+    );
+  }
+  return (
+    <div className="flex min-h-screen flex-col">
+      <CompareHeader diff={diff} location={location} />
+      <main className="grid min-h-0 flex-1 grid-cols-1 gap-4 p-4 lg:grid-cols-[minmax(0,1fr)_minmax(0,1.3fr)]">
+        <div className={COLUMN}>
+          <ChangeTree changes={diff.changes} summary={diff.summary} selectedPath={location.path} hrefFor={hrefFor} />
+        </div>
+        <div className={COLUMN}>
+          <CompareDetail diff={diff} location={location} hrefFor={hrefFor} />
+        </div>
+      </main>
+    </div>
+  );
+}
