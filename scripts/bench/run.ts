@@ -8,8 +8,9 @@ import { createHash } from "node:crypto";
 import { createReadStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { createGunzip } from "node:zlib";
+import { createGunzip, gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
+import { debianRootfs } from "../../tests/support/debian-rootfs";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const WORK = join(ROOT, ".bench");
@@ -18,6 +19,7 @@ const APP_PORT = 3200;
 const REPO = "bench/debian-toolchain";
 const TAG = "v1";
 const REF = `${REGISTRY}/${REPO}:${TAG}`;
+const COMPARE_REPO = "bench/debian";
 const RUNS = 3;
 
 const children: ChildProcess[] = [];
@@ -37,15 +39,7 @@ function ensureLayer(): string {
     console.log("building the test layer with mmdebstrap (a few minutes, once)…");
     execFileSync(
       "mmdebstrap",
-      [
-        "--mode=root",
-        "--variant=apt",
-        "--include=build-essential,default-jdk-headless,golang-go",
-        "--format=tar",
-        "bookworm",
-        `${tarFile}.part`,
-        "http://deb.debian.org/debian",
-      ],
+      ["--mode=root", "--variant=apt", "--include=build-essential,default-jdk-headless,golang-go", "--format=tar", "bookworm", `${tarFile}.part`],
       { stdio: "inherit" },
     );
     execFileSync("mv", [`${tarFile}.part`, tarFile]);
@@ -82,56 +76,102 @@ async function startRegistry(): Promise<void> {
   throw new Error("the bench registry did not start");
 }
 
-/** Pushes the layer as a one-layer OCI image, streaming the blob (it is hundreds of MB). */
-async function pushImage(layerPath: string): Promise<{ digest: string; size: number }> {
-  const digest = await sha256Of(createReadStream(layerPath));
-  const diffId = await sha256Of(createReadStream(layerPath).pipe(createGunzip()));
-  const size = statSync(layerPath).size;
-  const upload = async (bytes: { stream: () => NodeJS.ReadableStream; size: number; digest: string }) => {
-    const head = await fetch(`http://${REGISTRY}/v2/${REPO}/blobs/${bytes.digest}`, { method: "HEAD" });
-    if (head.ok) return;
-    const start = await fetch(`http://${REGISTRY}/v2/${REPO}/blobs/uploads/`, { method: "POST" });
-    const location = new URL(start.headers.get("location") as string, `http://${REGISTRY}`);
-    location.searchParams.set("digest", bytes.digest);
-    const put = await fetch(location, {
-      method: "PUT",
-      body: bytes.stream() as unknown as ReadableStream,
-      headers: { "content-length": String(bytes.size), "content-type": "application/octet-stream" },
-      duplex: "half",
-    } as RequestInit);
-    if (put.status !== 201) throw new Error(`blob upload failed: ${put.status} ${await put.text()}`);
-  };
-  await upload({ stream: () => createReadStream(layerPath), size, digest });
-  const config = Buffer.from(
-    JSON.stringify({
-      architecture: "amd64",
-      os: "linux",
-      rootfs: { type: "layers", diff_ids: [diffId] },
-      history: [{ created_by: "mmdebstrap bookworm build-essential default-jdk-headless golang-go" }],
-    }),
+interface BlobSource {
+  stream: () => NodeJS.ReadableStream;
+  size: number;
+  digest: string;
+}
+
+const bytesSource = (bytes: Buffer): BlobSource => ({
+  stream: () =>
+    (async function* () {
+      yield bytes;
+    })() as unknown as NodeJS.ReadableStream,
+  size: bytes.length,
+  digest: `sha256:${createHash("sha256").update(bytes).digest("hex")}`,
+});
+
+/** Uploads a blob, streamed (layers are hundreds of MB), unless the registry has it already. */
+async function uploadBlob(repo: string, blob: BlobSource): Promise<void> {
+  const head = await fetch(`http://${REGISTRY}/v2/${repo}/blobs/${blob.digest}`, { method: "HEAD" });
+  if (head.ok) return;
+  const start = await fetch(`http://${REGISTRY}/v2/${repo}/blobs/uploads/`, { method: "POST" });
+  const location = new URL(start.headers.get("location") as string, `http://${REGISTRY}`);
+  location.searchParams.set("digest", blob.digest);
+  const put = await fetch(location, {
+    method: "PUT",
+    body: blob.stream() as unknown as ReadableStream,
+    headers: { "content-length": String(blob.size), "content-type": "application/octet-stream" },
+    duplex: "half",
+  } as RequestInit);
+  if (put.status !== 201) throw new Error(`blob upload failed: ${put.status} ${await put.text()}`);
+}
+
+/** Pushes a one-layer OCI image whose gzip layer has been uploaded already. */
+async function pushOneLayerImage(repo: string, tag: string, layer: { digest: string; size: number; diffId: string }, createdBy: string) {
+  const config = bytesSource(
+    Buffer.from(
+      JSON.stringify({
+        architecture: "amd64",
+        os: "linux",
+        rootfs: { type: "layers", diff_ids: [layer.diffId] },
+        history: [{ created_by: createdBy }],
+      }),
+    ),
   );
-  const configDigest = `sha256:${createHash("sha256").update(config).digest("hex")}`;
-  await upload({
-    stream: () =>
-      (async function* () {
-        yield config;
-      })() as unknown as NodeJS.ReadableStream,
-    size: config.length,
-    digest: configDigest,
-  });
+  await uploadBlob(repo, config);
   const manifest = JSON.stringify({
     schemaVersion: 2,
     mediaType: "application/vnd.oci.image.manifest.v1+json",
-    config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: configDigest, size: config.length },
-    layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest, size }],
+    config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: config.digest, size: config.size },
+    layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: layer.digest, size: layer.size }],
   });
-  const put = await fetch(`http://${REGISTRY}/v2/${REPO}/manifests/${TAG}`, {
+  const put = await fetch(`http://${REGISTRY}/v2/${repo}/manifests/${tag}`, {
     method: "PUT",
     body: manifest,
     headers: { "content-type": "application/vnd.oci.image.manifest.v1+json" },
   });
   if (put.status !== 201) throw new Error(`manifest PUT failed: ${put.status}`);
+}
+
+/** Pushes the bench layer as a one-layer OCI image. */
+async function pushImage(layerPath: string): Promise<{ digest: string; size: number }> {
+  const digest = await sha256Of(createReadStream(layerPath));
+  const diffId = await sha256Of(createReadStream(layerPath).pipe(createGunzip()));
+  const size = statSync(layerPath).size;
+  await uploadBlob(REPO, { stream: () => createReadStream(layerPath), size, digest });
+  await pushOneLayerImage(REPO, TAG, { digest, size, diffId }, "mmdebstrap bookworm build-essential default-jdk-headless golang-go");
   return { digest, size };
+}
+
+/** Two real Debian root filesystems of different shapes (the ones the compare tests use), pushed as images. */
+async function pushComparePair(): Promise<[string, string]> {
+  const refs: string[] = [];
+  for (const variant of ["essential", "minbase"]) {
+    const tar = debianRootfs(variant);
+    const layer = bytesSource(gzipSync(tar, { level: 1 }));
+    await uploadBlob(COMPARE_REPO, layer);
+    const diffId = `sha256:${createHash("sha256").update(tar).digest("hex")}`;
+    await pushOneLayerImage(COMPARE_REPO, variant, { digest: layer.digest, size: layer.size, diffId }, `mmdebstrap --variant=${variant}`);
+    refs.push(`${REGISTRY}/${COMPARE_REPO}:${variant}`);
+  }
+  return refs as [string, string];
+}
+
+/** A comparison of two images: the first (listing both), then repeats from the cached indexes and merges. */
+async function compareFigures(a: string, b: string) {
+  const url = `http://127.0.0.1:${APP_PORT}/api/v1/diff?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`;
+  const time = async () => {
+    const started = performance.now();
+    const response = await fetch(url);
+    const body = (await response.json()) as { a: { files: number }; b: { files: number }; changes: unknown[] };
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    return { ms: performance.now() - started, body };
+  };
+  const first = await time();
+  const repeats: number[] = [];
+  for (let i = 0; i < 5; i++) repeats.push((await time()).ms);
+  return { firstMs: first.ms, repeatMs: median(repeats), files: [first.body.a.files, first.body.b.files], changes: first.body.changes.length };
 }
 
 /** The app, started fresh (own cache folder unless one is given), and its process tree's RSS. */
@@ -311,6 +351,7 @@ async function main() {
   await fresh.stop();
   const restarted = await startApp(fresh.cacheDir);
   const fsFromDisk = (await timed(fsApi)).total;
+  const compare = await compareFigures(...(await pushComparePair()));
   const browser = await browserFigures(1).catch((error) => ({ error: String(error) }));
   await restarted.stop();
   rmSync(fresh.cacheDir, { recursive: true, force: true });
@@ -334,6 +375,13 @@ async function main() {
     ["merged tree, cold (download + index + merge)", `${fsCold.toFixed(0)} ms`, "", null],
     ["merged tree, after restart (layer index on disk)", `${fsFromDisk.toFixed(0)} ms`, "", null],
     ["merged tree, hot (in memory)", `${fsHot.toFixed(0)} ms`, "", null],
+    [
+      "compare two Debian images, first (lists both)",
+      `${compare.firstMs.toFixed(0)} ms (${compare.files.join(" vs ")} paths, ${compare.changes} changes)`,
+      "",
+      null,
+    ],
+    ["compare again (cached indexes and merges, median of 5)", `${compare.repeatMs.toFixed(0)} ms`, "< 1000 ms", compare.repeatMs < 1000],
   ];
   if ("error" in browser) rows.push(["browser", browser.error, "", false]);
   else {
@@ -358,7 +406,10 @@ async function main() {
   for (const [metric, value, goal, pass] of rows) {
     console.log(`${metric.padEnd(width)}  ${value.padEnd(34)}  ${goal.padEnd(14)}  ${pass === null ? "" : pass ? "pass" : "FAIL"}`);
   }
-  writeFileSync(join(WORK, "results.json"), JSON.stringify({ date: new Date().toISOString(), machine, rows, cold, baseline, browser }, null, 2));
+  writeFileSync(
+    join(WORK, "results.json"),
+    JSON.stringify({ date: new Date().toISOString(), machine, rows, cold, baseline, browser, compare }, null, 2),
+  );
   cleanup();
   process.exit(0);
 }
