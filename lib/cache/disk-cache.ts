@@ -1,20 +1,39 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
-import { createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, readdir, rename, rm, stat, utimes } from "node:fs/promises";
 import { join } from "node:path";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { Readable } from "node:stream";
 import { settings } from "@/lib/config";
+
+/** A stored entry: its file is named `<sha256 of key>-<sha256 of content>`, so it carries its own check. */
+interface Entry {
+  file: string;
+  size: number;
+  content: string;
+}
+
+const ENTRY_NAME = /^([0-9a-f]{64})-([0-9a-f]{64})$/;
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+async function digestOfFile(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
 
 /**
  * A content-addressed, size-bounded disk cache with least-recently-used eviction.
  * Only immutable data goes in (keys are derived from digests), so entries never need invalidating.
  * Writes go to a temporary file that is renamed into place: a crash never leaves a partial entry
- * that a later read would take as whole. Recency survives restarts through file mtimes.
+ * that a later read would take as whole. Every read checks the entry against the content digest in
+ * its name: a file damaged on disk (truncated, bit rot, a full disk) is dropped, logged and reported
+ * missing, so callers fetch it again instead of serving it. Recency survives restarts through mtimes.
  */
 export class DiskCache {
-  private readonly entries = new Map<string, number>(); // file name -> size, oldest first
+  private readonly entries = new Map<string, Entry>(); // key hash -> entry, oldest first
   private total = 0;
   private loaded: Promise<void> | null = null;
 
@@ -23,37 +42,50 @@ export class DiskCache {
     readonly maxBytes: number,
   ) {}
 
-  /** The path of a cached entry (and marks it recently used), or null. */
+  /** The path of a cached entry whose bytes check out (and marks it recently used), or null. */
   async get(key: string): Promise<string | null> {
     await this.load();
-    const name = fileName(key);
-    const size = this.entries.get(name);
-    if (size === undefined) return null;
-    this.entries.delete(name);
-    this.entries.set(name, size);
-    const path = join(this.dir, name);
-    const now = new Date();
-    try {
-      await utimes(path, now, now);
-    } catch {
-      this.forget(name); // removed behind our back
+    const name = sha256(key);
+    const entry = this.entries.get(name);
+    if (!entry) return null;
+    const path = join(this.dir, entry.file);
+    const problem = await this.damage(path, entry);
+    if (problem) {
+      console.error(JSON.stringify({ cache: "dropped a damaged entry", key, problem }));
+      this.forget(name);
+      await rm(path, { force: true });
       return null;
     }
+    this.entries.delete(name);
+    this.entries.set(name, entry);
+    const now = new Date();
+    await utimes(path, now, now).catch(() => undefined);
     return path;
   }
 
   /** Stores `data` under `key` atomically; a failing source leaves nothing behind. */
   async put(key: string, data: Buffer | string | Readable): Promise<void> {
     await this.load();
-    const name = fileName(key);
+    const name = sha256(key);
     const tmp = join(this.dir, `.tmp-${randomBytes(8).toString("hex")}`);
+    const hash = createHash("sha256");
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
     try {
-      if (typeof data === "string" || Buffer.isBuffer(data)) await writeFile(tmp, data);
-      else await pipeline(data, createWriteStream(tmp));
+      const source = typeof data === "string" || Buffer.isBuffer(data) ? Readable.from([Buffer.from(data)]) : data;
+      await pipeline(source, tap, createWriteStream(tmp));
       const { size } = await stat(tmp);
-      await rename(tmp, join(this.dir, name));
+      const content = hash.digest("hex");
+      const entry: Entry = { file: `${name}-${content}`, size, content };
+      const previous = this.entries.get(name);
+      await rename(tmp, join(this.dir, entry.file));
       this.forget(name);
-      this.entries.set(name, size);
+      if (previous && previous.file !== entry.file) await rm(join(this.dir, previous.file), { force: true });
+      this.entries.set(name, entry);
       this.total += size;
     } catch (error) {
       await rm(tmp, { force: true });
@@ -62,46 +94,53 @@ export class DiskCache {
     await this.evict();
   }
 
+  /** What is wrong with an entry's file, or null when its size and digest are as written. */
+  private async damage(path: string, entry: Entry): Promise<string | null> {
+    const info = await stat(path).catch(() => null);
+    if (!info) return "the file is gone";
+    if (info.size !== entry.size) return `${info.size} bytes on disk, ${entry.size} written`;
+    if ((await digestOfFile(path)) !== entry.content) return "its bytes do not match their digest";
+    return null;
+  }
+
   private forget(name: string): void {
-    const size = this.entries.get(name);
-    if (size === undefined) return;
+    const entry = this.entries.get(name);
+    if (!entry) return;
     this.entries.delete(name);
-    this.total -= size;
+    this.total -= entry.size;
   }
 
   private async evict(): Promise<void> {
-    for (const [name] of this.entries) {
+    for (const [name, entry] of this.entries) {
       if (this.total <= this.maxBytes) return;
       this.forget(name);
-      await rm(join(this.dir, name), { force: true });
+      await rm(join(this.dir, entry.file), { force: true });
     }
   }
 
   private load(): Promise<void> {
     this.loaded ??= (async () => {
       await mkdir(this.dir, { recursive: true });
-      const found: { name: string; size: number; used: number }[] = [];
-      for (const name of await readdir(this.dir)) {
-        const path = join(this.dir, name);
-        if (name.startsWith(".tmp-")) {
-          await rm(path, { force: true }); // left by a crash mid-write
+      const found: (Entry & { name: string; used: number })[] = [];
+      for (const file of await readdir(this.dir)) {
+        const path = join(this.dir, file);
+        const match = ENTRY_NAME.exec(file);
+        const info = match ? await stat(path).catch(() => null) : null;
+        // Crash leftovers (.tmp-*) and files of an older format carry no check: they go.
+        if (!match || !info?.isFile()) {
+          if (!info?.isDirectory()) await rm(path, { force: true });
           continue;
         }
-        const info = await stat(path).catch(() => null);
-        if (info?.isFile()) found.push({ name, size: info.size, used: info.mtimeMs });
+        found.push({ name: match[1] as string, file, size: info.size, content: match[2] as string, used: info.mtimeMs });
       }
       found.sort((a, b) => a.used - b.used);
-      for (const { name, size } of found) {
-        this.entries.set(name, size);
+      for (const { name, file, size, content } of found) {
+        this.entries.set(name, { file, size, content });
         this.total += size;
       }
     })();
     return this.loaded;
   }
-}
-
-function fileName(key: string): string {
-  return createHash("sha256").update(key).digest("hex");
 }
 
 let shared: DiskCache | null = null;

@@ -16,7 +16,13 @@ export interface AuthOptions {
   credentials?: Credentials | null;
 }
 
+/** What `/v2/` said, per registry: the registry-wide challenge. */
 const pings = new Map<string, { challenge: Challenge | null; expires: number }>();
+/**
+ * What a 401 for one repository said, per registry and repository: it applies to that repository
+ * alone, so one repository naming another realm (or a refused one) cannot break the others.
+ */
+const repositoryChallenges = new Map<string, { challenge: Challenge; expires: number }>();
 const tokens = new Map<string, { token: string; expires: number }>();
 
 function credentialId(credentials: Credentials | null): string {
@@ -43,7 +49,7 @@ export class RegistryAuth {
 
   /** The Authorization header for a request to the repository, or null when none is needed. */
   async header(): Promise<string | null> {
-    const challenge = await this.ping();
+    const challenge = this.repositoryChallenge() ?? (await this.ping());
     if (!challenge) return null;
     if (challenge.scheme === "basic") return this.credentials ? basic(this.credentials) : null;
     if (challenge.scheme !== "bearer") return null;
@@ -55,12 +61,21 @@ export class RegistryAuth {
     return `Bearer ${token}`;
   }
 
-  /** After a 401: drop the token we used, and learn the challenge the registry sent with it. */
+  /** After a 401: drop the token we used, and learn the challenge the registry sent for this repository. */
   refresh(challengeHeader: string | null): void {
-    const known = pings.get(this.registry)?.challenge;
+    const known = this.repositoryChallenge() ?? pings.get(this.registry)?.challenge;
     if (known) tokens.delete(this.tokenKey(known));
     const challenge = parseChallenge(challengeHeader);
-    if (challenge) pings.set(this.registry, { challenge, expires: Date.now() + PING_TTL_MS });
+    if (challenge) repositoryChallenges.set(this.repositoryKey(), { challenge, expires: Date.now() + PING_TTL_MS });
+  }
+
+  private repositoryKey(): string {
+    return `${this.registry}|${this.repository}`;
+  }
+
+  private repositoryChallenge(): Challenge | null {
+    const known = repositoryChallenges.get(this.repositoryKey());
+    return known && known.expires > Date.now() ? known.challenge : null;
   }
 
   /**
@@ -152,5 +167,6 @@ export class RegistryAuth {
 /** For tests: forget pings and tokens. */
 export function resetAuthCache(): void {
   pings.clear();
+  repositoryChallenges.clear();
   tokens.clear();
 }

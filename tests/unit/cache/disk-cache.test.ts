@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DiskCache } from "@/lib/cache/disk-cache";
 
 let dir: string;
@@ -50,5 +50,47 @@ describe("DiskCache", () => {
     const reopened = new DiskCache(dir, 1024);
     expect(await reopened.get("kept")).not.toBeNull();
     expect((await readdir(dir)).some((name) => name.startsWith(".tmp-"))).toBe(false);
+  });
+});
+
+describe("DiskCache: a damaged entry is dropped, never served", () => {
+  const onlyEntry = async () => join(dir, (await readdir(dir))[0] as string);
+  const quietly = () => vi.spyOn(console, "error").mockImplementation(() => {});
+  afterEach(() => vi.restoreAllMocks());
+
+  it("drops an entry truncated on disk between two reads, and logs it", async () => {
+    const logged = quietly();
+    const cache = new DiskCache(dir, 1024);
+    await cache.put("index", "line 1\nline 2\n{done}\n");
+    expect(await cache.get("index")).not.toBeNull();
+    await truncate(await onlyEntry(), 7);
+    expect(await cache.get("index")).toBeNull();
+    expect(await readdir(dir)).toEqual([]);
+    expect(logged.mock.calls.flat().join(" ")).toMatch(/dropped a damaged entry.*"key":"index".*7 bytes on disk, 21 written/);
+  });
+
+  it("drops an entry whose bytes rotted without changing its size", async () => {
+    quietly();
+    const cache = new DiskCache(dir, 1024);
+    await cache.put("config", '{"a":1}');
+    await writeFile(await onlyEntry(), '{"a":2}');
+    expect(await cache.get("config")).toBeNull();
+  });
+
+  it("drops an entry damaged while the server was down, on its first read after the restart", async () => {
+    quietly();
+    await new DiskCache(dir, 1024).put("index", "complete\n");
+    await writeFile(await onlyEntry(), "compl");
+    const restarted = new DiskCache(dir, 1024);
+    expect(await restarted.get("index")).toBeNull();
+    await restarted.put("index", "complete\n");
+    const path = await restarted.get("index");
+    expect(path && (await readFile(path, "utf8"))).toBe("complete\n");
+  });
+
+  it("removes files of an unknown format at start, since nothing can check them", async () => {
+    await writeFile(join(dir, "a".repeat(64)), "an entry from before entries carried their digest");
+    await new DiskCache(dir, 1024).get("anything");
+    expect(await readdir(dir)).toEqual([]);
   });
 });

@@ -5,11 +5,24 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openBlob } from "@/lib/registry/blob";
 import { resolveImage } from "@/lib/service/image";
+import { buildImage } from "@/tests/support/image-builder";
 import { imageQueryOf } from "@/tests/support/image-query";
 import { resetAuthCache } from "@/lib/registry/auth";
 import { PortholeError } from "@/lib/core/errors";
 import { overrideSettings, resetSettings } from "@/lib/config";
-import { challenge, closeFakeRegistries, fakeRegistry, huge, redirect, send, sequence, stall, status, trickle } from "@/tests/support/fake-registry";
+import {
+  challenge,
+  closeFakeRegistries,
+  fakeRegistry,
+  huge,
+  redirect,
+  send,
+  sequence,
+  serve,
+  stall,
+  status,
+  trickle,
+} from "@/tests/support/fake-registry";
 
 const DIGEST = `sha256:${"c".repeat(64)}`;
 const credentials = { username: "u", password: "p" };
@@ -101,6 +114,20 @@ describe("transport faults", () => {
     overrideSettings({ allowPrivateHosts: [registry] });
     const error = await failure(resolveImage(imageQueryOf(`${registry}/r:v1`)));
     expect(error.code).toBe("HOST_NOT_ALLOWED");
+    expect(realm.requests).toHaveLength(0);
+  });
+
+  it("a 401 for one repository applies to that repository: its refused realm does not break the others", async () => {
+    const realm = await fakeRegistry({ host: "127.0.0.2" });
+    const upstream = await fakeRegistry();
+    upstream.serveImage("good", "v1", await buildImage({ format: "oci", layers: [{ entries: [{ name: "a.txt", content: "a" }] }] }));
+    const refusing = challenge(`Bearer realm="http://${realm.host}/token",service="s"`);
+    upstream.on("*", (exchange) => (exchange.repository === "bad" ? refusing(exchange) : serve(exchange)));
+    overrideSettings({ allowPrivateHosts: [upstream.host] });
+    expect((await failure(resolveImage(imageQueryOf(`${upstream.host}/bad:v1`)))).code).toBe("HOST_NOT_ALLOWED");
+    const good = await resolveImage(imageQueryOf(`${upstream.host}/good:v1`));
+    expect(good.layers).toHaveLength(1);
+    expect((await failure(resolveImage(imageQueryOf(`${upstream.host}/bad:v1`)))).code).toBe("HOST_NOT_ALLOWED");
     expect(realm.requests).toHaveLength(0);
   });
 
