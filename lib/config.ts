@@ -19,6 +19,9 @@ export interface Settings {
   idleTimeoutMs: number;
   /** A whole upstream request, body included: a trickling registry cannot hold a slot forever. */
   totalTimeoutMs: number;
+  /** A body slower than this over the window (time we waited for the registry, not it for us) is aborted. */
+  minBytesPerSecond: number;
+  minRateWindowMs: number;
   maxUpstreamStreams: number;
   upstreamWaitMs: number;
   maxListingBytes: number;
@@ -107,6 +110,22 @@ export const VARIABLES = [
     env: "PORTHOLE_TOTAL_TIMEOUT_MS",
     shown: "1800000",
     fallback: () => 30 * 60_000,
+    parse: wholeNumber,
+    expects: "milliseconds",
+  }),
+  variable({
+    key: "minBytesPerSecond",
+    env: "PORTHOLE_MIN_BYTES_PER_S",
+    shown: "16384",
+    fallback: () => 16 * 1024,
+    parse: wholeNumber,
+    expects: "a whole number of bytes per second",
+  }),
+  variable({
+    key: "minRateWindowMs",
+    env: "PORTHOLE_MIN_RATE_WINDOW_MS",
+    shown: "60000",
+    fallback: () => 60_000,
     parse: wholeNumber,
     expects: "milliseconds",
   }),

@@ -4,6 +4,7 @@ import https from "node:https";
 import { settings } from "@/lib/config";
 import { PortholeError } from "@/lib/core/errors";
 import { connectHost, guardedLookup } from "@/lib/registry/hosts";
+import { enforceMinimumRate } from "@/lib/registry/min-rate";
 
 export interface UpstreamResponse {
   url: URL;
@@ -44,7 +45,7 @@ export function send(url: URL, options: { method?: string; headers?: Record<stri
     });
     let response: http.IncomingMessage | null = null;
     const fail = (error: Error) => (response ? response.destroy(error) : request.destroy(error));
-    const { connectTimeoutMs, idleTimeoutMs, totalTimeoutMs } = settings();
+    const { connectTimeoutMs, idleTimeoutMs, totalTimeoutMs, minBytesPerSecond, minRateWindowMs } = settings();
 
     const connectTimer = setTimeout(
       () => fail(new PortholeError("UPSTREAM_TIMEOUT", `${hostPort} did not accept a connection within ${connectTimeoutMs / 1000} s`)),
@@ -67,6 +68,14 @@ export function send(url: URL, options: { method?: string; headers?: Record<stri
     request.on("response", (incoming) => {
       incoming.once("close", () => clearTimeout(totalTimer));
       response = incoming;
+      enforceMinimumRate(incoming, { bytesPerSecond: minBytesPerSecond, windowMs: minRateWindowMs }, (bytes) =>
+        fail(
+          new PortholeError(
+            "UPSTREAM_TIMEOUT",
+            `${hostPort} sent ${bytes} bytes in ${minRateWindowMs / 1000} s, under the minimum of ${minBytesPerSecond} bytes/s`,
+          ),
+        ),
+      );
       resolve({ url, status: incoming.statusCode ?? 0, headers: incoming.headers, body: incoming });
     });
     request.end();

@@ -152,6 +152,29 @@ describe("transport faults", () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it("aborts a body slower than the minimum rate over the window (504), long before the total timeout", async () => {
+    overrideSettings({ minBytesPerSecond: 1000, minRateWindowMs: 400 });
+    const fake = await fakeRegistry();
+    fake.on("*", trickle("x", 50)); // ~20 bytes/s with framing: far under 1000
+    const { body } = await openBlob({ registry: fake.host, repository: "r" }, DIGEST);
+    const started = Date.now();
+    const error = await failure(body.toArray());
+    expect(error.code).toBe("UPSTREAM_TIMEOUT");
+    expect(error.message).toMatch(/under the minimum of 1000 bytes\/s/);
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it("does not count against the registry the time we made it wait (our reader was slow)", async () => {
+    overrideSettings({ minBytesPerSecond: 100_000, minRateWindowMs: 300 });
+    const fake = await fakeRegistry();
+    const bytes = Buffer.alloc(8 * 1024 * 1024, 7);
+    fake.on("*", send(bytes));
+    const { body } = await openBlob({ registry: fake.host, repository: "r" }, DIGEST);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // nobody reads: buffers fill, the socket pauses
+    const received = Buffer.concat(await body.toArray());
+    expect(received.length).toBe(bytes.length);
+  });
+
   it("refuses a manifest over 4 MiB with 413, without reading it all", async () => {
     const fake = await fakeRegistry();
     fake.on("*", huge(50 * 1024 * 1024, 1024));
