@@ -1,12 +1,10 @@
 import { memo } from "react";
-import { KIND_COLOUR, PATH_STYLE } from "@/components/change-colours";
+import { KIND_COLOUR } from "@/components/change-colours";
+import { TreeRowShell, type TreeRowProps } from "@/components/tree/TreeRowShell";
 import type { Rollup } from "@/lib/client/compare-tree";
 import { byteDelta, changedCount } from "@/lib/client/compare-tree";
 import { formatCount, formatSignedBytes } from "@/lib/client/format";
-import type { TreeNode } from "@/lib/client/tree";
 import type { DiffChange } from "@/lib/core/api-types";
-
-export const ROW_HEIGHT = 26;
 
 const deltaStyle = (delta: number) => (delta > 0 ? KIND_COLOUR.added : delta < 0 ? KIND_COLOUR.removed : "text-zinc-400");
 
@@ -40,64 +38,22 @@ function Counts({ below }: { below: Rollup }) {
   );
 }
 
-interface ChangeRowProps {
-  row: TreeNode;
+interface ChangeRowProps extends TreeRowProps {
   /** The row's own change; none for a directory that only leads to changes. */
   change: DiffChange | undefined;
   below: Rollup | undefined;
-  index: number;
-  start: number;
-  isDir: boolean;
-  open: boolean;
-  focused: boolean;
-  selected: boolean;
-  href: string;
-  onToggle: (path: string) => void;
-  onOpen: (path: string, href: string, index: number, isDir: boolean) => void;
 }
 
-/** One row of the change tree; memoized so scrolling re-renders only the rows that enter the window. */
-export const ChangeRow = memo(function ChangeRow(props: ChangeRowProps) {
-  const { row, change, below, index, start, isDir, open, focused, selected, href, onToggle, onOpen } = props;
+/** One row of the change tree: what changed, below too, and by how many bytes; memoized so scrolling re-renders only the rows that enter the window. */
+export const ChangeRow = memo(function ChangeRow({ change, below, ...shell }: ChangeRowProps) {
   const delta = (change ? byteDelta(change) : 0) + (below?.delta ?? 0);
   return (
-    <div
-      role="treeitem"
-      aria-level={row.depth}
-      aria-expanded={isDir ? open : undefined}
-      aria-selected={selected}
-      data-path={row.path}
-      data-change={row.change}
-      className={`absolute left-0 top-0 flex w-full items-center gap-1 px-1 ${focused ? "bg-zinc-100 dark:bg-zinc-800" : ""} ${selected ? "bg-sky-100 dark:bg-sky-950" : ""}`}
-      style={{ transform: `translateY(${start}px)`, height: ROW_HEIGHT, paddingLeft: 4 + (row.depth - 1) * 14 }}
-    >
-      <button
-        type="button"
-        tabIndex={-1}
-        aria-label={isDir ? `${open ? "Collapse" : "Expand"} ${row.name}` : undefined}
-        onClick={() => isDir && onToggle(row.path)}
-        className="w-4 shrink-0 text-zinc-400"
-      >
-        {isDir ? (open ? "▾" : "▸") : ""}
-      </button>
-      <a
-        href={href}
-        onClick={(event) => {
-          event.preventDefault();
-          onOpen(row.path, href, index, isDir);
-        }}
-        className={`min-w-0 flex-1 truncate hover:underline ${row.change ? PATH_STYLE[row.change] : ""}`}
-        title={row.linkname ? `${row.path} → ${row.linkname}` : row.path}
-      >
-        {row.name}
-        {isDir ? "/" : ""}
-        {row.linkname && <span className="text-zinc-400"> → {row.linkname}</span>}
-      </a>
+    <TreeRowShell {...shell}>
       {change?.fields && <span className={`shrink-0 text-[11px] ${KIND_COLOUR.modified}`}>{change.fields.join(", ")}</span>}
       {below && <Counts below={below} />}
       <span className={`w-20 shrink-0 text-right text-[11px] ${deltaStyle(delta)}`} data-testid="delta">
         {delta !== 0 ? formatSignedBytes(delta) : ""}
       </span>
-    </div>
+    </TreeRowShell>
   );
 });

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { CopyButton } from "@/components/CopyButton";
 import { KIND_COLOUR } from "@/components/change-colours";
+import { PageHeader } from "@/components/PageHeader";
 import { byteDelta } from "@/lib/client/compare-tree";
 import { formatBytes, formatCount, formatPercent, formatSignedBytes, shortDigest } from "@/lib/client/format";
 import { useOrigin } from "@/lib/client/use-origin";
@@ -44,16 +45,16 @@ export function CompareHeader({ diff, location }: { diff: DiffResponse; location
   const net = diff.changes.reduce((total, change) => total + byteDelta(change), 0);
   const permalink = `${origin}${compareUrl(pinnedCompare({ ...location, a: diff.a.ref, b: diff.b.ref }, diff.a.digest, diff.b.digest))}`;
   return (
-    <header className="border-b border-zinc-200 px-6 py-4 dark:border-zinc-800">
-      <div className="flex flex-wrap items-center gap-3">
-        <Link href="/" className="font-semibold text-sky-600">
-          Porthole
-        </Link>
-        <h1 className="text-lg font-semibold">Compare two images</h1>
-        <span title="A link to this view, with both images pinned to their digests">
-          <CopyButton text={permalink} label="Copy link" caption="Copy link" />
-        </span>
-      </div>
+    <PageHeader
+      title={
+        <>
+          <h1 className="text-lg font-semibold">Compare two images</h1>
+          <span title="A link to this view, with both images pinned to their digests">
+            <CopyButton text={permalink} label="Copy link" caption="Copy link" />
+          </span>
+        </>
+      }
+    >
       <div className="mt-3 grid gap-3 md:grid-cols-2">
         <Side name="A" side={diff.a} />
         <Side name="B" side={diff.b} />
@@ -74,6 +75,6 @@ export function CompareHeader({ diff, location }: { diff: DiffResponse; location
           · {formatSignedBytes(net)} in files overall
         </span>
       </p>
-    </header>
+    </PageHeader>
   );
 }

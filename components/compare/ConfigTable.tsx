@@ -1,3 +1,4 @@
+import { SidesHead } from "@/components/compare/SidesHead";
 import type { ConfigDifference } from "@/lib/core/api-types";
 
 /** A config value as text (React escapes it: labels and commands are attacker-written); null is "not set". */
@@ -17,19 +18,7 @@ export function ConfigTable({ config }: { config: readonly ConfigDifference[] })
         <p className="p-3 text-sm text-zinc-500">Both images set the same user, command, environment, labels, ports and volumes.</p>
       ) : (
         <table className="w-full table-fixed text-left font-mono text-xs">
-          <thead className="text-zinc-500">
-            <tr>
-              <th scope="col" className="w-1/4 px-3 py-1 font-medium">
-                field
-              </th>
-              <th scope="col" className="px-3 py-1 font-medium">
-                A
-              </th>
-              <th scope="col" className="px-3 py-1 font-medium">
-                B
-              </th>
-            </tr>
-          </thead>
+          <SidesHead first="field" firstClass="w-1/4" />
           <tbody>
             {config.map((difference) => (
               <tr key={difference.field} className="border-t border-zinc-100 align-top dark:border-zinc-800">

@@ -1,4 +1,5 @@
 import { KIND_COLOUR } from "@/components/change-colours";
+import { SidesHead } from "@/components/compare/SidesHead";
 import { formatBytes, formatMode } from "@/lib/client/format";
 import type { DiffChange, DiffEntry, DiffField } from "@/lib/core/api-types";
 
@@ -27,17 +28,7 @@ export function MetaTable({ change }: { change: DiffChange }) {
   const rows = ROWS.filter(([, , value]) => [change.a, change.b].some((entry) => entry && value(entry) !== "—"));
   return (
     <table className="w-full table-fixed text-left font-mono text-xs" aria-label="Metadata">
-      <thead className="text-zinc-500">
-        <tr>
-          <th scope="col" className="w-28 px-3 py-1 font-medium" />
-          <th scope="col" className="px-3 py-1 font-medium">
-            A
-          </th>
-          <th scope="col" className="px-3 py-1 font-medium">
-            B
-          </th>
-        </tr>
-      </thead>
+      <SidesHead firstClass="w-28" />
       <tbody>
         {rows.map(([name, field, value]) => {
           const differs = changed(name, field, value, change);

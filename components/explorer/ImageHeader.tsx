@@ -1,8 +1,8 @@
 "use client";
 
-import Link from "next/link";
 import type { FsResponse, ImageInfo } from "@/lib/core/api-types";
 import { CopyButton } from "@/components/CopyButton";
+import { PageHeader } from "@/components/PageHeader";
 import { CompareWith } from "@/components/compare/CompareWith";
 import { JsonView } from "@/components/explorer/JsonView";
 import { formatBytes, formatPercent } from "@/lib/client/format";
@@ -36,38 +36,38 @@ export function ImageHeader({ image, fs, location }: { image: ImageInfo; fs: FsR
     image.layers.some((layer) => layer.digest === digest) ? imageUrl({ ...location, view: { kind: "layer", digest, path: "/" } }) : null;
   const current = `${image.platform.os}/${image.platform.architecture}${image.platform.variant ? `/${image.platform.variant}` : ""}`;
   return (
-    <header className="border-b border-zinc-200 px-6 py-4 dark:border-zinc-800">
-      <div className="flex flex-wrap items-center gap-3">
-        <Link href="/" className="font-semibold text-sky-600">
-          Porthole
-        </Link>
-        <h1 className="min-w-0 break-all font-mono text-lg font-semibold" data-testid="image-ref">
-          {image.ref}
-        </h1>
-        {image.index && (
-          <label className="flex items-center gap-2 text-sm">
-            <span className="text-zinc-500">Platform</span>
-            <select
-              aria-label="Platform"
-              value={current}
-              onChange={(event) => {
-                window.location.href = imageUrl({ ...location, platform: event.target.value, view: { kind: "fs", path: "/", upTo: null } });
-              }}
-              className="rounded border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900"
-            >
-              {image.index.platforms.map((p) => {
-                const value = `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ""}`;
-                return (
-                  <option key={p.digest} value={value}>
-                    {value}
-                  </option>
-                );
-              })}
-            </select>
-          </label>
-        )}
-        <CompareWith imageRef={image.ref} digest={image.digest} />
-      </div>
+    <PageHeader
+      title={
+        <>
+          <h1 className="min-w-0 break-all font-mono text-lg font-semibold" data-testid="image-ref">
+            {image.ref}
+          </h1>
+          {image.index && (
+            <label className="flex items-center gap-2 text-sm">
+              <span className="text-zinc-500">Platform</span>
+              <select
+                aria-label="Platform"
+                value={current}
+                onChange={(event) => {
+                  window.location.href = imageUrl({ ...location, platform: event.target.value, view: { kind: "fs", path: "/", upTo: null } });
+                }}
+                className="rounded border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900"
+              >
+                {image.index.platforms.map((p) => {
+                  const value = `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ""}`;
+                  return (
+                    <option key={p.digest} value={value}>
+                      {value}
+                    </option>
+                  );
+                })}
+              </select>
+            </label>
+          )}
+          <CompareWith imageRef={image.ref} digest={image.digest} />
+        </>
+      }
+    >
       <div className="mt-1 flex flex-wrap items-center gap-2 text-sm text-zinc-500">
         <span className="font-mono" data-testid="manifest-digest">
           {image.digest}
@@ -123,6 +123,6 @@ export function ImageHeader({ image, fs, location }: { image: ImageInfo; fs: FsR
           </div>
         </div>
       </details>
-    </header>
+    </PageHeader>
   );
 }

@@ -22,17 +22,31 @@ const encodePath = (path: string) =>
     .map((segment) => encodeURIComponent(segment))
     .join("/");
 
+const encodeRef = (ref: string) => ref.split("/").map(refSegment).join("/");
+
+/** `url?query` with the parameters that are set, or just `url` when none is. */
+function withQuery(url: string, params: Record<string, string | null>): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value) query.set(name, value);
+  const search = query.toString();
+  return search ? `${url}?${search}` : url;
+}
+
+/** A raw request path's segments after the first (`image`, `compare`), each decoded once; a trailing slash adds none. */
+function segmentsAfterRoute(pathname: string): string[] {
+  return pathname
+    .split("/")
+    .slice(2)
+    .filter((s, i, all) => s !== "" || i < all.length - 1)
+    .map(safeDecode);
+}
+
 export function imageUrl(location: Location): string {
-  const ref = location.ref.split("/").map(refSegment).join("/");
-  let url = `/image/${ref}`;
+  let url = `/image/${encodeRef(location.ref)}`;
   const { view } = location;
   if (view.kind === "layer") url += `/-/layer/${view.digest}/${encodePath(view.path)}`;
   else if (view.path !== "/" || view.upTo !== null) url += `/-/fs/${encodePath(view.path)}`;
-  const query = new URLSearchParams();
-  if (location.platform) query.set("platform", location.platform);
-  if (view.kind === "fs" && view.upTo !== null) query.set("upto", String(view.upTo));
-  const search = query.toString();
-  return search ? `${url}?${search}` : url;
+  return withQuery(url, { platform: location.platform, upto: view.kind === "fs" && view.upTo !== null ? String(view.upTo) : null });
 }
 
 /** The request header (set by proxy.ts) that carries the raw, still-encoded request path. */
@@ -40,12 +54,7 @@ export const PATHNAME_HEADER = "x-porthole-pathname";
 
 /** Parses a raw request path `/image/…` (percent-encoded, as the browser sent it). */
 export function parseImageUrl(pathname: string, search: URLSearchParams): Location {
-  const segments = pathname
-    .split("/")
-    .slice(2)
-    .filter((s, i, all) => s !== "" || i < all.length - 1)
-    .map(safeDecode);
-  return parseImagePath(segments, search);
+  return parseImagePath(segmentsAfterRoute(pathname), search);
 }
 
 function safeDecode(segment: string): string {
@@ -107,25 +116,15 @@ export interface CompareLocation {
   path: string;
 }
 
-const encodeRef = (ref: string) => ref.split("/").map(refSegment).join("/");
-
 export function compareUrl(location: CompareLocation): string {
   let url = `/compare/${encodeRef(location.a)}/-/vs/${encodeRef(location.b)}`;
   if (location.path !== "/") url += `/-/fs/${encodePath(location.path)}`;
-  const query = new URLSearchParams();
-  if (location.platformA) query.set("platformA", location.platformA);
-  if (location.platformB) query.set("platformB", location.platformB);
-  const search = query.toString();
-  return search ? `${url}?${search}` : url;
+  return withQuery(url, { platformA: location.platformA, platformB: location.platformB });
 }
 
 /** Parses a raw request path `/compare/…` (percent-encoded, as the browser sent it). */
 export function parseCompareUrl(pathname: string, search: URLSearchParams): CompareLocation {
-  const segments = pathname
-    .split("/")
-    .slice(2)
-    .filter((s, i, all) => s !== "" || i < all.length - 1)
-    .map(safeDecode);
+  const segments = segmentsAfterRoute(pathname);
   const vs = segments.findIndex((s, i) => s === "-" && segments[i + 1] === "vs");
   const aParts = vs === -1 ? segments : segments.slice(0, vs);
   const rest = vs === -1 ? [] : segments.slice(vs + 2);

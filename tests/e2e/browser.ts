@@ -2,14 +2,49 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 
 export const ARTIFACTS = join(import.meta.dirname, "..", "..", "test-results");
 
-export function launch(): Promise<Browser> {
+function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
+}
+
+/**
+ * One Chromium for the test file and a fresh page for each test, handed to `onPage`. A dialog
+ * (`alert`, `confirm`…) is dismissed and recorded in `dialogs`; after each test, neither an uncaught
+ * page error nor a dialog may have happened (a hostile name or file must never run script).
+ */
+export function pagePerTest(onPage: (page: Page) => void): { readonly dialogs: readonly string[] } {
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  const pageErrors: string[] = [];
+  const dialogs: string[] = [];
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(() => browser?.close());
+  beforeEach(async () => {
+    if (!browser) throw new Error("Chromium did not start");
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    pageErrors.length = 0;
+    dialogs.length = 0;
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+    page.on("dialog", (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    onPage(page);
+  });
+  afterEach(async () => {
+    expect(pageErrors).toEqual([]);
+    expect(dialogs).toEqual([]);
+    await page?.close();
+  });
+  return { dialogs };
 }
 
 /** Keeps a screenshot of a main view as a test artifact. */

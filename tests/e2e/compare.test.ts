@@ -1,36 +1,14 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
 import { compareUrl, imageUrl, type CompareLocation } from "@/lib/core/urls";
 import { APP_URL } from "@/tests/world/config";
-import { keepScreenshot, launch } from "./browser";
+import { keepScreenshot, pagePerTest } from "./browser";
 
 const fixtures = inject("fixtures");
 const { compareA, compareB } = fixtures;
 
-let browser: Browser;
 let page: Page;
-let pageErrors: string[];
-let dialogs: string[];
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(() => browser?.close());
-beforeEach(async () => {
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  pageErrors = [];
-  dialogs = [];
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  page.on("dialog", (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-});
-afterEach(async () => {
-  expect(pageErrors).toEqual([]);
-  expect(dialogs).toEqual([]);
-  await page.close();
-});
+pagePerTest((opened) => (page = opened));
 
 const pair = (path = "/", a = compareA.ref, b = compareB.ref): CompareLocation => ({ a, b, platformA: null, platformB: null, path });
 const open = (location: CompareLocation) => page.goto(`${APP_URL}${compareUrl(location)}`);

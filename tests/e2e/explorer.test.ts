@@ -1,36 +1,15 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
 import { imageUrl } from "@/lib/core/urls";
 import { APP_URL } from "@/tests/world/config";
-import { keepScreenshot, launch } from "./browser";
+import { keepScreenshot, pagePerTest } from "./browser";
 
 const fixtures = inject("fixtures");
 const fsFixture = fixtures.fs;
 const fsLayers = fsFixture.images[0]!.layers;
 
-let browser: Browser;
 let page: Page;
-let pageErrors: string[];
-let dialogs: string[];
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(() => browser?.close());
-beforeEach(async () => {
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  pageErrors = [];
-  dialogs = [];
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  page.on("dialog", (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-});
-afterEach(async () => {
-  expect(pageErrors).toEqual([]);
-  await page.close();
-});
+const { dialogs } = pagePerTest((opened) => (page = opened));
 
 const open = (path: string) => page.goto(`${APP_URL}${path}`);
 const fsUrl = (path: string, ref = fsFixture.ref) => imageUrl({ ref, platform: null, view: { kind: "fs", path, upTo: null } });

@@ -1,11 +1,10 @@
-import { memo } from "react";
-import { formatBytes } from "@/lib/client/format";
-import type { TreeNode } from "@/lib/client/tree";
+import type { ReactNode } from "react";
 import { PATH_STYLE } from "@/components/change-colours";
+import type { TreeNode } from "@/lib/client/tree";
+import { TREE_ROW_HEIGHT } from "@/lib/client/use-tree-state";
 
-export const ROW_HEIGHT = 26;
-
-interface TreeRowProps {
+/** What every row of a virtual tree is given; a kind of row adds what its own columns need. */
+export interface TreeRowProps {
   row: TreeNode;
   index: number;
   /** Offset from the top of the tree, in pixels: rows are positioned by the virtualizer. */
@@ -19,8 +18,23 @@ interface TreeRowProps {
   onOpen: (path: string, href: string, index: number, isDir: boolean) => void;
 }
 
-/** One row; memoized so scrolling re-renders only the rows that enter the window. */
-export const TreeRow = memo(function TreeRow({ row, index, start, isDir, open, focused, selected, href, onToggle, onOpen }: TreeRowProps) {
+/**
+ * The part of a row every tree shares: indented by depth, a directory's disclosure triangle, the
+ * name as a link (a symlink's target after it), focus and selection; `children` are the row's own columns.
+ */
+export function TreeRowShell({
+  row,
+  index,
+  start,
+  isDir,
+  open,
+  focused,
+  selected,
+  href,
+  onToggle,
+  onOpen,
+  children,
+}: TreeRowProps & { children?: ReactNode }) {
   return (
     <div
       role="treeitem"
@@ -30,7 +44,7 @@ export const TreeRow = memo(function TreeRow({ row, index, start, isDir, open, f
       data-path={row.path}
       data-change={row.change}
       className={`absolute left-0 top-0 flex w-full items-center gap-1 px-1 ${focused ? "bg-zinc-100 dark:bg-zinc-800" : ""} ${selected ? "bg-sky-100 dark:bg-sky-950" : ""}`}
-      style={{ transform: `translateY(${start}px)`, height: ROW_HEIGHT, paddingLeft: 4 + (row.depth - 1) * 14 }}
+      style={{ transform: `translateY(${start}px)`, height: TREE_ROW_HEIGHT, paddingLeft: 4 + (row.depth - 1) * 14 }}
     >
       <button
         type="button"
@@ -54,12 +68,7 @@ export const TreeRow = memo(function TreeRow({ row, index, start, isDir, open, f
         {isDir ? "/" : ""}
         {row.linkname && <span className="text-zinc-400"> → {row.linkname}</span>}
       </a>
-      {row.layer !== undefined && row.layer >= 0 && (
-        <span className="shrink-0 rounded bg-zinc-100 px-1 text-[11px] text-zinc-500 dark:bg-zinc-800" title={`from layer ${row.layer}`}>
-          L{row.layer}
-        </span>
-      )}
-      <span className="w-16 shrink-0 text-right text-[11px] text-zinc-500">{row.type === "file" || isDir ? formatBytes(row.total) : ""}</span>
+      {children}
     </div>
   );
-});
+}

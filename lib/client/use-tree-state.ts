@@ -1,0 +1,112 @@
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { pathMatcher } from "@/lib/client/glob";
+import { onTreeKey, useSlashFocuses } from "@/lib/client/tree-keys";
+import { visibleRows, type SortKey, type TreeNode, type Weight } from "@/lib/client/tree";
+
+/** Every row of a tree is this tall, in pixels: the virtualizer places rows by it. */
+export const TREE_ROW_HEIGHT = 26;
+
+function ancestors(path: string): string[] {
+  const parts = path.split("/").filter(Boolean);
+  return parts.map((_, i) => `/${parts.slice(0, i + 1).join("/")}`);
+}
+
+interface TreeStateOptions {
+  root: TreeNode;
+  selectedPath: string;
+  hrefFor: (path: string) => string;
+  /** What sorting by size compares; a node's total unless given. */
+  weight?: Weight;
+}
+
+/**
+ * What a virtualized, filterable, keyboard-driven tree of paths keeps: which directories are open,
+ * the filter and the order, the focused row, and the virtualizer over the rows that show. The
+ * selection's directories open with it, and a new selection is scrolled to and focused.
+ */
+export function useTreeState({ root, selectedPath, hrefFor, weight }: TreeStateOptions) {
+  const router = useRouter();
+  const [expanded, setExpanded] = useState<Set<string>>(() => new Set(ancestors(selectedPath)));
+  const [sort, setSort] = useState<SortKey>("name");
+  const [filter, setFilter] = useState("");
+  const [focus, setFocus] = useState(0);
+  const scroller = useRef<HTMLDivElement>(null);
+  const filterInput = useRef<HTMLInputElement>(null);
+  useSlashFocuses(filterInput);
+
+  // A new selection opens the directories above it. Adjusted while rendering, not in an effect,
+  // so the first paint already shows the selected row.
+  const [openedFor, setOpenedFor] = useState(selectedPath);
+  if (openedFor !== selectedPath) {
+    setOpenedFor(selectedPath);
+    setExpanded((current) => new Set([...current, ...ancestors(selectedPath)]));
+  }
+
+  const matches = useMemo(() => (filter.trim() ? pathMatcher(filter) : undefined), [filter]);
+  const rows = useMemo(() => visibleRows(root, { expanded, sort, matches, weight }), [root, expanded, sort, matches, weight]);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => TREE_ROW_HEIGHT,
+    overscan: 8,
+  });
+
+  // Focus and scroll to the selection when it changes, not on every expand or filter.
+  const revealSelection = useEffectEvent((path: string) => {
+    const index = rows.findIndex((row) => row.path === path);
+    if (index < 0) return;
+    setFocus(index);
+    virtualizer.scrollToIndex(index, { align: "auto" });
+  });
+  useEffect(() => revealSelection(selectedPath), [selectedPath]);
+
+  const toggle = useCallback(
+    (path: string, open?: boolean) =>
+      setExpanded((current) => {
+        const next = new Set(current);
+        if (open ?? !next.has(path)) next.add(path);
+        else next.delete(path);
+        return next;
+      }),
+    [],
+  );
+  // Stable, so the memoized rows do not all re-render with every render of the tree.
+  const openRow = useCallback(
+    (path: string, href: string, index: number, isDir: boolean) => {
+      setFocus(index);
+      if (isDir) toggle(path, true);
+      router.push(href);
+    },
+    [router, toggle],
+  );
+  const moveFocus = (index: number) => {
+    const clamped = Math.max(0, Math.min(rows.length - 1, index));
+    setFocus(clamped);
+    virtualizer.scrollToIndex(clamped);
+  };
+  const open = (path: string) => router.push(hrefFor(path));
+  const onKeyDown = (event: KeyboardEvent) => onTreeKey(event, { rows, focus, expanded, moveFocus, toggle, open });
+
+  return {
+    rows,
+    expanded,
+    matches,
+    sort,
+    setSort,
+    filter,
+    setFilter,
+    focus,
+    scroller,
+    filterInput,
+    virtualizer,
+    toggle,
+    openRow,
+    onKeyDown,
+    selectedPath,
+    hrefFor,
+  };
+}
+
+export type TreeState = ReturnType<typeof useTreeState>;
