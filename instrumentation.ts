@@ -1,15 +1,6 @@
 /**
- * Runs once when the server starts: settings are checked here, so a bad value (say
- * PORTHOLE_CACHE_MAX_BYTES=lots) stops start-up with a message naming the variable rather than
- * surfacing later as odd behaviour under load.
+ * Runs once when the server starts: the settings are checked (a bad value, say
+ * PORTHOLE_CACHE_MAX_BYTES=lots, stops start-up with a message naming the variable), then the front
+ * door goes up (client addresses, rate limits, graceful shutdown) before the first request.
  */
-export async function register() {
-  const { settings, SettingsError } = await import("@/lib/config");
-  try {
-    settings();
-  } catch (error) {
-    if (!(error instanceof SettingsError)) throw error;
-    console.error(`Porthole cannot start: ${error.message}`);
-    process.exit(1);
-  }
-}
+export { register } from "@/lib/config-startup";

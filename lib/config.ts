@@ -1,5 +1,4 @@
 import "server-only";
-import { join } from "node:path";
 
 /**
  * Porthole's settings: read from the environment once, validated, typed. Nothing else reads
@@ -25,6 +24,14 @@ export interface Settings {
   maxUpstreamStreams: number;
   upstreamWaitMs: number;
   maxListingBytes: number;
+  /** API requests one client may make a minute (a token bucket: bursts up to that many). */
+  rateLimitPerMinute: number;
+  /** Registry downloads one client's requests may hold open at once. */
+  maxStreamsPerClient: number;
+  /** Proxies in front of the server whose X-Forwarded-For entries are trusted (0: the socket's address is the client). */
+  trustedProxies: number;
+  /** On SIGTERM, how long requests under way may take to finish before they are ended. */
+  shutdownGraceMs: number;
   quietLog: boolean;
   sessionSecret: string | null;
   /** `next dev`: the page CSP must allow eval for React's dev tooling. */
@@ -77,7 +84,7 @@ export const VARIABLES = [
     key: "cacheDir",
     env: "PORTHOLE_CACHE_DIR",
     shown: "`.data/cache`",
-    fallback: () => join(process.cwd(), ".data", "cache"),
+    fallback: () => ".data/cache", // relative to the working directory, as every path a process opens
     parse: (t) => t,
     expects: "a folder",
   }),
@@ -152,6 +159,38 @@ export const VARIABLES = [
     fallback: () => 128 * 1024 ** 2,
     parse: wholeNumber,
     expects: "a whole number of bytes",
+  }),
+  variable({
+    key: "rateLimitPerMinute",
+    env: "PORTHOLE_RATE_LIMIT_PER_MIN",
+    shown: "600",
+    fallback: () => 600,
+    parse: wholeNumber,
+    expects: "requests a minute",
+  }),
+  variable({
+    key: "maxStreamsPerClient",
+    env: "PORTHOLE_MAX_STREAMS_PER_CLIENT",
+    shown: "8",
+    fallback: () => 8,
+    parse: wholeNumber,
+    expects: "a whole number of downloads",
+  }),
+  variable({
+    key: "trustedProxies",
+    env: "PORTHOLE_TRUST_PROXY",
+    shown: "0",
+    fallback: () => 0,
+    parse: (t) => (/^\d+$/.test(t) ? Number(t) : null),
+    expects: "the number of proxies in front (0, 1, …)",
+  }),
+  variable({
+    key: "shutdownGraceMs",
+    env: "PORTHOLE_SHUTDOWN_GRACE_MS",
+    shown: "10000",
+    fallback: () => 10_000,
+    parse: wholeNumber,
+    expects: "milliseconds",
   }),
   variable({ key: "quietLog", env: "PORTHOLE_QUIET_LOG", shown: "off", fallback: () => false, parse: flag, expects: "1 or 0" }),
   variable({ key: "sessionSecret", env: "PORTHOLE_SESSION_SECRET", shown: "random", fallback: () => null, parse: (t) => t, expects: "any string" }),

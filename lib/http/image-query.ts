@@ -2,6 +2,7 @@ import "server-only";
 import { parsePlatform } from "@/lib/core/platform";
 import { isPinned, parseReference } from "@/lib/core/reference";
 import { serverCredentials, type Credentials } from "@/lib/registry/credentials";
+import { CLIENT_HEADER } from "@/lib/http/client-address";
 import { cacheControl, type Query } from "@/lib/http/respond";
 import type { ImageQuery } from "@/lib/service/image";
 import { sessionOf } from "@/lib/session/session";
@@ -19,7 +20,10 @@ export async function requesterCredentials(request: Request, registry: string): 
 export async function imageQuery(request: Request, query: Query, names = { ref: "ref", platform: "platform" }): Promise<ImageQuery> {
   const ref = parseReference(query.require(names.ref));
   const platform = query.get(names.platform);
-  return { ref, platform: platform ? parsePlatform(platform) : null, auth: { credentials: await requesterCredentials(request, ref.registry) } };
+  const credentials = await requesterCredentials(request, ref.registry);
+  // Set by the front door from the socket (or trusted proxies), whatever the client sent.
+  const client = request.headers.get(CLIENT_HEADER) ?? undefined;
+  return { ref, platform: platform ? parsePlatform(platform) : null, auth: { credentials, client } };
 }
 
 /**

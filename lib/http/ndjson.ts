@@ -2,11 +2,13 @@ import "server-only";
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { asPortholeError } from "@/lib/core/errors";
+import { beforeShutdownEnds } from "@/lib/http/shutdown";
 
 /**
  * Streams items as NDJSON, then `{"done": true, "entries": N}`, or `{"error": {...}}` when the
  * source fails midway (the status is already sent by then). The first item is awaited before the
- * response is built, so a failure at the start still gets its proper HTTP status.
+ * response is built, so a failure at the start still gets its proper HTTP status. A shutdown whose
+ * grace period runs out ends the stream with a SHUTTING_DOWN error line.
  */
 export async function ndjsonResponse<T>(source: AsyncGenerator<T>, headers: Record<string, string>): Promise<Response> {
   const first = await source.next();
@@ -30,7 +32,7 @@ export async function ndjsonResponse<T>(source: AsyncGenerator<T>, headers: Reco
       let finished = false;
       try {
         while (batch.length < 512 && performance.now() - started < 25) {
-          const next = await source.next();
+          const next = await beforeShutdownEnds(source.next());
           if (next.done) {
             batch.push(JSON.stringify({ done: true, entries: count }));
             finished = true;
@@ -42,6 +44,7 @@ export async function ndjsonResponse<T>(source: AsyncGenerator<T>, headers: Reco
       } catch (error) {
         batch.push(JSON.stringify(asPortholeError(error).toJSON()));
         finished = true;
+        void source.return(undefined as T); // a shutdown left the source running: stop its download
       }
       controller.enqueue(encoder.encode(`${batch.join("\n")}\n`));
       if (finished) controller.close();

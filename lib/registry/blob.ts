@@ -1,6 +1,6 @@
 import "server-only";
 import type { Readable } from "node:stream";
-import { releaseWhenClosed, upstreamStreams } from "@/lib/registry/limits";
+import { clientStreams, releaseWhenClosed, upstreamStreams } from "@/lib/registry/limits";
 import { parseDigest } from "@/lib/core/digest";
 import type { AuthOptions } from "@/lib/registry/auth";
 import { RegistryClient } from "@/lib/registry/client";
@@ -8,8 +8,8 @@ import { RegistryClient } from "@/lib/registry/client";
 /**
  * Opens a blob as a stream (following redirects to CDNs without our credentials). The caller
  * verifies the digest while reading: nothing here buffers. Each open body holds one of the
- * server's upstream stream slots until it ends, fails or is destroyed; when none is free, this
- * waits its turn (or fails with "server busy").
+ * server's upstream stream slots, and one of its client's, until it ends, fails or is destroyed;
+ * when none is free, this waits its turn (or fails: "server busy", or 429 for a client over its share).
  */
 export async function openBlob(
   target: { registry: string; repository: string },
@@ -17,7 +17,15 @@ export async function openBlob(
   auth: AuthOptions = {},
 ): Promise<{ body: Readable; size: number | null }> {
   parseDigest(digest);
-  const release = await upstreamStreams.acquire();
+  const releaseClient = auth.client ? await clientStreams(auth.client).acquire() : () => {};
+  const releaseServer = await upstreamStreams.acquire().catch((error: unknown) => {
+    releaseClient();
+    throw error;
+  });
+  const release = () => {
+    releaseServer();
+    releaseClient();
+  };
   try {
     const client = await RegistryClient.for(target, auth);
     const response = await client.request(`blobs/${digest}`);

@@ -17,7 +17,15 @@ export class Slots {
   private held = 0;
   private readonly queue: Waiter[] = [];
 
-  constructor(private readonly settings: () => { streams: number; waitMs: number }) {}
+  constructor(
+    private readonly settings: () => { streams: number; waitMs: number },
+    /** The error for a wait that ran out. */
+    private readonly busy: (streams: number, waitMs: number) => PortholeError,
+  ) {}
+
+  get idle(): boolean {
+    return this.held === 0 && this.queue.length === 0;
+  }
 
   get inUse(): number {
     return this.held;
@@ -38,12 +46,7 @@ export class Slots {
         grant,
         timer: setTimeout(() => {
           this.queue.splice(this.queue.indexOf(waiter), 1);
-          refuse(
-            new PortholeError(
-              "UPSTREAM_TIMEOUT",
-              `server busy: ${streams} registry downloads are under way and none ended within ${waitMs / 1000} s; try again shortly`,
-            ),
-          );
+          refuse(this.busy(streams, waitMs));
         }, waitMs),
       };
       this.queue.push(waiter);
@@ -76,7 +79,35 @@ export class Slots {
  * holds a registry connection and feeds a decoder, so without a bound a burst of viewers of large
  * images would open sockets and memory without end.
  */
-export const upstreamStreams = new Slots(() => ({ streams: settings().maxUpstreamStreams, waitMs: settings().upstreamWaitMs }));
+export const upstreamStreams = new Slots(
+  () => ({ streams: settings().maxUpstreamStreams, waitMs: settings().upstreamWaitMs }),
+  (streams, waitMs) =>
+    new PortholeError(
+      "UPSTREAM_TIMEOUT",
+      `server busy: ${streams} registry downloads are under way and none ended within ${waitMs / 1000} s; try again shortly`,
+    ),
+);
+
+const perClient = new Map<string, Slots>();
+
+/**
+ * The downloads one client's requests may hold (PORTHOLE_MAX_STREAMS_PER_CLIENT): a fair share, so
+ * one client cannot take every slot above. Past its share a client waits, then gets a 429.
+ */
+export function clientStreams(client: string): Slots {
+  let slots = perClient.get(client);
+  if (!slots) {
+    slots = new Slots(
+      () => ({ streams: settings().maxStreamsPerClient, waitMs: settings().upstreamWaitMs }),
+      (streams) =>
+        new PortholeError("RATE_LIMITED", `${client} already has ${streams} registry downloads under way; try again shortly`, { retryAfter: 5 }),
+    );
+    perClient.set(client, slots);
+  }
+  // Clients come and go: forget the ones holding nothing, so the map stays as small as the crowd.
+  for (const [other, held] of perClient) if (other !== client && held.idle) perClient.delete(other);
+  return slots;
+}
 
 /** Gives a slot back once `body` is done with: read to its end, failed, or destroyed. */
 export function releaseWhenClosed(body: Readable, release: () => void): void {

@@ -1,21 +1,34 @@
 /**
- * The built app (`next build` output), started on APP_URL against the test world, for browser
- * tests. It has no server-wide credentials (users sign in), and a fresh cache folder, removed on stop.
+ * The built app (`next build` output) as a real server process: the one the browser tests use on
+ * APP_URL against the test world (no server-wide credentials: users sign in; a fresh cache folder,
+ * removed on stop), and others that tests start with settings of their own.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { APP_URL } from "./config";
 
-export async function startApp(): Promise<{ stop(): Promise<void> }> {
-  const root = join(import.meta.dirname, "..", "..");
-  if (!existsSync(join(root, ".next", "BUILD_ID"))) throw new Error("the app is not built: run `npx next build` first (scripts/test.sh does)");
+const ROOT = join(import.meta.dirname, "..", "..");
+
+export interface RunningApp {
+  url: string;
+  cacheDir: string;
+  child: ChildProcess;
+  /** Everything the process printed so far. */
+  output(): string;
+  /** SIGTERM, then waits for the exit; removes the cache folder. */
+  stop(): Promise<void>;
+}
+
+/** Spawns `next start` on `url` with the test world's defaults and `env` on top; does not wait for it. */
+export function spawnApp(url: string, env: Record<string, string> = {}): RunningApp {
+  if (!existsSync(join(ROOT, ".next", "BUILD_ID"))) throw new Error("the app is not built: run `npx next build` first (scripts/test.sh does)");
   const cacheDir = mkdtempSync(join(tmpdir(), "porthole-app-cache-"));
-  const { hostname, port } = new URL(APP_URL);
+  const { hostname, port } = new URL(url);
   let log = "";
-  const child = spawn(join(root, "node_modules", ".bin", "next"), ["start", "-H", hostname, "-p", port], {
-    cwd: root,
+  const child = spawn(join(ROOT, "node_modules", ".bin", "next"), ["start", "-H", hostname, "-p", port], {
+    cwd: ROOT,
     env: {
       ...process.env,
       PORTHOLE_ALLOW_PRIVATE_HOSTS: "1",
@@ -23,25 +36,37 @@ export async function startApp(): Promise<{ stop(): Promise<void> }> {
       PORTHOLE_CACHE_DIR: cacheDir,
       NEXT_TELEMETRY_DISABLED: "1",
       PORTHOLE_QUIET_LOG: "1",
+      ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
   process.once("exit", () => child.kill("SIGKILL"));
-  const stop = async () => {
-    if (child.exitCode === null) await new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGTERM")));
-    rmSync(cacheDir, { recursive: true, force: true });
+  return {
+    url,
+    cacheDir,
+    child,
+    output: () => log,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) await new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGTERM")));
+      rmSync(cacheDir, { recursive: true, force: true });
+    },
   };
+}
+
+/** Starts the app and waits until it answers its health check. */
+export async function startApp(url = APP_URL, env: Record<string, string> = {}): Promise<RunningApp> {
+  const app = spawnApp(url, env);
   const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline && child.exitCode === null) {
+  while (Date.now() < deadline && app.child.exitCode === null) {
     try {
-      if ((await fetch(`${APP_URL}/api/health`)).ok) return { stop };
+      if ((await fetch(`${url}/api/health`)).ok) return app;
     } catch {
       // not up yet
     }
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
-  await stop();
-  throw new Error(`the app did not start on ${APP_URL}:\n${log}`);
+  await app.stop();
+  throw new Error(`the app did not start on ${url}:\n${app.output()}`);
 }

@@ -1,4 +1,7 @@
+import { otherMethods } from "@/lib/http/methods";
+
 export const dynamic = "force-dynamic";
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
 
 /** Liveness for load balancers and the test harness: answers without touching any registry. */
 export function GET() {

@@ -133,3 +133,38 @@ describe("at most PORTHOLE_MAX_UPSTREAM_STREAMS blob bodies open at once", () =>
     expect(body.destroyed).toBe(true);
   });
 });
+
+describe("at most PORTHOLE_MAX_STREAMS_PER_CLIENT of them held for one client", () => {
+  const openFor = async (client: string, n: number) => {
+    const { body } = await openBlob(target, digest(n), { client });
+    body.on("error", () => {});
+    opened.push(body);
+    return body;
+  };
+
+  it("a client past its share waits, then gets a 429, while another client is served", async () => {
+    overrideSettings({ maxUpstreamStreams: 10, maxStreamsPerClient: 2, upstreamWaitMs: 300 });
+    await openFor("198.51.100.1", 1);
+    await openFor("198.51.100.1", 2);
+    const third = openFor("198.51.100.1", 3);
+    await openFor("198.51.100.2", 4);
+    const error = await third.then(
+      () => null,
+      (failure: PortholeError) => failure,
+    );
+    expect(error?.code).toBe("RATE_LIMITED");
+    expect(error?.status).toBe(429);
+    expect(error?.retryAfter).toBeGreaterThan(0);
+    expect(requests.map((r) => r.digest)).toEqual([digest(1), digest(2), digest(4)]);
+  });
+
+  it("a client's slot comes back with its body, and the next of its downloads goes ahead", async () => {
+    overrideSettings({ maxUpstreamStreams: 10, maxStreamsPerClient: 1 });
+    const first = await openFor("198.51.100.1", 1);
+    const second = openFor("198.51.100.1", 2);
+    expect(await settlesWithin(second, 200)).toBe(false);
+    first.destroy();
+    await second;
+    expect(requests.map((r) => r.digest)).toEqual([digest(1), digest(2)]);
+  });
+});

@@ -2,9 +2,11 @@ import { imageQuery } from "@/lib/http/image-query";
 import { cacheControl, handle } from "@/lib/http/respond";
 import { isPinned } from "@/lib/core/reference";
 import { compareImages } from "@/lib/service/compare";
+import { otherMethods } from "@/lib/http/methods";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
 
 export function GET(request: Request) {
   return handle(request, async (query) => {

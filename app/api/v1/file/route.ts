@@ -3,9 +3,11 @@ import { imageCacheControl, imageQuery } from "@/lib/http/image-query";
 import { handle } from "@/lib/http/respond";
 import { openFile } from "@/lib/service/file";
 import { isPinned } from "@/lib/core/reference";
+import { otherMethods } from "@/lib/http/methods";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
 
 export function GET(request: Request) {
   return handle(request, async (query) => {

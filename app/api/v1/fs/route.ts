@@ -1,9 +1,11 @@
 import { imageCacheControl, imageQuery } from "@/lib/http/image-query";
 import { handle } from "@/lib/http/respond";
 import { loadImageFs } from "@/lib/service/image-fs";
+import { otherMethods } from "@/lib/http/methods";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
 
 export function GET(request: Request) {
   return handle(request, async (query) => {

@@ -3,9 +3,11 @@ import { ndjsonFileResponse, ndjsonResponse } from "@/lib/http/ndjson";
 import { handle } from "@/lib/http/respond";
 import { proveBlobAccess } from "@/lib/service/access";
 import { cachedLayerIndex, layerEntries } from "@/lib/service/layer-index";
+import { otherMethods } from "@/lib/http/methods";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
 
 export function GET(request: Request) {
   return handle(request, async (query) => {

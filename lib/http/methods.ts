@@ -1,0 +1,26 @@
+import "server-only";
+import { PortholeError } from "@/lib/core/errors";
+import { errorResponse } from "@/lib/http/respond";
+
+const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
+type Method = (typeof METHODS)[number];
+type Handler = (request: Request) => Response;
+
+/**
+ * Handlers for the methods a route does not serve, answering 405 in the API's JSON error shape
+ * with `Allow` (Next.js would answer an empty 405). A route exports the ones it lacks:
+ * `export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");`
+ */
+export function otherMethods(...allowed: Method[]): Record<Method, Handler> {
+  const allow = [...allowed, ...(allowed.includes("GET") ? (["HEAD"] as const) : [])].join(", ");
+  const refuse: Handler = (request) => {
+    const response = errorResponse(new PortholeError("METHOD_NOT_ALLOWED", `${request.method} is not allowed here; use ${allow}`));
+    response.headers.set("Allow", allow);
+    return response;
+  };
+  return Object.fromEntries(METHODS.map((method) => [method, refuse])) as Record<Method, Handler>;
+}
+
+/** Any method on a path under /api that is no endpoint: the JSON 404, not Next.js's HTML page. */
+export const unknownEndpoint: Handler = (request) =>
+  errorResponse(new PortholeError("NOT_FOUND", `there is no API endpoint ${new URL(request.url).pathname}: see the README's API section`));

@@ -1,0 +1,15 @@
+import "server-only";
+import { settings, SettingsError } from "@/lib/config";
+import { installFrontDoor } from "@/lib/http/front-door";
+
+/** Checks the settings (a bad one ends the process, naming the variable), then opens the front door. */
+export function startServer(): void {
+  try {
+    settings();
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    console.error(`Porthole cannot start: ${error.message}`);
+    process.exit(1);
+  }
+  installFrontDoor();
+}

@@ -1,0 +1,163 @@
+/**
+ * The server's front door, on the built app as a real process: rate limits per client (by socket
+ * address, not by what headers claim), and an honest shutdown — a listing cut by SIGTERM ends with
+ * an error line, and a kill -9 leaves nothing in the cache that a later read would take as whole.
+ */
+import { request as httpRequest } from "node:http";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DiskCache } from "@/lib/cache/disk-cache";
+import { fakeRegistry, type FakeRegistry } from "@/tests/support/fake-registry";
+import { buildImage, type BuiltImage } from "@/tests/support/image-builder";
+import { startApp, type RunningApp } from "@/tests/world/app";
+import { APP_URL } from "@/tests/world/config";
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A GET from a chosen local address (127.0.0.2 is another client than 127.0.0.1). */
+function get(url: string, options: { from?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { localAddress: options.from ?? "127.0.0.1", headers: options.headers, agent: false }, (response) => {
+      let body = "";
+      response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+      response.on("error", reject);
+    });
+    request.on("error", reject);
+    request.end();
+  });
+}
+
+describe("rate limits per client", () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp("http://127.0.0.1:3195", { PORTHOLE_RATE_LIMIT_PER_MIN: "5" });
+  });
+  afterAll(() => app.stop());
+
+  it("answers 429 with Retry-After past the limit, while another client is served and health is never limited", async () => {
+    const session = `${app.url}/api/v1/session`;
+    for (let i = 0; i < 5; i++) expect((await get(session)).status).toBe(200);
+    const limited = await get(session);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
+    expect(JSON.parse(limited.body).error).toMatchObject({ code: "RATE_LIMITED", message: expect.stringMatching(/at most 5 a minute/) });
+    expect((await get(session, { from: "127.0.0.2" })).status).toBe(200);
+    expect((await get(`${app.url}/api/health`)).status).toBe(200);
+  });
+
+  it("is not fooled by headers naming another client (no proxy is trusted by default)", async () => {
+    const spoofed = await get(`${app.url}/api/v1/session`, { headers: { "x-forwarded-for": "198.51.100.99", "x-porthole-client": "198.51.100.98" } });
+    expect(spoofed.status).toBe(429);
+  });
+});
+
+describe("shutdown", () => {
+  let registry: FakeRegistry;
+  let image: BuiltImage;
+  let app: RunningApp | null = null;
+
+  beforeAll(async () => {
+    // A plain (uncompressed) layer of 2 000 small files, of which the registry sends the start and then nothing.
+    const entries = Array.from({ length: 2000 }, (_, i) => ({ name: `f/${i}.txt`, content: `file ${i} `.repeat(60) }));
+    image = await buildImage({ format: "oci", layers: [{ compression: "none", entries }] });
+    registry = await fakeRegistry();
+    registry.serveImage("app", "v1", image);
+    const layer = image.layers[0] as BuiltImage["layers"][number];
+    registry.on(`GET /v2/app/blobs/${layer.digest}`, ({ response }) => {
+      response.writeHead(200, { "content-length": String(layer.bytes.length) });
+      response.write(layer.bytes.subarray(0, 64 * 1024));
+    });
+  });
+  afterEach(async () => {
+    await app?.stop();
+    app = null;
+  });
+  afterAll(() => registry.close());
+
+  const listing = (running: RunningApp) => {
+    const layer = image.layers[0] as BuiltImage["layers"][number];
+    return `${running.url}/api/v1/layer?ref=${encodeURIComponent(`${registry.host}/app:v1`)}&digest=${layer.digest}`;
+  };
+
+  /** Starts a listing that stalls after its first lines; resolves once the first line arrived, with the rest to come. */
+  function stalledListing(running: RunningApp): Promise<{ rest: Promise<string>; first: string }> {
+    return new Promise((resolve, reject) => {
+      const request = httpRequest(listing(running), { agent: false }, (response) => {
+        let body = "";
+        let ended: (text: string) => void = () => {};
+        const rest = new Promise<string>((done) => (ended = done));
+        response.on("data", (chunk: Buffer) => {
+          const first = body === "";
+          body += chunk.toString();
+          if (first) resolve({ first: body, rest });
+        });
+        response.on("end", () => ended(body));
+        response.on("error", () => ended(body));
+      });
+      request.on("error", reject);
+      request.end();
+    });
+  }
+
+  it("on SIGTERM, lets the grace period pass, then ends a listing with an error line (never a false done) and exits", async () => {
+    app = await startApp("http://127.0.0.1:3194", { PORTHOLE_SHUTDOWN_GRACE_MS: "1000" });
+    const running = app;
+    const { first, rest } = await stalledListing(running);
+    expect(JSON.parse(first.split("\n")[0] as string).path).toMatch(/^\/f\/\d+\.txt$/);
+    const exited = new Promise<void>((resolve) => running.child.once("exit", () => resolve()));
+    const signalled = Date.now();
+    running.child.kill("SIGTERM");
+    const lines = (await rest).trim().split("\n");
+    const waited = Date.now() - signalled;
+    expect(waited).toBeGreaterThanOrEqual(900);
+    expect(JSON.parse(lines.at(-1) as string)).toMatchObject({ error: { code: "SHUTTING_DOWN" } });
+    expect(lines.some((line) => line.includes('"done"'))).toBe(false);
+    await exited;
+  });
+
+  it("after kill -9 mid-listing, the cache holds nothing a later read takes as whole", async () => {
+    app = await startApp("http://127.0.0.1:3193");
+    const running = app;
+    await stalledListing(running);
+    const exited = new Promise<void>((resolve) => running.child.once("exit", () => resolve()));
+    running.child.kill("SIGKILL");
+    await exited;
+    const layer = image.layers[0] as BuiltImage["layers"][number];
+    expect(await new DiskCache(running.cacheDir, 1 << 30).get(`layer-index:v2:${layer.digest}`)).toBeNull();
+  });
+});
+
+describe("everything under /api answers the JSON error shape", () => {
+  const call = async (method: string, path: string) => {
+    const response = await fetch(`${APP_URL}${path}`, { method });
+    return { status: response.status, allow: response.headers.get("allow"), type: response.headers.get("content-type"), body: await response.json() };
+  };
+
+  it("an unknown path is a JSON 404, whatever the method", async () => {
+    for (const [method, path] of [
+      ["GET", "/api/v1/nope"],
+      ["POST", "/api/nothing/here"],
+      ["DELETE", "/api/v2/image"],
+    ] as const) {
+      const answer = await call(method, path);
+      expect(answer.status, `${method} ${path}`).toBe(404);
+      expect(answer.type).toMatch(/^application\/json/);
+      expect(answer.body.error).toMatchObject({ code: "NOT_FOUND", message: expect.stringContaining(path) });
+    }
+  });
+
+  it("a method an endpoint does not serve is a JSON 405 naming the ones it does", async () => {
+    const post = await call("POST", "/api/v1/image?ref=alpine");
+    expect(post.status).toBe(405);
+    expect(post.allow).toBe("GET, HEAD");
+    expect(post.body.error).toMatchObject({ code: "METHOD_NOT_ALLOWED", message: "POST is not allowed here; use GET, HEAD" });
+    expect((await call("DELETE", "/api/health")).status).toBe(405);
+    const put = await call("PUT", "/api/v1/session");
+    expect(put.status).toBe(405);
+    expect(put.allow).toBe("GET, POST, DELETE, HEAD");
+  });
+});
