@@ -36,6 +36,13 @@ const PURE_SHARED: Record<string, string> = {
   "lib/cache/replay.ts": "an in-memory, many-reader replay of an async sequence: no I/O of its own",
   "lib/compare/files.ts": "compares two merged file lists: data in, data out",
   "lib/compare/config.ts": "compares two image configs: data in, data out",
+  "lib/packages/types.ts": "the types package-database parsers share: no code of its own",
+  "lib/packages/text.ts": "decodes package-database bytes into bounded lines and problems (Uint8Array, TextDecoder): browser-safe",
+  "lib/packages/paths.ts": "resolves paths a package database lists: strings in, strings out",
+  "lib/packages/dpkg.ts": "parses the dpkg database from its files' bytes: browser-safe, so local images can be read in the browser",
+  "lib/packages/apk.ts": "parses the apk database from its bytes: browser-safe, so local images can be read in the browser",
+  "lib/packages/python.ts": "parses Python dist-info/egg-info metadata from its bytes: browser-safe, so local images can be read in the browser",
+  "lib/packages/npm.ts": "parses node_modules package.json files from their bytes: browser-safe, so local images can be read in the browser",
 };
 // Decided against (they use Node, so they need the marker): lib/registry/manifest.ts (node:crypto,
 // Buffer), lib/layer/decode.ts (node:stream, node:zlib), lib/layer/read.ts (node:crypto, node:stream,
