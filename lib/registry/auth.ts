@@ -11,9 +11,14 @@ import { header, upstreamFailure } from "@/lib/registry/upstream-errors";
 const TOKEN_RESPONSE_LIMIT = 64 * 1024;
 const PING_TTL_MS = 5 * 60_000;
 
-/** Whose credentials a request carries: the server's (from PORTHOLE_DOCKER_CONFIG) unless given (a user's, or null for none). */
+/**
+ * Who a registry request is made for: whose credentials it carries (the server's, from
+ * PORTHOLE_DOCKER_CONFIG, unless given: a user's, or null for none), and which client asked, so
+ * one client cannot take every download (see limits.ts).
+ */
 export interface AuthOptions {
   credentials?: Credentials | null;
+  client?: string;
 }
 
 /** What `/v2/` said, per registry: the registry-wide challenge. */

@@ -6,7 +6,10 @@ import { RateLimiter } from "@/lib/http/rate-limit";
 describe("RateLimiter: a token bucket per client", () => {
   it("lets a client burst up to its limit, then says how long to wait", () => {
     let now = 0;
-    const limiter = new RateLimiter(() => 60, () => now);
+    const limiter = new RateLimiter(
+      () => 60,
+      () => now,
+    );
     for (let i = 0; i < 60; i++) expect(limiter.take("a")).toBe(0);
     expect(limiter.take("a")).toBe(1); // one token a second at 60 a minute
     now += 1000;
@@ -15,7 +18,10 @@ describe("RateLimiter: a token bucket per client", () => {
   });
 
   it("keeps clients apart: one over its limit does not slow another", () => {
-    const limiter = new RateLimiter(() => 2, () => 0);
+    const limiter = new RateLimiter(
+      () => 2,
+      () => 0,
+    );
     limiter.take("greedy");
     limiter.take("greedy");
     expect(limiter.take("greedy")).toBe(30);
@@ -24,7 +30,10 @@ describe("RateLimiter: a token bucket per client", () => {
 
   it("refills only up to the limit, however long a client was away", () => {
     let now = 0;
-    const limiter = new RateLimiter(() => 3, () => now);
+    const limiter = new RateLimiter(
+      () => 3,
+      () => now,
+    );
     limiter.take("a");
     now += 3_600_000;
     for (let i = 0; i < 3; i++) expect(limiter.take("a")).toBe(0);
