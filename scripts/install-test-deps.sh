@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages tests need, if any is missing: the registry, Chromium, openssl (token
-# server keys), zstd (zstd test layers), mmdebstrap (real Debian root filesystems to compare). Quiet unless something fails.
+# server keys), zstd (zstd test layers), mmdebstrap (real Debian root filesystems to compare), rpm
+# (rpmbuild and rpm write real rpm databases and read them back as the oracle), db5.3-util (db_load
+# writes Berkeley DB rpm databases), golang-go (real Go binaries and `go version -m`). Quiet unless something fails.
 set -euo pipefail
-needed=(docker-registry chromium openssl zstd mmdebstrap)
+needed=(docker-registry chromium openssl zstd mmdebstrap rpm db5.3-util golang-go)
 missing=()
 for package in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

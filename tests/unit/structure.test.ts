@@ -43,6 +43,13 @@ const PURE_SHARED: Record<string, string> = {
   "lib/packages/apk.ts": "parses the apk database from its bytes: browser-safe, so local images can be read in the browser",
   "lib/packages/python.ts": "parses Python dist-info/egg-info metadata from its bytes: browser-safe, so local images can be read in the browser",
   "lib/packages/npm.ts": "parses node_modules package.json files from their bytes: browser-safe, so local images can be read in the browser",
+  "lib/packages/rpm-header.ts": "reads one rpm header blob (Uint8Array, DataView, TextDecoder): browser-safe",
+  "lib/packages/rpm-database.ts": "what the rpm database readers share (header to package, joining page parts): browser-safe",
+  "lib/packages/rpm-bdb.ts": "reads rpm's Berkeley DB Packages from its bytes: browser-safe, so local images can be read in the browser",
+  "lib/packages/rpm-sqlite.ts": "reads rpm's rpmdb.sqlite from its bytes with its own read-only SQLite reader: browser-safe, no WASM",
+  "lib/packages/mariner.ts": "parses the Azure Linux / CBL-Mariner container manifest from its bytes: browser-safe",
+  "lib/packages/go.ts": "scans executables' bytes for Go build information as they stream: browser-safe",
+  "lib/packages/go-buildinfo.ts": "decodes Go build information and turns it into packages: browser-safe",
 };
 // Decided against (they use Node, so they need the marker): lib/registry/manifest.ts (node:crypto,
 // Buffer), lib/layer/decode.ts (node:stream, node:zlib), lib/layer/read.ts (node:crypto, node:stream,
