@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { createGunzip, gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 import { debianRootfs } from "../../tests/support/debian-rootfs";
+import { buildImage } from "../../tests/support/image-builder";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const WORK = join(ROOT, ".bench");
@@ -20,6 +21,7 @@ const REPO = "bench/debian-toolchain";
 const TAG = "v1";
 const REF = `${REGISTRY}/${REPO}:${TAG}`;
 const COMPARE_REPO = "bench/debian";
+const SMALL_REPO = "bench/small";
 const RUNS = 3;
 
 const children: ChildProcess[] = [];
@@ -158,6 +160,24 @@ async function pushComparePair(): Promise<[string, string]> {
   return refs as [string, string];
 }
 
+/** A small image (200 files in 2 layers), like most of what people look at: for the load run. */
+async function pushSmallImage(): Promise<string> {
+  const files = (layer: number) =>
+    Array.from({ length: 100 }, (_, i) => ({ name: `srv/${layer}/file-${i}.txt`, content: `layer ${layer} file ${i}\n`.repeat(20) }));
+  const image = await buildImage({
+    format: "oci",
+    layers: [{ entries: [{ name: "etc/debian_version", content: "12.8\n" }, ...files(0)] }, { entries: files(1) }],
+  });
+  for (const blob of [image.config, ...image.layers]) await uploadBlob(SMALL_REPO, bytesSource(blob.bytes));
+  const put = await fetch(`http://${REGISTRY}/v2/${SMALL_REPO}/manifests/v1`, {
+    method: "PUT",
+    body: new Uint8Array(image.manifest.bytes),
+    headers: { "content-type": image.mediaType },
+  });
+  if (put.status !== 201) throw new Error(`manifest PUT failed: ${put.status}`);
+  return `${REGISTRY}/${SMALL_REPO}:v1`;
+}
+
 /** A comparison of two images: the first (listing both), then repeats from the cached indexes and merges. */
 async function compareFigures(a: string, b: string) {
   const url = `http://127.0.0.1:${APP_PORT}/api/v1/diff?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`;
@@ -172,6 +192,57 @@ async function compareFigures(a: string, b: string) {
   const repeats: number[] = [];
   for (let i = 0; i < 5; i++) repeats.push((await time()).ms);
   return { firstMs: first.ms, repeatMs: median(repeats), files: [first.body.a.files, first.body.b.files], changes: first.body.changes.length };
+}
+
+/**
+ * 200 mixed requests at once on images whose layers are cached (image, fs, file, layer, changes):
+ * each one's latency, failures, and the server's peak RSS meanwhile.
+ */
+async function loadRun(refs: string[], rssMb: () => number) {
+  const api = (path: string, params: Record<string, string>) => `http://127.0.0.1:${APP_PORT}/api/v1/${path}?${new URLSearchParams(params)}`;
+  const targets = await Promise.all(
+    refs.map(async (ref) => {
+      const image = (await (await fetch(api("image", { ref }))).json()) as { layers: { digest: string }[] };
+      return [
+        api("image", { ref }),
+        api("fs", { ref }),
+        api("file", { ref, path: "/etc/debian_version" }),
+        api("layer", { ref, digest: image.layers[0]?.digest ?? "" }),
+        api("changes", { ref, layer: "0" }),
+      ];
+    }),
+  );
+  for (const url of targets.flat()) await fetch(url).then((r) => r.arrayBuffer()); // warm: every layer index and merge cached
+  const urls = Array.from({ length: 200 }, (_, i) => targets.flat()[i % targets.flat().length] as string);
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb())), 100);
+  const latencies = await Promise.all(
+    urls.map(async (url) => {
+      const started = performance.now();
+      const response = await fetch(url).catch(() => null);
+      const read = response
+        ? await response.arrayBuffer().then(
+            () => true,
+            () => false,
+          )
+        : false;
+      return {
+        endpoint: new URL(url).pathname.split("/").at(-1) as string,
+        ms: performance.now() - started,
+        ok: read && response?.ok === true,
+        status: response?.status ?? 0,
+      };
+    }),
+  );
+  clearInterval(sampler);
+  const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.95)] as number;
+  const endpoints = [...new Set(latencies.map((l) => l.endpoint))];
+  const byEndpoint: Record<string, number> = Object.fromEntries(
+    endpoints.map((name) => [name, p95(latencies.filter((l) => l.endpoint === name).map((l) => l.ms))]),
+  );
+  const failures = latencies.filter((l) => !l.ok).map((l) => `${l.endpoint} ${l.status}`);
+  const all = latencies.map((l) => l.ms);
+  return { requests: urls.length, failed: failures.length, failures, p95Ms: p95(all), maxMs: Math.max(...all), byEndpoint, peakRssMb: peak };
 }
 
 /** The app, started fresh (own cache folder unless one is given), and its process tree's RSS. */
@@ -191,6 +262,8 @@ async function startApp(cacheDir = mkdtempSync(join(tmpdir(), "porthole-bench-ca
       ...process.env,
       PORTHOLE_ALLOW_PRIVATE_HOSTS: "1",
       PORTHOLE_QUIET_LOG: "1",
+      // The bench is one client making hundreds of requests: its own rate limit is not what is measured.
+      PORTHOLE_RATE_LIMIT_PER_MIN: "1000000",
       PORTHOLE_CACHE_DIR: cacheDir,
       NEXT_TELEMETRY_DISABLED: "1",
       NODE_ENV: "production",
@@ -351,7 +424,10 @@ async function main() {
   await fresh.stop();
   const restarted = await startApp(fresh.cacheDir);
   const fsFromDisk = (await timed(fsApi)).total;
-  const compare = await compareFigures(...(await pushComparePair()));
+  const comparePair = await pushComparePair();
+  const compare = await compareFigures(...comparePair);
+  const load = await loadRun([await pushSmallImage()], restarted.rssMb);
+  const loadDebian = await loadRun(comparePair, restarted.rssMb);
   const browser = await browserFigures(1).catch((error) => ({ error: String(error) }));
   await restarted.stop();
   rmSync(fresh.cacheDir, { recursive: true, force: true });
@@ -382,6 +458,22 @@ async function main() {
       null,
     ],
     ["compare again (cached indexes and merges, median of 5)", `${compare.repeatMs.toFixed(0)} ms`, "< 1000 ms", compare.repeatMs < 1000],
+    [
+      "200 mixed requests at once, a small cached image: p95 / max",
+      `${load.p95Ms.toFixed(0)} / ${load.maxMs.toFixed(0)} ms, ${load.failed} failed, peak RSS ${load.peakRssMb.toFixed(0)} MB`,
+      "p95 < 100 ms, none failed",
+      load.p95Ms < 100 && load.failed === 0,
+    ],
+    [
+      "200 mixed requests at once, the cached Debian images: p95 / max",
+      `${loadDebian.p95Ms.toFixed(0)} / ${loadDebian.maxMs.toFixed(0)} ms, ${loadDebian.failed} failed, peak RSS ${loadDebian.peakRssMb.toFixed(0)} MB (p95 ${Object.entries(
+        loadDebian.byEndpoint,
+      )
+        .map(([name, ms]) => `${name} ${ms.toFixed(0)}`)
+        .join(", ")} ms)`,
+      "none failed",
+      loadDebian.failed === 0,
+    ],
   ];
   if ("error" in browser) rows.push(["browser", browser.error, "", false]);
   else {
@@ -408,7 +500,7 @@ async function main() {
   }
   writeFileSync(
     join(WORK, "results.json"),
-    JSON.stringify({ date: new Date().toISOString(), machine, rows, cold, baseline, browser, compare }, null, 2),
+    JSON.stringify({ date: new Date().toISOString(), machine, rows, cold, baseline, browser, compare, load, loadDebian }, null, 2),
   );
   cleanup();
   process.exit(0);

@@ -1,4 +1,5 @@
 import { imageCacheControl, imageQuery } from "@/lib/http/image-query";
+import { jsonOnce, jsonText } from "@/lib/http/json-once";
 import { handle } from "@/lib/http/respond";
 import { layerChanges } from "@/lib/service/image-fs";
 import { otherMethods } from "@/lib/http/methods";
@@ -12,6 +13,6 @@ export function GET(request: Request) {
     const image = await imageQuery(request, query);
     const layer = query.layerIndex("layer");
     const changes = await layerChanges(image, layer);
-    return Response.json({ layer, changes }, { headers: { "Cache-Control": imageCacheControl(image) } });
+    return jsonText(`{"layer":${layer},"changes":${jsonOnce(changes)}}`, { "Cache-Control": imageCacheControl(image) });
   });
 }

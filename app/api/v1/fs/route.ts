@@ -1,4 +1,5 @@
 import { imageCacheControl, imageQuery } from "@/lib/http/image-query";
+import { jsonOnce, jsonText } from "@/lib/http/json-once";
 import { handle } from "@/lib/http/respond";
 import { loadImageFs } from "@/lib/service/image-fs";
 import { otherMethods } from "@/lib/http/methods";
@@ -11,6 +12,6 @@ export function GET(request: Request) {
   return handle(request, async (query) => {
     const image = await imageQuery(request, query);
     const { fs } = await loadImageFs(image, query.layerIndexIfGiven("upto"));
-    return Response.json(fs, { headers: { "Cache-Control": imageCacheControl(image) } });
+    return jsonText(jsonOnce(fs), { "Cache-Control": imageCacheControl(image) });
   });
 }
