@@ -10,7 +10,8 @@ import type { FoundPackage } from "@/lib/packages/types";
  * most a pass over its own bytes.
  */
 
-const TAG = {
+/** The header tags read here (rpm's rpmtag.h numbers). */
+export const TAG = {
   name: 1000,
   version: 1001,
   release: 1002,

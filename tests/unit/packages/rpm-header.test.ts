@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readRpmHeader } from "@/lib/packages/rpm-header";
+import { readRpmHeader, TAG } from "@/lib/packages/rpm-header";
 import { garbage } from "@/tests/unit/packages/fixtures";
 
 const DB = "/var/lib/rpm/rpmdb.sqlite";
@@ -38,17 +38,6 @@ function rpmHeader(entries: Entry[]): Uint8Array {
   return blob;
 }
 
-const TAG = {
-  name: 1000,
-  version: 1001,
-  release: 1002,
-  epoch: 1003,
-  arch: 1022,
-  oldFilenames: 1027,
-  dirIndexes: 1116,
-  baseNames: 1117,
-  dirNames: 1118,
-};
 const nevra = (epoch?: number): Entry[] => [
   { tag: TAG.name, type: TYPE.string, value: "bash" },
   ...(epoch === undefined ? [] : [{ tag: TAG.epoch, type: TYPE.int32, value: [epoch] }]),
