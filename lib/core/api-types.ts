@@ -197,3 +197,21 @@ export interface DiffResponse {
   changes: DiffChange[];
   config: ConfigDifference[];
 }
+
+/** What a would-be attacker finds inside an image (lib/packages/surface.ts); every list sorted by path. */
+export interface Surface {
+  /** The config's `User`; "" when unset. */
+  user: string;
+  runsAsRoot: boolean;
+  /** Shells (busybox too) in the bin directories. */
+  shells: string[];
+  packageManagers: { name: string; path: string }[];
+  setuid: string[];
+  setgid: string[];
+  /** Writable by anyone: files, and directories without the sticky bit. */
+  worldWritable: string[];
+  /** Files with a `security.capability` extended attribute, its value in hex. */
+  capabilities: { path: string; value: string }[];
+  compilers: string[];
+  networkTools: string[];
+}

@@ -50,6 +50,8 @@ const PURE_SHARED: Record<string, string> = {
   "lib/packages/mariner.ts": "parses the Azure Linux / CBL-Mariner container manifest from its bytes: browser-safe",
   "lib/packages/go.ts": "scans executables' bytes for Go build information as they stream: browser-safe",
   "lib/packages/go-buildinfo.ts": "decodes Go build information and turns it into packages: browser-safe",
+  "lib/packages/inventory.ts": "runs every package-database parser over captured bytes and merges their catalogs: data in, data out, browser-safe",
+  "lib/packages/surface.ts": "derives the attack surface from a merged file list and an image config: data in, data out, browser-safe",
 };
 // Decided against (they use Node, so they need the marker): lib/registry/manifest.ts (node:crypto,
 // Buffer), lib/layer/decode.ts (node:stream, node:zlib), lib/layer/read.ts (node:crypto, node:stream,
