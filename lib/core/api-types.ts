@@ -215,3 +215,38 @@ export interface Surface {
   compilers: string[];
   networkTools: string[];
 }
+
+export type PackageType = "deb" | "apk" | "rpm" | "python" | "npm" | "go";
+
+/** A package as /api/v1/packages lists it. */
+export interface InstalledPackage {
+  type: PackageType;
+  name: string;
+  version: string;
+  arch?: string;
+  /** The layer whose change gave the package its current state (installed, or last upgraded). */
+  layer: number;
+  /** The database it is listed in. */
+  db: string;
+  /** With `files=1`: every path the database says the package owns. */
+  files?: string[];
+  /** With `files=1`: those of `files` no longer in the merged image (slimmed images delete docs). */
+  missing?: string[];
+}
+
+/** What one layer changed in the inventory of the layers below it; packages named `type:name`. */
+export interface PackageLayerChange {
+  index: number;
+  added: string[];
+  removed: string[];
+  changed: { package: string; from: string; to: string }[];
+}
+
+export interface PackagesResponse {
+  digest: string;
+  packages: InstalledPackage[];
+  layers: PackageLayerChange[];
+  surface: Surface;
+  /** Databases that could not be read whole: the rest of the inventory is still listed. */
+  problems: { db: string; message: string }[];
+}

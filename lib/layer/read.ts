@@ -208,8 +208,24 @@ export async function* readLayer(body: Readable, options: LayerReadOptions = {},
  * The entries of a layer, each regular file with the sha256 `digest` of its bytes (hashed in the
  * same single pass), with the same end-of-stream guarantees.
  */
-export async function* listLayer(body: Readable, options: LayerReadOptions = {}): AsyncGenerator<LayerEntry> {
-  for await (const { entry } of readLayer(body, options, fileDigest)) yield entry;
+export async function* listLayer(body: Readable, options: LayerReadOptions = {}, alsoSink?: SinkFor): AsyncGenerator<LayerEntry> {
+  const sinkFor: SinkFor = alsoSink ? (entry) => bothSinks(fileDigest(entry), alsoSink(entry)) : fileDigest;
+  for await (const { entry } of readLayer(body, options, sinkFor)) yield entry;
+}
+
+/** One entry's bytes to two readers (its digest, and whatever else keeps them), or to the one there is. */
+function bothSinks(first: ContentSink | null, second: ContentSink | null): ContentSink | null {
+  if (!first || !second) return first ?? second;
+  return {
+    write: (chunk) => {
+      first.write(chunk);
+      second.write(chunk);
+    },
+    end: () => {
+      first.end();
+      second.end();
+    },
+  };
 }
 
 /**

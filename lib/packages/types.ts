@@ -4,7 +4,9 @@
  * and never throws for a broken database: it reports a problem for that database and returns what
  * it could read, so one bad source never takes down the rest of an inventory.
  */
-export type PackageType = "deb" | "apk" | "rpm" | "python" | "npm" | "go";
+import type { PackageType } from "@/lib/core/api-types";
+
+export type { PackageType };
 
 export interface FoundPackage {
   type: PackageType;

@@ -1,11 +1,13 @@
 import "server-only";
 import { createReadStream } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { PassThrough } from "node:stream";
 import { createInterface } from "node:readline";
 import type { LayerEntry } from "@/lib/core/api-types";
 import { diskCache } from "@/lib/cache/disk-cache";
 import { Replay } from "@/lib/cache/replay";
 import { PortholeError } from "@/lib/core/errors";
+import { captureSinks, emptyCaptures, parseCaptures, serializeCaptures, type LayerCaptures } from "@/lib/layer/captures";
 import { listLayer } from "@/lib/layer/read";
 import { openBlob } from "@/lib/registry/blob";
 import type { AuthOptions } from "@/lib/registry/auth";
@@ -24,8 +26,9 @@ interface IndexEnd {
 }
 
 const inFlight = new Map<string, Replay<LayerEntry>>();
-// v2: regular files carry their content digest; a v1 index (without them) is never served.
-const cacheKey = (digest: string) => `layer-index:v2:${digest}`;
+// v3: written with the layer's captures (v2 had content digests but no captures; v1 neither).
+export const layerIndexKey = (digest: string) => `layer-index:v3:${digest}`;
+const capturesKey = (digest: string) => `layer-captures:v1:${digest}`;
 
 /**
  * A layer's entries, from wherever they are cheapest: the disk cache (a verified, complete index
@@ -34,18 +37,38 @@ const cacheKey = (digest: string) => `layer-index:v2:${digest}`;
  * whole layer was read and verified. Callers must have proven access to the repository.
  */
 export async function* layerEntries(layer: LayerRef, auth: AuthOptions = {}): AsyncGenerator<LayerEntry> {
-  const cached = await diskCache().get(cacheKey(layer.digest));
+  const cached = await diskCache().get(layerIndexKey(layer.digest));
   if (cached) {
     yield* readIndex(cached);
     return;
   }
+  yield* listing(layer, auth).read();
+}
+
+/** The one read of a layer under way, joined, or started. */
+function listing(layer: LayerRef, auth: AuthOptions): Replay<LayerEntry> {
   let replay = inFlight.get(layer.digest);
   if (!replay) {
     replay = new Replay<LayerEntry>();
     inFlight.set(layer.digest, replay);
     void produce(layer, auth, replay).finally(() => inFlight.delete(layer.digest));
   }
-  yield* replay.read();
+  return replay;
+}
+
+/**
+ * What the read of a layer kept besides its listing (package databases, Go build info): from the
+ * cache, or by reading the layer once more when the cache lost them (an index alone cannot tell).
+ */
+export async function layerCaptures(layer: LayerRef, auth: AuthOptions = {}): Promise<LayerCaptures> {
+  const cached = await diskCache().get(capturesKey(layer.digest));
+  if (cached) return parseCaptures(await readFile(cached, "utf8"));
+  const captured = emptyCaptures();
+  const { body } = await openBlob(layer, layer.digest, auth);
+  // The listing is cached already: only the captures are wanted from this pass.
+  await drain(listLayer(body, { digest: layer.digest, diffId: layer.diffId }, captureSinks(captured)));
+  await diskCache().put(capturesKey(layer.digest), serializeCaptures(captured));
+  return captured;
 }
 
 /**
@@ -53,22 +76,25 @@ export async function* layerEntries(layer: LayerRef, auth: AuthOptions = {}): As
  * ending with its `done` line, so it can be sent as it is.
  */
 export function cachedLayerIndex(digest: string): Promise<string | null> {
-  return diskCache().get(cacheKey(digest));
+  return diskCache().get(layerIndexKey(digest));
 }
 
 async function produce(layer: LayerRef, auth: AuthOptions, replay: Replay<LayerEntry>): Promise<void> {
   const lines = new PassThrough();
   const committed = diskCache()
-    .put(cacheKey(layer.digest), lines)
+    .put(layerIndexKey(layer.digest), lines)
     .catch(() => undefined);
   try {
     const { body } = await openBlob(layer, layer.digest, auth);
+    const captured = emptyCaptures();
     let count = 0;
-    for await (const entry of listLayer(body, { digest: layer.digest, diffId: layer.diffId })) {
+    for await (const entry of listLayer(body, { digest: layer.digest, diffId: layer.diffId }, captureSinks(captured))) {
       count++;
       replay.push(entry);
       if (!lines.write(`${JSON.stringify(entry)}\n`)) await new Promise((resolve) => lines.once("drain", resolve));
     }
+    // The captures go in first: an index in the cache means its layer's captures are there too, unless evicted since.
+    await diskCache().put(capturesKey(layer.digest), serializeCaptures(captured));
     lines.end(`${JSON.stringify({ done: true, entries: count } satisfies IndexEnd)}\n`);
     await committed;
     replay.end();
@@ -91,6 +117,10 @@ async function* readIndex(path: string): AsyncGenerator<LayerEntry> {
     }
   }
   if (!end || end.entries !== count) throw new PortholeError("INTERNAL", "a cached layer index is incomplete");
+}
+
+async function drain(items: AsyncIterable<unknown>): Promise<void> {
+  for await (const item of items) void item;
 }
 
 /** All entries of a layer, in tar order. */

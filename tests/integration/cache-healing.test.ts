@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync, truncateSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { layerIndexKey } from "@/lib/service/layer-index";
 import { GET as layerGET } from "@/app/api/v1/layer/route";
 import { overrideSettings, settings } from "@/lib/config";
 import { startApp } from "@/tests/world/app";
@@ -41,7 +42,7 @@ describe("a damaged cache entry", () => {
   it("is dropped and the layer listed again from the registry, between two requests", async () => {
     const whole = await listing();
     expect(JSON.parse(whole.at(-1) as string)).toMatchObject({ done: true });
-    expect(damage(settings().cacheDir, `layer-index:v2:${layer.digest}`)).toBe(1);
+    expect(damage(settings().cacheDir, layerIndexKey(layer.digest))).toBe(1);
     expect(await listing()).toEqual(whole);
   });
 
@@ -51,7 +52,7 @@ describe("a damaged cache entry", () => {
     const first = await startApp("http://127.0.0.1:3192", { PORTHOLE_CACHE_DIR: cacheDir });
     const before = await (await fetch(fsUrl(first.url))).json();
     await first.stop();
-    for (const image of fixture.images) for (const { digest } of image.layers) damage(cacheDir, `layer-index:v2:${digest}`);
+    for (const image of fixture.images) for (const { digest } of image.layers) damage(cacheDir, layerIndexKey(digest));
     const restarted = await startApp("http://127.0.0.1:3192", { PORTHOLE_CACHE_DIR: cacheDir });
     try {
       const response = await fetch(fsUrl(restarted.url));

@@ -5,6 +5,7 @@
  */
 import { request as httpRequest } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { layerIndexKey } from "@/lib/service/layer-index";
 import { DiskCache } from "@/lib/cache/disk-cache";
 import { fakeRegistry, type FakeRegistry } from "@/tests/support/fake-registry";
 import { buildImage, type BuiltImage } from "@/tests/support/image-builder";
@@ -127,7 +128,7 @@ describe("shutdown", () => {
     running.child.kill("SIGKILL");
     await exited;
     const layer = image.layers[0] as BuiltImage["layers"][number];
-    expect(await new DiskCache(running.cacheDir, 1 << 30).get(`layer-index:v2:${layer.digest}`)).toBeNull();
+    expect(await new DiskCache(running.cacheDir, 1 << 30).get(layerIndexKey(layer.digest))).toBeNull();
   });
 });
 

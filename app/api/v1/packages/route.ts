@@ -1,0 +1,16 @@
+import { imageCacheControl, imageQuery } from "@/lib/http/image-query";
+import { otherMethods } from "@/lib/http/methods";
+import { handle } from "@/lib/http/respond";
+import { imagePackages } from "@/lib/service/packages";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+
+export function GET(request: Request) {
+  return handle(request, async (query) => {
+    const image = await imageQuery(request, query);
+    const packages = await imagePackages(image, query.get("files") === "1");
+    return Response.json(packages, { headers: { "Cache-Control": imageCacheControl(image) } });
+  });
+}
