@@ -1,6 +1,7 @@
 import { ErrorPanel, Skeleton } from "@/components/ErrorPanel";
 import { Figures } from "@/components/explorer/Figures";
 import { FileViewer } from "@/components/explorer/FileViewer";
+import { ImageOverview, PACKAGES_HASH } from "@/components/packages/ImageOverview";
 import { fileApiUrl } from "@/lib/client/api";
 import { formatBytes } from "@/lib/client/format";
 import { findNode, type TreeNode } from "@/lib/client/tree";
@@ -21,7 +22,7 @@ interface DetailPaneProps {
   hrefFor: (path: string) => string;
 }
 
-/** The right-hand column: the selected file, a directory's summary, or at the root the image's figures. */
+/** The right-hand column: the selected file, a directory's summary, or at the root the image's figures and packages. */
 export function DetailPane({ location, pinned, layers, tree, provisional, fs, hrefFor }: DetailPaneProps) {
   const origin = useOrigin();
   const { view } = location;
@@ -58,6 +59,17 @@ export function DetailPane({ location, pinned, layers, tree, provisional, fs, hr
       </section>
     );
   }
-  if (fs) return <Figures fs={fs} hrefFor={(path) => imageUrl({ ...location, view: { kind: "fs", path, upTo: null } })} />;
-  return <Skeleton label="Loading figures" />;
+  const layerHref = (index: number) => {
+    const digest = layers[index]?.digest;
+    return digest ? `${imageUrl({ ...location, view: { kind: "layer", digest, path: "/" } })}${PACKAGES_HASH}` : null;
+  };
+  return (
+    <ImageOverview pinned={pinned} layerHref={layerHref}>
+      {fs ? (
+        <Figures fs={fs} hrefFor={(path) => imageUrl({ ...location, view: { kind: "fs", path, upTo: null } })} />
+      ) : (
+        <Skeleton label="Loading figures" />
+      )}
+    </ImageOverview>
+  );
 }

@@ -7,6 +7,7 @@ import { ImageHeader } from "@/components/explorer/ImageHeader";
 import { LayerList } from "@/components/explorer/LayerList";
 import { TreePane } from "@/components/explorer/TreePane";
 import { useExplorerData } from "@/lib/client/explorer-data";
+import { usePackages } from "@/lib/client/packages-data";
 import { PortholeError } from "@/lib/core/errors";
 import { imageUrl, type Location } from "@/lib/core/urls";
 
@@ -16,6 +17,7 @@ const COLUMN = "flex min-h-[28rem] flex-col lg:max-h-[calc(100vh-12rem)]";
 export function Explorer({ location }: { location: Location }) {
   const data = useExplorerData(location);
   const { image } = data;
+  const { packages } = usePackages(image?.pinned ?? null);
   const { view } = location;
   const hrefFor = (path: string) => imageUrl({ ...location, view: { ...view, path } });
 
@@ -32,10 +34,10 @@ export function Explorer({ location }: { location: Location }) {
   }
   return (
     <div className="flex min-h-screen flex-col">
-      <ImageHeader image={image.info} fs={data.fs} location={location} />
+      <ImageHeader image={image.info} fs={data.fs} surface={packages?.surface} location={location} />
       <main className="grid min-h-0 flex-1 grid-cols-1 gap-4 p-4 lg:grid-cols-[20rem_minmax(0,1fr)_minmax(0,1.2fr)]">
         <aside className="min-h-0 overflow-auto lg:max-h-[calc(100vh-12rem)]">
-          <LayerList image={image.info} fs={data.fs} progress={data.progress} location={location} />
+          <LayerList image={image.info} fs={data.fs} inventory={packages?.layers} progress={data.progress} location={location} />
         </aside>
         <div className={COLUMN}>
           <TreePane

@@ -1,10 +1,11 @@
 "use client";
 
-import type { FsResponse, ImageInfo } from "@/lib/core/api-types";
+import type { FsResponse, ImageInfo, Surface } from "@/lib/core/api-types";
 import { CopyButton } from "@/components/CopyButton";
 import { PageHeader } from "@/components/PageHeader";
 import { CompareWith } from "@/components/compare/CompareWith";
 import { JsonView } from "@/components/explorer/JsonView";
+import { SurfaceLine } from "@/components/packages/SurfaceLine";
 import { formatBytes, formatPercent } from "@/lib/client/format";
 import { imageUrl, type Location } from "@/lib/core/urls";
 
@@ -26,8 +27,18 @@ function Field({ name, children }: { name: string; children: React.ReactNode }) 
   );
 }
 
-/** The image at a glance: ref, digest, platform, sizes, how it runs, and its raw JSON. */
-export function ImageHeader({ image, fs, location }: { image: ImageInfo; fs: FsResponse | undefined; location: Location }) {
+/** The image at a glance: ref, digest, platform, sizes, how it runs, its attack surface, and its raw JSON. */
+export function ImageHeader({
+  image,
+  fs,
+  surface,
+  location,
+}: {
+  image: ImageInfo;
+  fs: FsResponse | undefined;
+  surface: Surface | undefined;
+  location: Location;
+}) {
   const config = (image.config.config ?? {}) as ContainerConfig;
   const compressed = image.layers.reduce((sum, layer) => sum + layer.size, 0);
   const uncompressed = fs?.layers.reduce((sum, layer) => sum + layer.size, 0);
@@ -88,6 +99,7 @@ export function ImageHeader({ image, fs, location }: { image: ImageInfo; fs: FsR
         <Field name="Workdir">{config.WorkingDir || "/"}</Field>
         <Field name="Created">{String(image.config.created ?? "—")}</Field>
       </dl>
+      {surface && <SurfaceLine surface={surface} hrefFor={(path) => imageUrl({ ...location, view: { kind: "fs", path, upTo: null } })} />}
       <details className="mt-2 text-sm">
         <summary className="cursor-pointer text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200">
           Environment, labels, manifest and config

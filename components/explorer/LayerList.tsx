@@ -1,19 +1,23 @@
 import Link from "next/link";
-import type { FsResponse, ImageInfo } from "@/lib/core/api-types";
+import { LayerInventory } from "@/components/packages/LayerInventory";
+import type { FsResponse, ImageInfo, PackageLayerChange } from "@/lib/core/api-types";
 import { formatBytes } from "@/lib/client/format";
 import { shortDigest } from "@/lib/core/digest";
 import type { LayerProgress } from "@/lib/client/layer-streams";
 import { imageUrl, type Location } from "@/lib/core/urls";
 
-/** Layers bottom-up: command, sizes as bars, changes, streaming progress; each opens its views. */
+/** Layers bottom-up: command, sizes as bars, changes, installed packages, streaming progress; each opens its views. */
 export function LayerList({
   image,
   fs,
+  inventory,
   progress,
   location,
 }: {
   image: ImageInfo;
   fs: FsResponse | undefined;
+  /** The layers that changed the installed packages. */
+  inventory: PackageLayerChange[] | undefined;
   progress: LayerProgress[];
   location: Location;
 }) {
@@ -73,6 +77,7 @@ export function LayerList({
                   </span>
                 )}
               </div>
+              <LayerInventory change={inventory?.find((change) => change.index === index)} />
               <div className="mt-1 flex gap-3 text-xs">
                 <Link className="text-sky-600 hover:underline" href={link({ kind: "layer", digest: layer.digest, path: "/" })}>
                   This layer&apos;s changes

@@ -28,6 +28,8 @@ export const fileApiUrl = (ref: string, path: string, options: { layer?: string;
 /** Two images compared path by path, with their config differences. */
 export const diffApiUrl = (a: string, b: string, platformA: string | null, platformB: string | null) =>
   apiUrl("diff", { a, b, platformA, platformB });
+/** What is installed (package databases, Go build info), per-layer inventory changes and the attack surface; `files`: each package's files too. */
+export const packagesApiUrl = (ref: string, files = false) => apiUrl("packages", { ref, files: files ? 1 : null });
 /** POST signs in, GET lists the registries signed in to, DELETE signs out (of `registry`, or of all). */
 export const sessionApiUrl = (registry?: string) => apiUrl("session", { registry });
 

@@ -1,0 +1,101 @@
+/**
+ * The packages panel in a real browser: an image whose dpkg status lists two packages (and a stanza
+ * whose hostile name dpkg would refuse), its attack surface, and what each layer installed.
+ */
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { imageUrl } from "@/lib/core/urls";
+import { APP_URL, OPEN_REGISTRY } from "@/tests/world/config";
+import { pushSingle, type PushedFixture } from "@/tests/world/fixtures";
+import { keepScreenshot, pagePerTest } from "./browser";
+
+const HOSTILE = "<img src=x onerror=alert(1)>";
+const stanza = (name: string, version: string, arch = "amd64") =>
+  `Package: ${name}\nStatus: install ok installed\nArchitecture: ${arch}\nVersion: ${version}\n\n`;
+
+let page: Page;
+const { dialogs } = pagePerTest((opened) => (page = opened));
+let image: PushedFixture;
+
+beforeAll(async () => {
+  image = await pushSingle(OPEN_REGISTRY, "fixtures/packages-ui", "two", {
+    format: "oci",
+    layers: [
+      {
+        entries: [
+          { name: "bin/bash", content: "shell", mode: 0o755 },
+          { name: "usr/bin/apt", content: "apt", mode: 0o755 },
+          { name: "usr/bin/passwd", content: "passwd", mode: 0o4755 },
+        ],
+      },
+      {
+        entries: [
+          {
+            name: "var/lib/dpkg/status",
+            content: stanza("alpha", "1.0-1") + stanza("beta", "2:3.1-4", HOSTILE) + stanza(HOSTILE, "6.6.6"),
+          },
+          { name: "var/lib/dpkg/info/alpha.list", content: "/usr/bin/alpha\n/usr/share/doc/alpha/copyright\n" },
+          { name: "usr/bin/alpha", content: "alpha", mode: 0o755 },
+        ],
+      },
+    ],
+  });
+});
+
+const open = (ref: string, hash = "") =>
+  page.goto(`${APP_URL}${imageUrl({ ref, platform: null, view: { kind: "fs", path: "/", upTo: null } })}${hash}`);
+const rows = () =>
+  page
+    .getByRole("table", { name: "Packages" })
+    .locator("tbody tr")
+    .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent?.trim())));
+
+describe("the packages panel", () => {
+  it("lists the packages with their versions and layers, searches them, and says what each layer installed", async () => {
+    await open(image.ref);
+    await expect.poll(() => page.getByTestId("layer-1").getByTestId("layer-packages").textContent()).toBe("+2 installed");
+    expect(await page.getByTestId("layer-0").getByTestId("layer-packages").count()).toBe(0);
+
+    const surface = page.getByTestId("attack-surface");
+    await expect.poll(() => surface.textContent()).toContain("runs as root");
+    expect(await surface.textContent()).toContain("has a shell (bash)");
+    expect(await surface.textContent()).toContain("package manager apt");
+    await page.getByRole("button", { name: "1 setuid binary" }).click();
+    await expect.poll(() => page.getByRole("list", { name: "1 setuid binary" }).getByRole("link").textContent()).toBe("/usr/bin/passwd");
+
+    await page.getByRole("tab", { name: /Packages/ }).click();
+    expect(new URL(page.url()).hash).toBe("#packages");
+    // Files come with the second, lazier request: wait for alpha's two.
+    await expect.poll(rows).toEqual([
+      ["deb", "alpha", "1.0-1", "#1", "2 (1 gone)"],
+      ["deb", "beta", "2:3.1-4", "#1", "—"],
+    ]);
+    await expect.poll(() => page.getByTestId("package-problems").textContent()).toContain(HOSTILE);
+    expect(await page.locator("img").count()).toBe(0);
+
+    await page.getByRole("button", { name: "Version" }).click();
+    await page.getByRole("button", { name: "Version" }).click();
+    await expect.poll(async () => (await rows()).map((row) => row[1])).toEqual(["beta", "alpha"]);
+
+    await keepScreenshot(page, "packages");
+    await page.getByLabel("Search packages").fill("alp");
+    await expect.poll(async () => (await rows()).map((row) => row[1])).toEqual(["alpha"]);
+
+    await page.getByRole("table", { name: "Packages" }).getByRole("link", { name: "#1" }).click();
+    const layer1 = image.images[0]!.layers[1]!.digest;
+    await page.waitForURL((url) => url.pathname.includes(`/-/layer/${layer1}`) && url.hash === "#packages");
+    await expect.poll(() => page.locator('[role=treeitem][data-path="/var"]').count()).toBe(1);
+    expect(await page.getByRole("tab", { name: /Packages/ }).getAttribute("aria-selected")).toBe("true");
+    expect(dialogs).toEqual([]);
+  });
+
+  it("says so when an image has no package database, and keeps the figures a tab away", async () => {
+    const fixtures = inject("fixtures");
+    await open(fixtures.multi.ref, "#packages");
+    await expect.poll(() => page.getByText("No package database found.").count()).toBe(1);
+    expect(await page.getByTestId("attack-surface").textContent()).toContain("runs as 1000");
+    await page.getByRole("tab", { name: "Efficiency" }).click();
+    await expect.poll(() => page.getByTestId("figure-efficiency").count()).toBe(1);
+    expect(await page.getByTestId("layer-packages").count()).toBe(0);
+  });
+});
