@@ -61,6 +61,9 @@ function listing(layer: LayerRef, auth: AuthOptions): Replay<LayerEntry> {
  * cache, or by reading the layer once more when the cache lost them (an index alone cannot tell).
  */
 export async function layerCaptures(layer: LayerRef, auth: AuthOptions = {}): Promise<LayerCaptures> {
+  // A listing under way (a viewer's layer stream) writes the captures when it ends: wait for it, not a second download.
+  const underWay = inFlight.get(layer.digest);
+  if (underWay) await drain(underWay.read());
   const cached = await diskCache().get(capturesKey(layer.digest));
   if (cached) return parseCaptures(await readFile(cached, "utf8"));
   const captured = emptyCaptures();

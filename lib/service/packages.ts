@@ -88,7 +88,9 @@ export async function imagePackages(query: ImageQuery, withFiles: boolean): Prom
   let problems: PackagesResponse["problems"] = [];
   for (const [index, layer] of image.layers.entries()) {
     const ref = { registry: image.registry, repository: image.repository, digest: layer.digest, diffId: layer.diffId };
-    const [entries, captures] = await Promise.all([collectLayer(ref, query.auth), layerCaptures(ref, query.auth)]);
+    // In turn: a layer not read yet is read once, for its listing and its captures together.
+    const entries = await collectLayer(ref, query.auth);
+    const captures = await layerCaptures(ref, query.auth);
     if (!applyLayer(sources, entries, captures)) continue;
     const result = readInventory(sources.files, sources.go);
     const next = new Map(result.packages.map((found) => [identity(found), found]));

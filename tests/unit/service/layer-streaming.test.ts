@@ -7,6 +7,7 @@ import { GET } from "@/app/api/v1/layer/route";
 import { fakeRegistry, pauseAt, type FakeRegistry } from "@/tests/support/fake-registry";
 import { blobOf, compress, packLayer } from "@/tests/support/image-builder";
 import { overrideSettings } from "@/lib/config";
+import { layerCaptures } from "@/lib/service/layer-index";
 
 let registry: FakeRegistry;
 let host = "";
@@ -64,5 +65,23 @@ describe("layer listings", () => {
     const lines = await readAll(await list());
     expect(lines).toHaveLength(3000 + 1);
     expect(downloads()).toBe(before);
+  });
+});
+
+describe("a layer's captures (package databases) come from the same single download", () => {
+  it("wait for a listing under way instead of downloading the layer a second time", async () => {
+    const entries = [{ name: "var/lib/dpkg/status", content: "Package: alpha\nStatus: install ok installed\nVersion: 1.0\n\n" }];
+    for (let i = 0; i < 2000; i++) entries.push({ name: `srv/file${i}`, content: `${i}\n`.repeat(40) });
+    const blob = blobOf(compress(await packLayer(entries), "gzip"));
+    registry.serveBlob(blob);
+    const before = downloads();
+    stall = new Promise((resolve) => (release = resolve));
+    // The listing has begun (its first entries are out) and holds the download half-way when captures are asked for.
+    const listing = await GET(new Request(`http://porthole.test/api/v1/layer?ref=${host}/app:v1&digest=${blob.digest}`));
+    const captures = layerCaptures({ registry: host, repository: "app", digest: blob.digest });
+    release();
+    expect((await readAll(listing)).at(-1)).toBe(JSON.stringify({ done: true, entries: entries.length }));
+    expect([...(await captures).files.keys()]).toEqual(["/var/lib/dpkg/status"]);
+    expect(downloads()).toBe(before + 1);
   });
 });
