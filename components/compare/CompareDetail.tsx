@@ -3,6 +3,7 @@ import Link from "next/link";
 import { KIND_COLOUR } from "@/components/change-colours";
 import { ConfigTable } from "@/components/compare/ConfigTable";
 import { FileDiff } from "@/components/compare/FileDiff";
+import { PackagesCompare } from "@/components/compare/PackagesCompare";
 import { byteDelta, changedCount, type Rollup } from "@/lib/client/compare-tree";
 import { formatCount, formatSignedBytes } from "@/lib/client/format";
 import type { DiffChange, DiffResponse } from "@/lib/core/api-types";
@@ -67,6 +68,7 @@ export function CompareDetail({ diff, location, hrefFor }: CompareDetailProps) {
     return (
       <div className="min-h-0 space-y-4 overflow-auto">
         <ConfigTable config={diff.config} />
+        <PackagesCompare refA={refs.a} refB={refs.b} />
         <Largest changes={diff.changes} hrefFor={hrefFor} />
       </div>
     );

@@ -1,5 +1,6 @@
 import { ErrorPanel, Skeleton } from "@/components/ErrorPanel";
 import { Figures } from "@/components/explorer/Figures";
+import { FileOwner } from "@/components/explorer/FileOwner";
 import { FileViewer } from "@/components/explorer/FileViewer";
 import { ImageOverview, PACKAGES_HASH } from "@/components/packages/ImageOverview";
 import { fileApiUrl } from "@/lib/client/api";
@@ -38,6 +39,7 @@ export function DetailPane({ location, pinned, layers, tree, provisional, fs, hr
         downloadUrl={fileApiUrl(pinned, selected.path, { layer, download: true })}
         permalink={`${origin}${imageUrl({ ...location, ref: pinned, platform: null, view: { ...view, path: selected.path } })}`}
         targetHref={selected.linkname ? hrefFor(linkTarget(selected.path, selected.linkname, selected.type)) : null}
+        owner={tree && <FileOwner pinned={pinned} path={selected.path} root={tree} />}
       />
     );
   }

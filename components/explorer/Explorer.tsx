@@ -47,6 +47,7 @@ export function Explorer({ location }: { location: Location }) {
             provisional={data.provisional}
             error={data.treeError}
             hrefFor={hrefFor}
+            pinned={image.pinned}
           />
         </div>
         <div className={COLUMN}>

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useMemo } from "react";
+import { useMemo, type ReactNode } from "react";
 import { CopyButton } from "@/components/CopyButton";
 import { ErrorPanel, Skeleton } from "@/components/ErrorPanel";
 import { HexView } from "@/components/explorer/HexView";
@@ -19,6 +19,8 @@ interface FileViewerProps {
   permalink: string;
   /** Where a link points, when it points inside the image. */
   targetHref: string | null;
+  /** The package that owns the file, in the header. */
+  owner?: ReactNode;
 }
 
 /** The bytes as text, or null for a binary (a NUL byte in the first 8 kB): shown as hex. */
@@ -27,7 +29,7 @@ function asText(bytes: Uint8Array): string | null {
 }
 
 /** Shows one file: text with line numbers and highlighting, hex for binaries, previews for images. */
-export function FileViewer({ node, fileUrl, downloadUrl, permalink, targetHref }: FileViewerProps) {
+export function FileViewer({ node, fileUrl, downloadUrl, permalink, targetHref, owner }: FileViewerProps) {
   const isImage = rasterImageType(node.name) !== null;
   const readable = (node.type === "file" || node.type === "hardlink") && node.change !== "removed";
   const { head, error } = useFileHead(readable && !isImage ? fileUrl : null);
@@ -47,6 +49,7 @@ export function FileViewer({ node, fileUrl, downloadUrl, permalink, targetHref }
           {node.type} · {formatBytes(node.size)}
           {node.layer !== undefined && node.layer >= 0 ? ` · layer ${node.layer}` : ""}
         </span>
+        {owner}
         <CopyButton text={permalink} label="Copy link" />
         {readable && (
           <a href={downloadUrl} className="rounded border border-zinc-300 px-2 py-0.5 text-xs hover:border-sky-500 dark:border-zinc-700">

@@ -10,10 +10,12 @@ interface TreePaneProps {
   provisional: boolean;
   error: unknown;
   hrefFor: (path: string) => string;
+  /** The image's pinned ref, for the tree's `pkg:NAME` filter. */
+  pinned: string;
 }
 
 /** The middle column: what the view is, and its files. */
-export function TreePane({ view, layerIndex, tree, provisional, error, hrefFor }: TreePaneProps) {
+export function TreePane({ view, layerIndex, tree, provisional, error, hrefFor, pinned }: TreePaneProps) {
   const title = view.kind === "layer" ? `Changes of layer ${layerIndex}` : view.upTo !== null ? `Layers 0–${view.upTo}` : "Merged filesystem";
   // Another view is another tree: its expansion, filter and focus start afresh.
   const treeKey = `${view.kind}:${view.kind === "layer" ? view.digest : view.upTo}`;
@@ -29,7 +31,7 @@ export function TreePane({ view, layerIndex, tree, provisional, error, hrefFor }
       </h2>
       {error !== undefined && <ErrorPanel error={error} />}
       {error === undefined && !tree && <Skeleton label="Loading files" lines={12} />}
-      {tree && <FileTree key={treeKey} root={tree} selectedPath={view.path} hrefFor={hrefFor} label={title} />}
+      {tree && <FileTree key={treeKey} root={tree} selectedPath={view.path} hrefFor={hrefFor} label={title} pinned={pinned} />}
     </>
   );
 }

@@ -1,11 +1,27 @@
+/** A filter that asks for a package's files: `pkg:NAME` (or `pkg:type:NAME`). */
+export const PACKAGE_FILTER = /^pkg:\s*(.*)$/i;
+
+/** The package a `pkg:NAME` filter names, or null for any other filter. */
+export function packageQuery(filter: string): string | null {
+  const match = PACKAGE_FILTER.exec(filter.trim());
+  return match ? (match[1] as string).trim() : null;
+}
+
 /**
  * The file tree's filter: a substring (case-insensitive), or a glob when it has `*` or `?`:
  * `*` stays within a name, `**` crosses directories, `?` is one character. A glob without a
  * leading `/` may match at any depth (`*.conf` finds /etc/nginx/nginx.conf).
+ * `pkg:NAME` keeps the paths `packageFiles` says that package owns: none while they are not known.
  */
-export function pathMatcher(filter: string): (path: string) => boolean {
+export function pathMatcher(filter: string, packageFiles?: (name: string) => ReadonlySet<string> | undefined): (path: string) => boolean {
   const text = filter.trim();
   if (!text) return () => true;
+  const name = packageQuery(text);
+  if (name === "") return () => true;
+  if (name !== null) {
+    const owned = packageFiles?.(name);
+    return (path) => owned?.has(path) ?? false;
+  }
   if (!/[*?]/.test(text)) {
     const needle = text.toLowerCase();
     return (path) => path.toLowerCase().includes(needle);

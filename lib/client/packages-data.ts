@@ -1,6 +1,8 @@
+import { useMemo } from "react";
 import useSWR from "swr";
 import type { PackagesResponse } from "@/lib/core/api-types";
 import { getJson, packagesApiUrl } from "@/lib/client/api";
+import { ownerIndex, type DirectoryLink, type OwnerIndex } from "@/lib/client/package-owners";
 
 // Asked of the ref pinned to its manifest digest: the answer never changes.
 const immutable = { revalidateOnFocus: false, revalidateIfStale: false, revalidateOnReconnect: false };
@@ -31,4 +33,23 @@ export function usePackages(pinned: string | null, files = false): PackagesData 
     error: packages ? undefined : (light.error ?? full.error),
     filesError: packages ? full.error : undefined,
   };
+}
+
+const NO_LINKS: readonly DirectoryLink[] = [];
+
+export interface PackageOwners {
+  /** Who owns which file; undefined until the packages with their files have come. */
+  owners: OwnerIndex | undefined;
+  error: unknown;
+}
+
+/**
+ * The file ownership of the pinned image, asked for only while `enabled` (a file is shown, or the
+ * tree filters by package): the answer with every package's files is big. `links`: the image's
+ * directory symlinks, so a file listed as /bin/ls is also /usr/bin/ls.
+ */
+export function usePackageOwners(pinned: string | null, enabled: boolean, links: readonly DirectoryLink[] = NO_LINKS): PackageOwners {
+  const { data, error } = useSWR<PackagesResponse>(pinned && enabled ? packagesApiUrl(pinned, true) : null, getJson, immutable);
+  const owners = useMemo(() => (data ? ownerIndex(data.packages, links) : undefined), [data, links]);
+  return { owners, error: owners ? undefined : error };
 }

@@ -143,3 +143,9 @@ export function surfaceItems(surface: Surface): SurfaceItem[] {
     ),
   ];
 }
+
+/** One item of the attack-surface line as plain text: "has a shell (bash, sh)", "2 setuid binaries". */
+export function surfaceItemText(item: SurfaceItem): string {
+  if (item.kind === "named") return `${item.before}${item.names.map((n) => n.name).join(", ")}${item.after}`;
+  return item.text;
+}

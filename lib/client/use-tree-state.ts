@@ -19,6 +19,10 @@ interface TreeStateOptions {
   hrefFor: (path: string) => string;
   /** What sorting by size compares; a node's total unless given. */
   weight?: Weight;
+  /** The filter, when the caller keeps it (to act on it before the tree does); kept here unless given. */
+  filter?: { value: string; set: (filter: string) => void };
+  /** For a `pkg:NAME` filter: the paths that package owns (undefined: unknown, so nothing matches). */
+  packageFiles?: (name: string) => ReadonlySet<string> | undefined;
 }
 
 /**
@@ -26,11 +30,13 @@ interface TreeStateOptions {
  * the filter and the order, the focused row, and the virtualizer over the rows that show. The
  * selection's directories open with it, and a new selection is scrolled to and focused.
  */
-export function useTreeState({ root, selectedPath, hrefFor, weight }: TreeStateOptions) {
+export function useTreeState({ root, selectedPath, hrefFor, weight, filter: outerFilter, packageFiles }: TreeStateOptions) {
   const router = useRouter();
   const [expanded, setExpanded] = useState<Set<string>>(() => new Set(ancestors(selectedPath)));
   const [sort, setSort] = useState<SortKey>("name");
-  const [filter, setFilter] = useState("");
+  const [innerFilter, setInnerFilter] = useState("");
+  const filter = outerFilter ? outerFilter.value : innerFilter;
+  const setFilter = outerFilter ? outerFilter.set : setInnerFilter;
   const [focus, setFocus] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
   const filterInput = useRef<HTMLInputElement>(null);
@@ -44,7 +50,7 @@ export function useTreeState({ root, selectedPath, hrefFor, weight }: TreeStateO
     setExpanded((current) => new Set([...current, ...ancestors(selectedPath)]));
   }
 
-  const matches = useMemo(() => (filter.trim() ? pathMatcher(filter) : undefined), [filter]);
+  const matches = useMemo(() => (filter.trim() ? pathMatcher(filter, packageFiles) : undefined), [filter, packageFiles]);
   const rows = useMemo(() => visibleRows(root, { expanded, sort, matches, weight }), [root, expanded, sort, matches, weight]);
   const virtualizer = useVirtualizer({
     count: rows.length,

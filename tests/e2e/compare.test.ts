@@ -1,7 +1,8 @@
 import type { Page } from "playwright-core";
-import { describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { compareUrl, imageUrl, type CompareLocation } from "@/lib/core/urls";
-import { APP_URL } from "@/tests/world/config";
+import { APP_URL, OPEN_REGISTRY } from "@/tests/world/config";
+import { pushSingle, type PushedFixture } from "@/tests/world/fixtures";
 import { keepScreenshot, pagePerTest } from "./browser";
 
 const fixtures = inject("fixtures");
@@ -175,5 +176,66 @@ describe("comparing two images in a real browser", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect.poll(() => page.getByTestId("compare-summary").count(), { timeout: 15_000 }).toBe(1);
     expect(await page.getByTestId("ref-b").innerText()).toBe(fixtures.tokenPrivate.ref);
+  });
+});
+
+describe("comparing two images' packages in a real browser", () => {
+  // npm takes any version without spaces: this one is markup, and must stay text.
+  const HOSTILE = "<img/src=x/onerror=alert(1)>";
+  const stanza = (name: string, version: string) => `Package: ${name}\nStatus: install ok installed\nArchitecture: amd64\nVersion: ${version}\n\n`;
+  const dpkg = (status: string) => ({ name: "var/lib/dpkg/status", content: status });
+  let before: PushedFixture;
+  let after: PushedFixture;
+
+  beforeAll(async () => {
+    [before, after] = await Promise.all([
+      pushSingle(OPEN_REGISTRY, "fixtures/packages-compare", "before", {
+        format: "oci",
+        layers: [
+          {
+            entries: [
+              { name: "bin/bash", content: "shell", mode: 0o755 },
+              { name: "usr/bin/apt", content: "apt", mode: 0o755 },
+              dpkg(stanza("alpha", "1.0-1") + stanza("beta", "2.0-1") + stanza("same", "1")),
+            ],
+          },
+        ],
+      }),
+      pushSingle(OPEN_REGISTRY, "fixtures/packages-compare", "after", {
+        format: "oci",
+        config: { User: "65532" },
+        layers: [
+          {
+            entries: [
+              dpkg(stanza("alpha", "1.1-1") + stanza("same", "1") + stanza("gamma", "3.0-1")),
+              { name: "app/node_modules/evil/package.json", content: JSON.stringify({ name: "evil", version: HOSTILE }) },
+            ],
+          },
+        ],
+      }),
+    ]);
+  });
+
+  it("lists the package changes and sets the two attack surfaces side by side", async () => {
+    await open(pair("/", before.ref, after.ref));
+    const packages = page.getByRole("region", { name: "Packages" });
+    await expect
+      .poll(() => packages.getByTestId("package-diff-summary").textContent(), { timeout: 15_000 })
+      .toBe("(2 added · 1 removed · 1 changed)");
+    const changes = await packages
+      .getByRole("table", { name: "Package changes" })
+      .locator("tbody tr")
+      .evaluateAll((rows) => rows.map((r) => [r.getAttribute("data-kind"), ...[...r.children].map((c) => (c as HTMLElement).innerText.trim())]));
+    expect(changes).toEqual([
+      ["changed", "~ deb:alpha", "1.0-1", "1.1-1"],
+      ["removed", "\u2212 deb:beta", "2.0-1", "not installed"],
+      ["added", "+ deb:gamma", "not installed", "3.0-1"],
+      ["added", "+ npm:evil", "not installed", HOSTILE],
+    ]);
+    const surface = (side: "a" | "b") => packages.getByTestId(`surface-${side}`).locator("li").allInnerTexts();
+    await expect.poll(() => surface("a")).toEqual(["runs as root", "has a shell (bash)", "package manager apt"]);
+    expect(await surface("b")).toEqual(["runs as 65532", "no shell", "no package manager"]);
+    expect(await page.locator("img").count()).toBe(0);
+    await keepScreenshot(page, "compare-packages");
   });
 });

@@ -89,6 +89,29 @@ describe("the packages panel", () => {
     expect(dialogs).toEqual([]);
   });
 
+  it("names the package that owns the shown file, and filters the tree to a package's files", async () => {
+    const fileUrl = (path: string) => `${APP_URL}${imageUrl({ ref: image.ref, platform: null, view: { kind: "fs", path, upTo: null } })}`;
+    await page.goto(fileUrl("/usr/bin/alpha"));
+    const owner = page.getByRole("region", { name: "File viewer" }).getByTestId("file-owner");
+    await expect.poll(() => owner.textContent()).toBe("deb:alpha 1.0-1");
+
+    await page.goto(fileUrl("/usr/bin/apt"));
+    await expect.poll(() => owner.textContent()).toBe("not from a package");
+
+    await page.getByLabel("Filter files").fill("pkg:alpha");
+    const paths = () => page.locator("[role=treeitem]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-path")));
+    // Its copyright is listed but gone from the image: only the program shows, with its directories.
+    await expect.poll(paths).toEqual(["/usr", "/usr/bin", "/usr/bin/alpha"]);
+    await page.getByLabel("Filter files").fill("pkg:deb:ALPHA");
+    await expect.poll(paths).toEqual(["/usr", "/usr/bin", "/usr/bin/alpha"]);
+    await page.getByLabel("Filter files").fill("pkg:nothing");
+    await expect.poll(() => page.getByTestId("file-tree").textContent()).toContain("No package called nothing lists files.");
+    await page.getByLabel("Filter files").fill("pkg:alpha");
+    await expect.poll(paths).toEqual(["/usr", "/usr/bin", "/usr/bin/alpha"]);
+    await keepScreenshot(page, "file-owner");
+    expect(dialogs).toEqual([]);
+  });
+
   it("says so when an image has no package database, and keeps the figures a tab away", async () => {
     const fixtures = inject("fixtures");
     await open(fixtures.multi.ref, "#packages");
