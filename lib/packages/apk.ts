@@ -4,8 +4,8 @@
  * directory (relative to the root) and each `R:` line after it a file the package owns in it.
  */
 import { resolvePath } from "@/lib/packages/paths";
-import { decodeDatabase, linesOf, MAX_PACKAGES, reporter, type Report } from "@/lib/packages/text";
-import type { CatalogResult, DatabaseProblem, FoundPackage, ImageFiles } from "@/lib/packages/types";
+import { decodeDatabase, linesOf, MAX_PACKAGES, readDatabases, type Report } from "@/lib/packages/text";
+import type { CatalogResult, FoundPackage, ImageFiles } from "@/lib/packages/types";
 
 /** apk-tools 3 keeps its database under /usr/lib (with /lib/apk/db a link to it); apk-tools 2 under /lib. */
 const DATABASES = ["/lib/apk/db/installed", "/usr/lib/apk/db/installed"];
@@ -17,16 +17,10 @@ export function apkWants(path: string): boolean {
 
 /** The packages the apk database says are installed, each with the files it owns. */
 export function readApk(files: ImageFiles): CatalogResult {
-  const packages: FoundPackage[] = [];
-  const problems: DatabaseProblem[] = [];
-  for (const db of DATABASES) {
-    const bytes = files.get(db);
-    if (!bytes) continue;
-    const report = reporter(problems, db);
+  return readDatabases(files, DATABASES, (bytes, db, packages, report) => {
     const text = decodeDatabase(bytes, report);
     if (text !== undefined) readDatabase(text, db, packages, report);
-  }
-  return { packages, problems };
+  });
 }
 
 interface Entry {

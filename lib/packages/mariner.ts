@@ -4,8 +4,8 @@
  *   rpm -qa --qf '%{NAME}\t%{VERSION}-%{RELEASE}\t%{INSTALLTIME}\t%{BUILDTIME}\t%{VENDOR}\t%{EPOCH}\t%{SIZE}\t%{ARCH}\t%{EPOCHNUM}\t%{SOURCERPM}\n'
  * so the columns are those ten, `(none)` standing for a missing epoch or arch. It lists no files.
  */
-import { decodeDatabase, linesOf, MAX_PACKAGES, reporter, type Report } from "@/lib/packages/text";
-import type { CatalogResult, DatabaseProblem, FoundPackage, ImageFiles } from "@/lib/packages/types";
+import { decodeDatabase, linesOf, MAX_PACKAGES, readDatabases, type Report } from "@/lib/packages/text";
+import type { CatalogResult, FoundPackage, ImageFiles } from "@/lib/packages/types";
 
 const MANIFEST = "/var/lib/rpmmanifest/container-manifest-2";
 const COLUMNS = { name: 0, versionRelease: 1, epoch: 5, arch: 7 } as const;
@@ -20,23 +20,19 @@ export function marinerWants(path: string): boolean {
 
 /** The packages the manifest lists. */
 export function readMariner(files: ImageFiles): CatalogResult {
-  const packages: FoundPackage[] = [];
-  const problems: DatabaseProblem[] = [];
-  const bytes = files.get(MANIFEST);
-  if (!bytes) return { packages, problems };
-  const report = reporter(problems, MANIFEST);
-  const text = decodeDatabase(bytes, report);
-  if (text === undefined) return { packages, problems };
-  for (const line of linesOf(text, report)) {
-    if (line.text.trim() === "") continue;
-    if (packages.length >= MAX_PACKAGES) {
-      report(`the catalog already holds ${MAX_PACKAGES} packages: the rest of this manifest is not read`);
-      break;
+  return readDatabases(files, [MANIFEST], (bytes, _db, packages, report) => {
+    const text = decodeDatabase(bytes, report);
+    if (text === undefined) return;
+    for (const line of linesOf(text, report)) {
+      if (line.text.trim() === "") continue;
+      if (packages.length >= MAX_PACKAGES) {
+        report(`the catalog already holds ${MAX_PACKAGES} packages: the rest of this manifest is not read`);
+        break;
+      }
+      const found = manifestLine(line.text, line.number, report);
+      if (found) packages.push(found);
     }
-    const found = manifestLine(line.text, line.number, report);
-    if (found) packages.push(found);
-  }
-  return { packages, problems };
+  });
 }
 
 /** A value quoted in a problem, cut short: a hostile line can be long. */

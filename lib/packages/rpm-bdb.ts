@@ -1,6 +1,6 @@
 import { addHeaderPackage, joinParts } from "@/lib/packages/rpm-database";
-import { reporter, type Report } from "@/lib/packages/text";
-import type { CatalogResult, DatabaseProblem, FoundPackage, ImageFiles } from "@/lib/packages/types";
+import { readDatabases, type Report } from "@/lib/packages/text";
+import type { CatalogResult, FoundPackage, ImageFiles } from "@/lib/packages/types";
 
 /**
  * rpm's `Packages` database in Berkeley DB's hash format (rpm < 4.16: RHEL/UBI 8, CentOS 7/8, Amazon
@@ -48,13 +48,7 @@ export function rpmBdbWants(path: string): boolean {
 
 /** The packages rpm's Berkeley DB databases say are installed, each with the files it owns. */
 export function readRpmBdb(files: ImageFiles): CatalogResult {
-  const packages: FoundPackage[] = [];
-  const problems: DatabaseProblem[] = [];
-  for (const db of DATABASES) {
-    const bytes = files.get(db);
-    if (bytes) readDatabase(bytes, db, packages, reporter(problems, db));
-  }
-  return { packages, problems };
+  return readDatabases(files, DATABASES, readDatabase);
 }
 
 function readDatabase(bytes: Uint8Array, db: string, packages: FoundPackage[], report: Report): void {

@@ -1,6 +1,6 @@
 import { addHeaderPackage, joinParts } from "@/lib/packages/rpm-database";
-import { reporter, type Report } from "@/lib/packages/text";
-import type { CatalogResult, DatabaseProblem, FoundPackage, ImageFiles } from "@/lib/packages/types";
+import { readDatabases, type Report } from "@/lib/packages/text";
+import type { CatalogResult, FoundPackage, ImageFiles } from "@/lib/packages/types";
 
 /**
  * rpm's SQLite database (rpm ≥ 4.16: Fedora 33+, RHEL/UBI 9, Amazon Linux 2023), read with a small
@@ -54,17 +54,11 @@ export function rpmSqliteWants(path: string): boolean {
 
 /** The packages rpm's SQLite databases say are installed, each with the files it owns. */
 export function readRpmSqlite(files: ImageFiles): CatalogResult {
-  const packages: FoundPackage[] = [];
-  const problems: DatabaseProblem[] = [];
-  for (const db of DATABASES) {
-    const bytes = files.get(db);
-    if (!bytes) continue;
-    const report = reporter(problems, db);
+  return readDatabases(files, DATABASES, (bytes, db, packages, report) => {
     const walLength = files.get(db + WAL_SUFFIX)?.length ?? 0;
     if (walLength > 0) report(`has a write-ahead log of ${walLength} bytes not yet checkpointed into it: the list may be stale`);
     readDatabase(bytes, db, packages, report);
-  }
-  return { packages, problems };
+  });
 }
 
 function readDatabase(bytes: Uint8Array, db: string, packages: FoundPackage[], report: Report): void {

@@ -3,7 +3,7 @@
  * and collecting problems. Each has a bound, so a hostile file costs bounded work and memory; running
  * into one is reported, never thrown.
  */
-import type { DatabaseProblem } from "@/lib/packages/types";
+import type { CatalogResult, DatabaseProblem, FoundPackage, ImageFiles } from "@/lib/packages/types";
 
 /** Real databases are a few MB at most (a Debian status file with thousands of packages): a larger file is not read. */
 export const MAX_DATABASE_BYTES = 64 * 1024 * 1024;
@@ -26,6 +26,24 @@ export function reporter(problems: DatabaseProblem[], db: string): Report {
     else if (count === MAX_PROBLEMS_PER_DATABASE + 1)
       problems.push({ db, message: `more than ${MAX_PROBLEMS_PER_DATABASE} problems: the rest are not listed` });
   };
+}
+
+/**
+ * The loop the parsers share: each database of `paths` that the image has, in order, handed to `read`
+ * with a reporter of its own, the packages of all of them in one list.
+ */
+export function readDatabases(
+  files: ImageFiles,
+  paths: readonly string[],
+  read: (bytes: Uint8Array, db: string, packages: FoundPackage[], report: Report) => void,
+): CatalogResult {
+  const packages: FoundPackage[] = [];
+  const problems: DatabaseProblem[] = [];
+  for (const db of paths) {
+    const bytes = files.get(db);
+    if (bytes) read(bytes, db, packages, reporter(problems, db));
+  }
+  return { packages, problems };
 }
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
