@@ -11,6 +11,7 @@ import {
   exportedHeaders,
   rpmQueryAll,
   type BerkeleyLayout,
+  expectedAlpha,
 } from "@/tests/unit/packages/rpm-oracle";
 
 const DB = "/var/lib/rpm/Packages";
@@ -92,19 +93,7 @@ describe("rpm Berkeley DB: real databases, rpm as the oracle", () => {
     expect(result.problems).toEqual([]);
     expect(result.packages).toHaveLength(EXPECTED_PACKAGE_COUNT);
     expect(listed(result)).toEqual(rpmQueryAll(dir));
-    expect(result.packages.find((found) => found.name === "porthole-alpha")).toEqual({
-      type: "rpm",
-      name: "porthole-alpha",
-      version: "7:1.2.3-4",
-      arch: "noarch",
-      db: DB,
-      files: [
-        "/etc/porthole-alpha/alpha.conf",
-        "/usr/share/porthole-alpha",
-        "/usr/share/porthole-alpha/one.txt",
-        "/usr/share/porthole-alpha/two.txt",
-      ],
-    });
+    expect(result.packages.find((found) => found.name === "porthole-alpha")).toEqual(expectedAlpha(DB));
   });
 });
 

@@ -71,6 +71,16 @@ const SPECS: Record<string, string> = {
   "gamma.spec": spec([...preamble("porthole-gamma", "2.0", "0.rc1", 0), "%files"]),
 };
 
+/** What a parser must make of the alpha package the spec above builds, read from the database at `db`. */
+export const expectedAlpha = (db: string) => ({
+  type: "rpm",
+  name: "porthole-alpha",
+  version: "7:1.2.3-4",
+  arch: "noarch",
+  db,
+  files: ["/etc/porthole-alpha/alpha.conf", "/usr/share/porthole-alpha", "/usr/share/porthole-alpha/one.txt", "/usr/share/porthole-alpha/two.txt"],
+});
+
 export const EXPECTED_PACKAGE_COUNT = 1 + FILLERS + 1 + 1;
 
 const run = (command: string, args: string[]) =>
