@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readdir, rename, rm, stat, utimes } from "node:fs/promises";
+import { mkdir, readFile, readdir, rename, rm, stat, utimes } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -42,20 +42,46 @@ export class DiskCache {
     readonly maxBytes: number,
   ) {}
 
-  /** The path of a cached entry whose bytes check out (and marks it recently used), or null. */
+  /** The path of a cached entry whose bytes check out (and marks it recently used), or null. For entries sent as files. */
   async get(key: string): Promise<string | null> {
+    const found = await this.lookup(key);
+    if (!found) return null;
+    const problem = await this.damage(found.path, found.entry);
+    if (problem) return this.drop(key, found.name, found.path, problem);
+    return this.touch(found.name, found.entry, found.path);
+  }
+
+  /** A small cached entry's bytes, read once and checked in memory (and marked recently used), or null. */
+  async read(key: string): Promise<Buffer | null> {
+    const found = await this.lookup(key);
+    if (!found) return null;
+    const bytes = await readFile(found.path).catch(() => null);
+    if (!bytes) return this.drop(key, found.name, found.path, "the file is gone");
+    if (bytes.length !== found.entry.size)
+      return this.drop(key, found.name, found.path, `${bytes.length} bytes on disk, ${found.entry.size} written`);
+    if (createHash("sha256").update(bytes).digest("hex") !== found.entry.content) {
+      return this.drop(key, found.name, found.path, "its bytes do not match their digest");
+    }
+    await this.touch(found.name, found.entry, found.path);
+    return bytes;
+  }
+
+  private async lookup(key: string): Promise<{ name: string; entry: Entry; path: string } | null> {
     await this.load();
     const name = sha256(key);
     const entry = this.entries.get(name);
-    if (!entry) return null;
-    const path = join(this.dir, entry.file);
-    const problem = await this.damage(path, entry);
-    if (problem) {
-      console.error(JSON.stringify({ cache: "dropped a damaged entry", key, problem }));
-      this.forget(name);
-      await rm(path, { force: true });
-      return null;
-    }
+    return entry ? { name, entry, path: join(this.dir, entry.file) } : null;
+  }
+
+  /** A damaged entry is logged and removed: the caller fetches it again, never serves it. */
+  private async drop(key: string, name: string, path: string, problem: string): Promise<null> {
+    console.error(JSON.stringify({ cache: "dropped a damaged entry", key, problem }));
+    this.forget(name);
+    await rm(path, { force: true });
+    return null;
+  }
+
+  private async touch(name: string, entry: Entry, path: string): Promise<string> {
     this.entries.delete(name);
     this.entries.set(name, entry);
     const now = new Date();

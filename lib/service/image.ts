@@ -1,5 +1,4 @@
 import "server-only";
-import { readFile } from "node:fs/promises";
 import { diskCache } from "@/lib/cache/disk-cache";
 import type { HistoryEntry, ImageInfo, IndexInfo, Platform } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
@@ -27,8 +26,8 @@ async function topManifest(client: RegistryClient, ref: Reference): Promise<{ di
   const reference = ref.digest ?? (ref.tag as string);
   const advertised = await headManifestDigest(client, reference);
   const known = ref.digest ?? advertised;
-  const cached = known ? await diskCache().get(`manifest:${known}`) : null;
-  if (known && cached) return { digest: known, parsed: parseManifest(await readFile(cached), null) };
+  const cached = known ? await diskCache().read(`manifest:${known}`) : null;
+  if (known && cached) return { digest: known, parsed: parseManifest(cached, null) };
 
   const { bytes, contentType } = await getManifest(client, reference);
   if (ref.digest) verifyDigest(bytes, ref.digest, "manifest");
@@ -46,8 +45,8 @@ async function topManifest(client: RegistryClient, ref: Reference): Promise<{ di
  */
 async function byDigest(kind: string, digest: string, fetchBytes: () => Promise<Buffer>): Promise<Buffer> {
   const key = `${kind}:${digest}`;
-  const cached = await diskCache().get(key);
-  if (cached) return readFile(cached);
+  const cached = await diskCache().read(key);
+  if (cached) return cached;
   const bytes = await fetchBytes();
   verifyDigest(bytes, digest, kind);
   await diskCache().put(key, bytes);

@@ -1,6 +1,5 @@
 import "server-only";
 import { createReadStream } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { PassThrough } from "node:stream";
 import { createInterface } from "node:readline";
 import type { LayerEntry } from "@/lib/core/api-types";
@@ -64,8 +63,8 @@ export async function layerCaptures(layer: LayerRef, auth: AuthOptions = {}): Pr
   // A listing under way (a viewer's layer stream) writes the captures when it ends: wait for it, not a second download.
   const underWay = inFlight.get(layer.digest);
   if (underWay) await drain(underWay.read());
-  const cached = await diskCache().get(capturesKey(layer.digest));
-  if (cached) return parseCaptures(await readFile(cached, "utf8"));
+  const cached = await diskCache().read(capturesKey(layer.digest));
+  if (cached) return parseCaptures(cached.toString("utf8"));
   const captured = emptyCaptures();
   const { body } = await openBlob(layer, layer.digest, auth);
   // The listing is cached already: only the captures are wanted from this pass.

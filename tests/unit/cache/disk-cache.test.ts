@@ -94,3 +94,30 @@ describe("DiskCache: a damaged entry is dropped, never served", () => {
     expect(await readdir(dir)).toEqual([]);
   });
 });
+
+describe("DiskCache.read: a small entry's bytes, checked as they are read", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("returns what was put", async () => {
+    const cache = new DiskCache(dir, 1024);
+    await cache.put("manifest:sha256:a", '{"schemaVersion":2}');
+    expect((await cache.read("manifest:sha256:a"))?.toString()).toBe('{"schemaVersion":2}');
+    expect(await cache.read("manifest:sha256:b")).toBeNull();
+  });
+
+  it("drops an entry truncated or rotted on disk instead of returning it", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const cache = new DiskCache(dir, 1024);
+    await cache.put("truncated", "0123456789");
+    await cache.put("rotted", "abcdefghij");
+    for (const name of await readdir(dir)) {
+      const path = join(dir, name);
+      const content = await readFile(path, "utf8");
+      if (content.startsWith("0")) await truncate(path, 4);
+      else await writeFile(path, "abcdefghiX");
+    }
+    expect(await cache.read("truncated")).toBeNull();
+    expect(await cache.read("rotted")).toBeNull();
+    expect(await readdir(dir)).toEqual([]);
+  });
+});
