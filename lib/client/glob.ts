@@ -1,5 +1,5 @@
 /** A filter that asks for a package's files: `pkg:NAME` (or `pkg:type:NAME`). */
-export const PACKAGE_FILTER = /^pkg:\s*(.*)$/i;
+const PACKAGE_FILTER = /^pkg:\s*(.*)$/i;
 
 /** The package a `pkg:NAME` filter names, or null for any other filter. */
 export function packageQuery(filter: string): string | null {

@@ -94,8 +94,3 @@ export function formatReference(ref: Reference): string {
 export function isPinned(ref: Reference): boolean {
   return ref.digest !== null;
 }
-
-/** The same reference pinned to a manifest digest, so a shared link keeps showing the same bytes. */
-export function pinnedTo(ref: Reference, digest: string): Reference {
-  return { ...ref, digest };
-}
