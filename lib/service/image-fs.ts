@@ -1,5 +1,6 @@
 import "server-only";
 import type { Change, FsResponse, ImageInfo, LayerEntry } from "@/lib/core/api-types";
+import { Recent } from "@/lib/cache/recent";
 import { settings } from "@/lib/config";
 import { PortholeError } from "@/lib/core/errors";
 import { diveEfficiency, diveLayerTree } from "@/lib/fs/dive-efficiency";
@@ -87,7 +88,7 @@ export async function layerChanges(query: ImageQuery, index: number): Promise<Ch
   return merge.changes(index);
 }
 
-const recent = new Map<string, Promise<ImageFs>>();
+const recent = new Recent<ImageFs>(RECENT_IMAGES);
 
 /**
  * The merged filesystem of an image, or of its layers 0..`upTo` ("everything up to this layer").
@@ -100,17 +101,8 @@ export async function loadImageFs(query: ImageQuery, upToLayer: number | null = 
   if (upTo < 0 || upTo >= image.layers.length) {
     throw new PortholeError("NOT_FOUND", `the image has ${image.layers.length} layers; there is no layer ${upTo}`);
   }
-  const key = `${image.digest}:${upTo}`;
-  let loading = recent.get(key);
-  if (!loading) {
-    loading = imageLayers(image, query.auth).then((layers) => build(image, layers.slice(0, upTo + 1)));
-    recent.set(key, loading);
-    loading.catch(() => recent.delete(key));
-    if (recent.size > RECENT_IMAGES) recent.delete(recent.keys().next().value as string);
-  } else {
-    recent.delete(key);
-    recent.set(key, loading);
-  }
-  const loaded = await loading;
+  const loaded = await recent.get(`${image.digest}:${upTo}`, () =>
+    imageLayers(image, query.auth).then((layers) => build(image, layers.slice(0, upTo + 1))),
+  );
   return { ...loaded, image };
 }

@@ -1,12 +1,14 @@
 import "server-only";
 import type { InstalledPackage, LayerEntry, PackageLayerChange, PackagesResponse } from "@/lib/core/api-types";
+import { Recent } from "@/lib/cache/recent";
 import type { LayerCaptures } from "@/lib/layer/captures";
 import type { GoScanResult } from "@/lib/packages/go-buildinfo";
 import { readInventory } from "@/lib/packages/inventory";
 import { attackSurface } from "@/lib/packages/surface";
 import type { FoundPackage } from "@/lib/packages/types";
+import type { AuthOptions } from "@/lib/registry/auth";
 import type { ImageQuery } from "@/lib/service/image";
-import { loadImageFs } from "@/lib/service/image-fs";
+import { loadImageFs, type ImageFs } from "@/lib/service/image-fs";
 import { collectLayer, layerCaptures } from "@/lib/service/layer-index";
 
 /** The database files and Go build info of the image as merged so far. */
@@ -73,14 +75,31 @@ function compareInventories(
 
 const changedAnything = (change: PackageLayerChange) => change.added.length + change.removed.length + change.changed.length > 0;
 
+/** An image's inventory with every package's files and those missing: computed once per image, answered with or without the files. */
+const recent = new Recent<PackagesResponse>(8);
+
 /**
  * What is installed in an image: every package database and Go binary of the merged image, read
  * from what the one pass over each layer captured; which layer installed or last upgraded each
  * package, what each layer changed, and the image's attack surface. With `withFiles`, each
- * package's files and those of them a later layer removed.
+ * package's files and those of them a later layer removed. `loadImageFs` proves the requester's
+ * access before the per-digest memory is reached.
  */
 export async function imagePackages(query: ImageQuery, withFiles: boolean): Promise<PackagesResponse> {
-  const { image, fs } = await loadImageFs(query);
+  const loaded = await loadImageFs(query);
+  const full = await recent.get(loaded.image.digest, () => inventoryOf(loaded, query.auth));
+  if (withFiles) return full;
+  return { ...full, packages: full.packages.map(withoutFiles) };
+}
+
+function withoutFiles(listed: InstalledPackage): InstalledPackage {
+  const bare = { ...listed };
+  delete bare.files;
+  delete bare.missing;
+  return bare;
+}
+
+async function inventoryOf({ image, fs }: ImageFs, auth: AuthOptions): Promise<PackagesResponse> {
   const sources: Sources = { files: new Map(), go: new Map() };
   const since = new Map<string, number>();
   const layers: PackageLayerChange[] = [];
@@ -89,8 +108,8 @@ export async function imagePackages(query: ImageQuery, withFiles: boolean): Prom
   for (const [index, layer] of image.layers.entries()) {
     const ref = { registry: image.registry, repository: image.repository, digest: layer.digest, diffId: layer.diffId };
     // In turn: a layer not read yet is read once, for its listing and its captures together.
-    const entries = await collectLayer(ref, query.auth);
-    const captures = await layerCaptures(ref, query.auth);
+    const entries = await collectLayer(ref, auth);
+    const captures = await layerCaptures(ref, auth);
     if (!applyLayer(sources, entries, captures)) continue;
     const result = readInventory(sources.files, sources.go);
     const next = new Map(result.packages.map((found) => [identity(found), found]));
@@ -99,11 +118,11 @@ export async function imagePackages(query: ImageQuery, withFiles: boolean): Prom
     inventory = next;
     problems = result.problems;
   }
-  const present = withFiles ? new Set(fs.files.map((file) => file.path)) : null;
+  const present = new Set(fs.files.map((file) => file.path));
   const packages = [...inventory].map(([key, found]): InstalledPackage => {
     const listed: InstalledPackage = { type: found.type, name: found.name, version: found.version, layer: since.get(key) ?? 0, db: found.db };
     if (found.arch) listed.arch = found.arch;
-    if (present && found.files) Object.assign(listed, { files: found.files, missing: found.files.filter((path) => !present.has(path)) });
+    if (found.files) Object.assign(listed, { files: found.files, missing: found.files.filter((path) => !present.has(path)) });
     return listed;
   });
   return { digest: image.digest, packages, layers, surface: attackSurface(fs.files, image.config, new Map()), problems };

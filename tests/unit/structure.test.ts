@@ -34,6 +34,7 @@ const PURE_SHARED: Record<string, string> = {
   "lib/registry/history.ts": "aligns image config history with layers",
   "lib/registry/media-types.ts": "a table of manifest media types",
   "lib/cache/replay.ts": "an in-memory, many-reader replay of an async sequence: no I/O of its own",
+  "lib/cache/recent.ts": "an in-memory memo of the most recent computations: no I/O of its own",
   "lib/compare/files.ts": "compares two merged file lists: data in, data out",
   "lib/compare/config.ts": "compares two image configs: data in, data out",
   "lib/packages/types.ts": "the types package-database parsers share: no code of its own",
