@@ -37,8 +37,8 @@ export class RegistryClient {
     return new RegistryClient(target.registry, target.repository, credentials);
   }
 
-  /** GET (or HEAD) `/v2/<repository>/<path>`. */
-  async request(path: string, options: { accept?: string; method?: "GET" | "HEAD" } = {}): Promise<UpstreamResponse> {
+  /** GET (or HEAD) `/v2/<repository>/<path>`; `range` asks for part of a blob (`bytes=A-B`). */
+  async request(path: string, options: { accept?: string; method?: "GET" | "HEAD"; range?: string } = {}): Promise<UpstreamResponse> {
     const url = new URL(`${this.base}/v2/${this.repository}/${path}`);
     let refreshedAuth = false;
     for (let attempt = 1; ; attempt++) {
@@ -46,6 +46,7 @@ export class RegistryClient {
       try {
         const headers: Record<string, string> = {};
         if (options.accept) headers.accept = options.accept;
+        if (options.range) headers.range = options.range;
         const authorization = await this.auth.header();
         if (authorization) headers.authorization = authorization;
         response = await followRedirects(url, options.method ?? "GET", headers);

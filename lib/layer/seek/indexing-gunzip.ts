@@ -1,0 +1,104 @@
+import "server-only";
+import { Duplex } from "node:stream";
+import { Worker } from "node:worker_threads";
+import type { FromWorker, ToWorker, VerifiedCheckpoint, WorkerOptions } from "@/lib/layer/seek/protocol";
+
+/** What a gzip layer's first read learns for random access later. */
+export interface GzipSeekIndex {
+  compressedBytes: number;
+  uncompressedBytes: number;
+  /** Sorted by offset; the first is the start of the blob. */
+  checkpoints: VerifiedCheckpoint[];
+}
+
+/** Compressed chunks handed to the worker before waiting for it: enough to keep it busy, no more. */
+const INPUTS_AHEAD = 4;
+
+/**
+ * Spawns the inflate worker. Bundled by Next, the worker is compiled JavaScript. Run from source
+ * (tests, the command line) it is TypeScript, which a worker can only load through tsx's API.
+ */
+function spawnWorker(options: WorkerOptions): Worker {
+  if (import.meta.url.endsWith(".ts")) {
+    const source = JSON.stringify(import.meta.url.replace(/[^/]+$/, "inflate-worker.ts"));
+    return new Worker(`import("tsx/esm/api").then(({ tsImport }) => tsImport(${source}, ${source}))`, { eval: true, workerData: options });
+  }
+  return new Worker(new URL("./inflate-worker.ts", import.meta.url), { workerData: options });
+}
+
+/**
+ * gunzip as a stream, done in a worker thread that also indexes the layer for random access:
+ * `index` is set once the stream ended. Output is credited back to the worker as it is read, so
+ * a decompression bomb or a slow reader holds at most the worker's credit in memory.
+ */
+export class IndexingGunzip extends Duplex {
+  index: GzipSeekIndex | null = null;
+  private readonly worker: Worker;
+  private inputsAhead = 0;
+  private writeWaiting: (() => void) | null = null;
+  private finalWaiting: ((error?: Error | null) => void) | null = null;
+  private uncredited = 0;
+
+  constructor(span: number) {
+    super();
+    this.worker = spawnWorker({ span });
+    this.worker.on("message", (message: FromWorker) => this.receive(message));
+    this.worker.on("error", (error) => this.destroy(error));
+    this.worker.on("exit", () => this.index || this.destroyed || this.destroy(new Error("the inflate worker stopped")));
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    // A copy: a received chunk may share its memory with others, which must not be moved away.
+    const data = new Uint8Array(chunk);
+    this.post({ kind: "input", data }, [data.buffer]);
+    if (++this.inputsAhead < INPUTS_AHEAD) callback();
+    else this.writeWaiting = callback;
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.finalWaiting = callback;
+    this.post({ kind: "end" });
+  }
+
+  override _read(): void {
+    if (this.uncredited === 0) return;
+    this.post({ kind: "credit", bytes: this.uncredited });
+    this.uncredited = 0;
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    void this.worker.terminate();
+    callback(error);
+  }
+
+  private receive(message: FromWorker): void {
+    if (this.destroyed) return;
+    switch (message.kind) {
+      case "output": {
+        const { data } = message;
+        if (this.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength))) this.post({ kind: "credit", bytes: data.byteLength });
+        else this.uncredited += data.byteLength;
+        return;
+      }
+      case "consumed": {
+        this.inputsAhead--;
+        const callback = this.writeWaiting;
+        this.writeWaiting = null;
+        return callback?.();
+      }
+      case "done": {
+        const { checkpoints, compressedBytes, uncompressedBytes } = message;
+        this.index = { checkpoints, compressedBytes, uncompressedBytes };
+        void this.worker.terminate();
+        this.push(null);
+        return this.finalWaiting?.();
+      }
+      case "error":
+        return void this.destroy(new Error(message.message));
+    }
+  }
+
+  private post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
+    this.worker.postMessage(message, transfer);
+  }
+}

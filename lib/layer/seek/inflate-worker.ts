@@ -1,0 +1,79 @@
+/**
+ * A worker thread that inflates one gzip layer for its reader and indexes it for random access on
+ * the way (checkpoints and the digest of each compressed span between them). pako is 2–3× slower
+ * than Node's zlib but says where deflate blocks end; running it here keeps that cost off the
+ * event loop, beside the tar parsing and hashing on the main thread.
+ * Runs outside Next's server environment: no server-only fence (see tests/unit/structure.test.ts).
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { CheckpointingGunzip, type Checkpoint } from "@/lib/layer/seek/gzip-checkpoints";
+import type { FromWorker, ToWorker, WorkerOptions } from "@/lib/layer/seek/protocol";
+import { SpanHasher } from "@/lib/layer/seek/span-hasher";
+
+/** How far (uncompressed bytes) the worker may run ahead of its reader. */
+const CREDIT = 16 * 1024 * 1024;
+
+const port = parentPort as NonNullable<typeof parentPort>;
+const options = workerData as WorkerOptions;
+const hasher = new SpanHasher();
+const checkpoints: Checkpoint[] = [];
+const inflater = new CheckpointingGunzip(options.span, (checkpoint) => {
+  hasher.cut(Math.floor(checkpoint.bit / 8));
+  checkpoints.push(checkpoint);
+});
+
+const queue: ToWorker[] = [];
+let wake: (() => void) | null = null;
+let outstanding = 0;
+let compressedBytes = 0;
+
+port.on("message", (message: ToWorker) => {
+  if (message.kind === "credit") outstanding -= message.bytes;
+  else queue.push(message);
+  wake?.();
+});
+
+const next = () => new Promise<void>((resolve) => (wake = resolve));
+const send = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+
+async function pass(pieces: Iterable<Uint8Array>): Promise<void> {
+  for (const piece of pieces) {
+    outstanding += piece.length;
+    send({ kind: "output", data: piece }, [piece.buffer as ArrayBuffer]);
+    while (outstanding > CREDIT) await next();
+  }
+}
+
+async function inflate(data: Uint8Array): Promise<void> {
+  hasher.feed(data);
+  compressedBytes += data.length;
+  await pass(inflater.push(data));
+  // Full pieces travel best; a partial one goes only when no input is waiting (a slow download).
+  await new Promise(setImmediate); // lets the input sent meanwhile arrive
+  if (queue.length === 0) await pass(inflater.flush());
+  send({ kind: "consumed" });
+}
+
+async function run(): Promise<void> {
+  for (;;) {
+    const message = queue.shift();
+    if (!message) {
+      await next();
+      continue;
+    }
+    if (message.kind === "input") await inflate(message.data);
+    if (message.kind === "end") break;
+  }
+  await pass(inflater.flush());
+  inflater.end();
+  const digests = hasher.end();
+  send({
+    kind: "done",
+    // The blob's start is where every read can begin: the first span belongs to it.
+    checkpoints: [{ bit: 0, out: 0, window: new Uint8Array(0) }, ...checkpoints].map((checkpoint, i) => ({ ...checkpoint, sha256: digests[i] as string })),
+    compressedBytes,
+    uncompressedBytes: inflater.outputBytes,
+  });
+}
+
+run().catch((error: unknown) => send({ kind: "error", message: (error as Error)?.message ?? String(error) }));
