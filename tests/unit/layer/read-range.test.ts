@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { Readable } from "node:stream";
+import { randomBytes } from "node:crypto";
+import { gzipSync } from "node:zlib";
+import { IndexingGunzip } from "@/lib/layer/seek/indexing-gunzip";
+import { readRange, type FetchRange } from "@/lib/layer/seek/read-range";
+import { parseSeekIndex, serializeSeekIndex, type SeekIndex } from "@/lib/layer/seek/seek-index";
+
+/** Half text, half random: blocks of every kind, checkpoints mid-byte. */
+function sample(): Buffer {
+  const lines: string[] = [];
+  for (let i = 0; lines.length < 60_000; i++) lines.push(`/usr/lib/x86_64-linux-gnu/lib${(i * 7919) % 1013}.so.${i % 17} ${i}`);
+  return Buffer.concat([Buffer.from(lines.join("\n")), randomBytes(400_000), Buffer.from(lines.reverse().join("\n"))]);
+}
+
+async function collect(stream: Readable): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of stream) parts.push(part as Buffer);
+  return Buffer.concat(parts);
+}
+
+/** The index built by the real path: the inflate worker, then the disk format. */
+async function indexed(gz: Buffer, span: number): Promise<{ output: Buffer; index: SeekIndex }> {
+  const gunzip = new IndexingGunzip(span);
+  const output = collect(Readable.from([gz.subarray(0, 1000), gz.subarray(1000)]).pipe(gunzip));
+  const result = await output;
+  return { output: result, index: parseSeekIndex(serializeSeekIndex(gunzip.index!))! };
+}
+
+/** A registry in-process: honours Range, or ignores it, or serves other bytes for it. */
+function fetcher(blob: Buffer, mode: "honest" | "ignores range" | "lies" = "honest"): FetchRange & { requests: [number, number][] } {
+  const requests: [number, number][] = [];
+  const fetch = async (from: number, to: number) => {
+    requests.push([from, to]);
+    if (mode === "ignores range") return { body: Readable.from([blob]), partial: false };
+    const bytes = Buffer.from(blob.subarray(from, to));
+    if (mode === "lies") bytes[bytes.length >> 1] ^= 0x20;
+    return { body: Readable.from([bytes]), partial: true };
+  };
+  return Object.assign(fetch, { requests });
+}
+
+describe("reading a range of a gzip layer from its seek index", () => {
+  it("the worker's index reads any range: starts, ends, spans of many checkpoints, the last byte", async () => {
+    const original = sample();
+    const gz = gzipSync(original);
+    const { output, index } = await indexed(gz, 64 * 1024);
+    expect(output.equals(original)).toBe(true);
+    expect(index.spans.length).toBeGreaterThan(10);
+    const fetch = fetcher(gz);
+    const cases: [number, number][] = [
+      [0, 100],
+      [original.length - 1, 1],
+      [1234, 900_000],
+      ...index.spans.map((span): [number, number] => [span.out, 10]),
+      ...index.spans.map((span): [number, number] => [Math.max(span.out - 5, 0), 10]),
+    ];
+    for (let i = 1; i < 30; i++) cases.push([Math.floor((original.length * i) / 30), 4096]);
+    for (const [offset, length] of cases.filter(([offset]) => offset < original.length)) {
+      const bytes = await collect((await readRange(index, offset, Math.min(length, original.length - offset), fetch))!);
+      expect(bytes.equals(original.subarray(offset, offset + length)), `${offset}+${length}`).toBe(true);
+    }
+  });
+
+  it("fetches only the spans around the range, not the layer", async () => {
+    const original = sample();
+    const gz = gzipSync(original);
+    const { index } = await indexed(gz, 64 * 1024);
+    const fetch = fetcher(gz);
+    await collect((await readRange(index, Math.floor(original.length / 2), 100, fetch))!);
+    const [[from, to]] = fetch.requests as [[number, number]];
+    expect(to - from).toBeLessThan(gz.length / 4);
+  });
+
+  it("a registry that serves other bytes for a range fails the read (UPSTREAM_INVALID, 502)", async () => {
+    const gz = gzipSync(sample());
+    const { index } = await indexed(gz, 64 * 1024);
+    const read = await readRange(index, 500_000, 1000, fetcher(gz, "lies"));
+    await expect(collect(read!)).rejects.toMatchObject({ code: "UPSTREAM_INVALID", message: expect.stringMatching(/other bytes/) });
+  });
+
+  it("a registry that ignores Range gets null: the caller streams instead", async () => {
+    const gz = gzipSync(sample());
+    const { index } = await indexed(gz, 64 * 1024);
+    expect(await readRange(index, 500_000, 1000, fetcher(gz, "ignores range"))).toBeNull();
+  });
+
+  it("the worker reports a corrupt stream as an error, not an early end", async () => {
+    const gz = gzipSync(sample());
+    gz.fill(0xff, 20_000, 20_100);
+    await expect(indexed(gz, 64 * 1024)).rejects.toThrow();
+    await expect(indexed(gzipSync(sample()).subarray(0, 50_000), 64 * 1024)).rejects.toThrow(/unexpected end/);
+  });
+});
