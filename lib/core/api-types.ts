@@ -82,11 +82,15 @@ export interface FileMeta {
   linkname?: string;
   /** `sha256:<hex>` of a regular file's bytes, computed as the layer streams; in the merged view a hardlink carries its target's. */
   digest?: string;
+  /** File capabilities (the `security.capability` extended attribute) as `getcap` prints them: `cap_net_raw=ep`. */
+  capability?: string;
 }
 
 /** One tar entry of a layer, as the layer endpoint streams it (one JSON object per line). */
 export interface LayerEntry extends FileMeta {
   mtime: number;
+  /** Regular files: where the bytes start in the layer's uncompressed tar (for reading them by Range). */
+  offset?: number;
   /** `.wh.<name>` marker: deletes `path` (the target, without the prefix) from lower layers. */
   whiteout?: true;
   /** `.wh..wh..opq` marker: hides lower-layer children of the directory `path`. */
@@ -210,7 +214,7 @@ export interface Surface {
   setgid: string[];
   /** Writable by anyone: files, and directories without the sticky bit. */
   worldWritable: string[];
-  /** Files with a `security.capability` extended attribute, its value in hex. */
+  /** Files with capabilities (a `security.capability` extended attribute), as `getcap` prints them. */
   capabilities: { path: string; value: string }[];
   compilers: string[];
   networkTools: string[];

@@ -3,6 +3,7 @@ import { Duplex, Transform, type TransformCallback } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { Decompress } from "fzstd";
 import { PortholeError } from "@/lib/core/errors";
+import { IndexingGunzip, type GzipSeekIndex } from "@/lib/layer/seek/indexing-gunzip";
 import { ZstdFrameWalker } from "@/lib/layer/zstd-frames";
 
 export type LayerCompression = "gzip" | "zstd" | "tar";
@@ -55,7 +56,8 @@ function createZstdDecoder(): Duplex {
 /**
  * Decompresses a layer of any supported format into its tar stream: sniffs the first bytes, then
  * hands everything to gunzip (also multi-member gzip: estargz), zstd or nothing. Counts output
- * bytes and stops a decompression bomb at `maxBytes`.
+ * bytes and stops a decompression bomb at `maxBytes`. Given a `checkpointSpan`, a gzip layer is
+ * inflated by the indexing worker, and `gzipIndex` holds its random-access index once it ended.
  */
 export class LayerDecoder extends Transform {
   private inner: Duplex | null = null;
@@ -63,8 +65,15 @@ export class LayerDecoder extends Transform {
   private pendingBytes = 0;
   private produced = 0;
 
-  constructor(private readonly maxBytes: number) {
+  constructor(
+    private readonly maxBytes: number,
+    private readonly checkpointSpan: number | null = null,
+  ) {
     super();
+  }
+
+  get gzipIndex(): GzipSeekIndex | null {
+    return this.inner instanceof IndexingGunzip ? this.inner.index : null;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -96,7 +105,9 @@ export class LayerDecoder extends Transform {
     }
     this.inner =
       kind === "gzip"
-        ? createGunzip({ chunkSize: INFLATE_CHUNK })
+        ? this.checkpointSpan
+          ? new IndexingGunzip(this.checkpointSpan)
+          : createGunzip({ chunkSize: INFLATE_CHUNK })
         : kind === "zstd"
           ? createZstdDecoder()
           : new Transform({ transform: (c, _e, cb) => cb(null, c) });
@@ -112,6 +123,12 @@ export class LayerDecoder extends Transform {
     this.inner.on("error", (error) => this.destroy(asDecodeError(error, kind)));
     if (head.length === 0) return callback();
     this.forward(head, callback);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    // The inner decoder may hold a worker thread: it goes with the layer read.
+    this.inner?.destroy();
+    callback(error);
   }
 
   override _read(size: number): void {

@@ -1,10 +1,13 @@
 import "server-only";
 import { createHash, type Hash } from "node:crypto";
 import { Readable, pipeline } from "node:stream";
-import tar, { type ExtractEvents, type Header } from "tar-stream";
+import type { ExtractEvents, Header } from "tar-stream";
 import type { EntryType, LayerEntry } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
+import { capabilityText } from "@/lib/layer/capability";
 import { LayerDecoder } from "@/lib/layer/decode";
+import type { GzipSeekIndex } from "@/lib/layer/seek/indexing-gunzip";
+import { rawCapability, rawPaxExtract } from "@/lib/layer/pax";
 import { nameFromBytes } from "@/lib/core/names";
 import { cleanPath, whiteoutOf } from "@/lib/core/paths";
 
@@ -22,6 +25,11 @@ export interface LayerReadOptions {
   /** The config's diff_id: verified over the uncompressed tar at the end of the stream. */
   diffId?: string | null;
   limits?: Partial<LayerLimits>;
+  /**
+   * Index a gzip layer for random access on the way (a checkpoint every `span` uncompressed bytes):
+   * `onIndex` gets the index once the whole layer was read and verified.
+   */
+  seek?: { span: number; onIndex(index: GzipSeekIndex): void };
 }
 
 export interface LayerItem {
@@ -98,10 +106,15 @@ export function toEntry(header: Header): LayerEntry | null {
     gid: headerNumber(header.gid, "gid"),
     mtime: header.mtime ? Math.floor(headerNumber(header.mtime.getTime(), "mtime") / 1000) : 0,
   };
+  // tar-stream records where an entry's data starts in the tar stream (not in its typings).
+  const offset = (header as Header & { byteOffset?: number }).byteOffset;
+  if (type === "file" && entry.size > 0 && typeof offset === "number") entry.offset = offset;
   if (header.linkname && (type === "symlink" || type === "hardlink")) {
     const link = pax?.linkpath !== undefined ? header.linkname : nameFromBytes(header.linkname);
     entry.linkname = type === "hardlink" ? cleanPath(link) : link;
   }
+  const capability = rawCapability(header);
+  if (capability) entry.capability = capabilityText(capability);
   const marker = whiteoutOf(path);
   // `.wh..` and `.wh...` name their own directory or its parent, as Docker's filepath.Join reads them.
   if (marker?.kind === "whiteout") Object.assign(entry, { path: cleanPath(marker.target), whiteout: true });
@@ -166,9 +179,9 @@ function asLayerError(error: unknown): PortholeError {
  */
 export async function* readLayer(body: Readable, options: LayerReadOptions = {}, sinkFor?: SinkFor): AsyncGenerator<LayerItem> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const decoder = new LayerDecoder(limits.maxBytes);
+  const decoder = new LayerDecoder(limits.maxBytes, options.seek?.span ?? null);
   // latin1 keeps every name byte; nameFromBytes decides how to read them. v7 tars lack the ustar magic.
-  const extract = tar.extract({ filenameEncoding: "latin1", allowUnknownFormat: true } as Parameters<typeof tar.extract>[0]);
+  const extract = rawPaxExtract({ filenameEncoding: "latin1", allowUnknownFormat: true });
   let streamError: unknown = null;
   const finished = new Promise<void>((resolve) =>
     pipeline(body, decoder, extract, (error) => {
@@ -194,6 +207,7 @@ export async function* readLayer(body: Readable, options: LayerReadOptions = {},
     if (streamError) throw streamError;
     compressed.check("layer digest");
     uncompressed.check("layer diff_id");
+    if (options.seek && decoder.gzipIndex) options.seek.onIndex(decoder.gzipIndex);
   } catch (error) {
     throw asLayerError(streamError ?? error);
   } finally {

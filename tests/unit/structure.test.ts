@@ -33,6 +33,7 @@ const PURE_SHARED: Record<string, string> = {
   "lib/registry/challenge.ts": "parses a WWW-Authenticate header value",
   "lib/registry/history.ts": "aligns image config history with layers",
   "lib/registry/media-types.ts": "a table of manifest media types",
+  "lib/layer/capability.ts": "decodes a security.capability value into getcap's text: bytes in (Uint8Array, DataView), string out",
   "lib/layer/seek/gzip-checkpoints.ts": "inflates gzip with pako and marks deflate block boundaries: bytes in, bytes out; runs in a worker thread",
   "lib/layer/seek/resumed-gunzip.ts": "inflates gzip from a checkpoint with pako: bytes in, bytes out",
   "lib/layer/seek/protocol.ts": "the messages to and from the inflate worker: types only",

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
+import type { LayerEntry } from "@/lib/core/api-types";
+import { listLayer } from "@/lib/layer/read";
+import type { GzipSeekIndex } from "@/lib/layer/seek/indexing-gunzip";
 import { IndexingGunzip } from "@/lib/layer/seek/indexing-gunzip";
 import { readRange, type FetchRange } from "@/lib/layer/seek/read-range";
 import { parseSeekIndex, serializeSeekIndex, type SeekIndex } from "@/lib/layer/seek/seek-index";
@@ -34,7 +41,7 @@ function fetcher(blob: Buffer, mode: "honest" | "ignores range" | "lies" = "hone
     requests.push([from, to]);
     if (mode === "ignores range") return { body: Readable.from([blob]), partial: false };
     const bytes = Buffer.from(blob.subarray(from, to));
-    if (mode === "lies") bytes[bytes.length >> 1] ^= 0x20;
+    if (mode === "lies") bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] as number) ^ 0x20;
     return { body: Readable.from([bytes]), partial: true };
   };
   return Object.assign(fetch, { requests });
@@ -90,5 +97,37 @@ describe("reading a range of a gzip layer from its seek index", () => {
     gz.fill(0xff, 20_000, 20_100);
     await expect(indexed(gz, 64 * 1024)).rejects.toThrow();
     await expect(indexed(gzipSync(sample()).subarray(0, 50_000), 64 * 1024)).rejects.toThrow(/unexpected end/);
+  });
+});
+
+describe("a layer listing indexed for random access", () => {
+  it("gives each file its offset in the tar: GNU tar's pax archive read back file by file by Range", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "porthole-seek-"));
+    const long = `${"deep/".repeat(30)}name-longer-than-a-ustar-header-holds.txt`;
+    mkdirSync(join(dir, "root", long, ".."), { recursive: true });
+    const files: Record<string, Buffer> = {
+      "root/a.txt": Buffer.from("first\n"),
+      "root/empty": Buffer.alloc(0),
+      "root/big.bin": Buffer.concat([randomBytes(700_000), sample()]),
+      [`root/${long}`]: Buffer.from("a name in a pax record\n"),
+      "root/zz-last": Buffer.from("the last file\n"),
+    };
+    for (const [path, content] of Object.entries(files)) writeFileSync(join(dir, path), content);
+    const gz = execFileSync("tar", ["--format=pax", "--sort=name", "-czf", "-", "-C", dir, "root"], { maxBuffer: 1 << 30 });
+    let index: GzipSeekIndex | null = null;
+    const entries: LayerEntry[] = [];
+    const seek = { span: 64 * 1024, onIndex: (built: GzipSeekIndex) => (index = built) };
+    for await (const entry of listLayer(Readable.from([gz]), { seek })) entries.push(entry);
+    const stored = parseSeekIndex(serializeSeekIndex(index!))!;
+    expect(stored.spans.length).toBeGreaterThan(5);
+    for (const [path, content] of Object.entries(files)) {
+      const entry = entries.find((e) => e.path === `/${path}`)!;
+      if (content.length === 0) {
+        expect(entry.offset).toBeUndefined();
+        continue;
+      }
+      const bytes = await collect((await readRange(stored, entry.offset!, entry.size, fetcher(gz)))!);
+      expect(bytes.equals(readFileSync(join(dir, path))), path).toBe(true);
+    }
   });
 });
