@@ -24,6 +24,8 @@ export interface Settings {
   maxUpstreamStreams: number;
   upstreamWaitMs: number;
   maxListingBytes: number;
+  /** gzip layers at least this big (compressed) are indexed for random access as they are first read. */
+  seekIndexMinBytes: number;
   /** API requests one client may make a minute (a token bucket: bursts up to that many). */
   rateLimitPerMinute: number;
   /** Registry downloads one client's requests may hold open at once. */
@@ -50,6 +52,7 @@ interface Variable<K extends keyof Settings> {
 }
 
 const wholeNumber = (text: string) => (/^\d+$/.test(text) && Number(text) > 0 ? Number(text) : null);
+const zeroOrMore = (text: string) => (/^\d+$/.test(text) ? Number(text) : null);
 const list = (text: string) =>
   text
     .split(",")
@@ -161,6 +164,14 @@ export const VARIABLES = [
     expects: "a whole number of bytes",
   }),
   variable({
+    key: "seekIndexMinBytes",
+    env: "PORTHOLE_SEEK_INDEX_MIN_BYTES",
+    shown: "8388608",
+    fallback: () => 8 * 1024 ** 2,
+    parse: zeroOrMore,
+    expects: "a whole number of bytes (0: every gzip layer)",
+  }),
+  variable({
     key: "rateLimitPerMinute",
     env: "PORTHOLE_RATE_LIMIT_PER_MIN",
     shown: "600",
@@ -224,7 +235,7 @@ export function settings(): Settings {
   return current;
 }
 
-/** For tests: change some settings for this process until `resetSettings()`. */
+/** For tests, and the command line (its own defaults): change some settings for this process until `resetSettings()`. */
 export function overrideSettings(changes: Partial<Settings>): void {
   current = { ...settings(), ...changes };
 }

@@ -2,9 +2,10 @@
 # Installs the Debian packages tests need, if any is missing: the registry, Chromium, openssl (token
 # server keys), zstd (zstd test layers), mmdebstrap (real Debian root filesystems to compare), rpm
 # (rpmbuild and rpm write real rpm databases and read them back as the oracle), db5.3-util (db_load
-# writes Berkeley DB rpm databases), golang-go (real Go binaries and `go version -m`). Quiet unless something fails.
+# writes Berkeley DB rpm databases), golang-go (real Go binaries and `go version -m`), libcap2-bin and
+# attr (setcap and setfattr give real files capabilities, getcap reads them back). Quiet unless something fails.
 set -euo pipefail
-needed=(docker-registry chromium openssl zstd mmdebstrap rpm db5.3-util golang-go)
+needed=(docker-registry chromium openssl zstd mmdebstrap rpm db5.3-util golang-go libcap2-bin attr)
 missing=()
 for package in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -2,15 +2,16 @@ import { ErrorPanel, Skeleton } from "@/components/ErrorPanel";
 import { Figures } from "@/components/explorer/Figures";
 import { FileOwner } from "@/components/explorer/FileOwner";
 import { FileViewer } from "@/components/explorer/FileViewer";
-import { ImageOverview, PACKAGES_HASH } from "@/components/packages/ImageOverview";
+import { ImageOverview } from "@/components/packages/ImageOverview";
 import { fileApiUrl } from "@/lib/client/api";
 import { formatBytes } from "@/lib/client/format";
+import { directoryLinks, throughLinks } from "@/lib/client/package-owners";
 import { findNode, type TreeNode } from "@/lib/client/tree";
 import { useOrigin } from "@/lib/client/use-origin";
 import type { FsResponse, LayerInfo } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
 import { linkTarget } from "@/lib/core/paths";
-import { imageUrl, type Location } from "@/lib/core/urls";
+import { imageUrl, PACKAGES_HASH, type Location } from "@/lib/core/urls";
 
 interface DetailPaneProps {
   location: Location;
@@ -65,8 +66,11 @@ export function DetailPane({ location, pinned, layers, tree, provisional, fs, hr
     const digest = layers[index]?.digest;
     return digest ? `${imageUrl({ ...location, view: { kind: "layer", digest, path: "/" } })}${PACKAGES_HASH}` : null;
   };
+  // Package databases name files as installed (/bin/ls); a usrmerged image has them under the link's target.
+  const links = tree ? directoryLinks(tree) : [];
+  const fileHref = (path: string) => imageUrl({ ...location, view: { kind: "fs", path: throughLinks(path, links), upTo: null } });
   return (
-    <ImageOverview pinned={pinned} layerHref={layerHref}>
+    <ImageOverview pinned={pinned} layerHref={layerHref} fileHref={fileHref}>
       {fs ? (
         <Figures fs={fs} hrefFor={(path) => imageUrl({ ...location, view: { kind: "fs", path, upTo: null } })} />
       ) : (

@@ -8,7 +8,7 @@ import { HexView } from "@/components/explorer/HexView";
 import { TextView } from "@/components/explorer/TextView";
 import { formatBytes } from "@/lib/client/format";
 import type { TreeNode } from "@/lib/client/tree";
-import { READ_LIMIT, useFileHead } from "@/lib/client/use-file-head";
+import { TEXT_LIMIT, TEXT_PAGE, useFilePages } from "@/lib/client/use-file-pages";
 import { rasterImageType } from "@/lib/core/file-types";
 
 interface FileViewerProps {
@@ -32,8 +32,8 @@ function asText(bytes: Uint8Array): string | null {
 export function FileViewer({ node, fileUrl, downloadUrl, permalink, targetHref, owner }: FileViewerProps) {
   const isImage = rasterImageType(node.name) !== null;
   const readable = (node.type === "file" || node.type === "hardlink") && node.change !== "removed";
-  const { head, error } = useFileHead(readable && !isImage ? fileUrl : null);
-  const text = useMemo(() => (head ? asText(head.bytes) : null), [head]);
+  const { bytes, size, loading, error, more } = useFilePages(readable && !isImage ? fileUrl : null);
+  const text = useMemo(() => (bytes ? asText(bytes) : null), [bytes]);
 
   return (
     <section
@@ -87,7 +87,7 @@ export function FileViewer({ node, fileUrl, downloadUrl, permalink, targetHref, 
           // eslint-disable-next-line @next/next/no-img-element -- see above
           <img src={fileUrl} alt={`Preview of ${node.name}`} className="m-3 max-w-full" />
         )}
-        {readable && !isImage && !head && error === undefined && (
+        {readable && !isImage && !bytes && error === undefined && (
           <div className="p-3">
             <Skeleton label="Loading file" />
           </div>
@@ -97,12 +97,20 @@ export function FileViewer({ node, fileUrl, downloadUrl, permalink, targetHref, 
             <ErrorPanel error={error} />
           </div>
         )}
-        {head?.truncated && (
-          <p className="bg-amber-50 px-3 py-1 text-xs text-amber-800 dark:bg-amber-950 dark:text-amber-200">
-            Showing the first {formatBytes(READ_LIMIT)} of {formatBytes(node.size)}: download it for the rest.
+        {bytes && size !== undefined && text === null && <HexView url={fileUrl} head={bytes} size={size} />}
+        {bytes && text !== null && <TextView text={text} name={node.name} />}
+        {bytes && size !== undefined && text !== null && bytes.length < size && (
+          <p className="flex items-center gap-2 bg-amber-50 px-3 py-1 text-xs text-amber-800 dark:bg-amber-950 dark:text-amber-200">
+            Showing the first {formatBytes(bytes.length)} of {formatBytes(size)}.
+            {bytes.length < TEXT_LIMIT ? (
+              <button type="button" disabled={loading} onClick={more} className="rounded border border-amber-400 px-2 disabled:opacity-50">
+                {loading ? "Loading…" : `Show the next ${formatBytes(TEXT_PAGE)}`}
+              </button>
+            ) : (
+              "Download it for the rest."
+            )}
           </p>
         )}
-        {head && (text !== null ? <TextView text={text} name={node.name} /> : <HexView bytes={head.bytes} />)}
         {!readable && node.type !== "symlink" && node.change !== "removed" && (
           <p className="p-3 text-sm text-zinc-500">A {node.type} has no content to show.</p>
         )}

@@ -4,9 +4,7 @@ import { PackagesPanel } from "@/components/packages/PackagesPanel";
 import { formatCount } from "@/lib/client/format";
 import { usePackages } from "@/lib/client/packages-data";
 import { useHash } from "@/lib/client/use-hash";
-
-/** The fragment that opens the packages tab, so a link can point at it. */
-export const PACKAGES_HASH = "#packages";
+import { PACKAGES_HASH, packagesHash, parsePackagesHash } from "@/lib/core/urls";
 
 const TAB =
   "rounded-t border-b-2 px-3 py-1.5 text-sm border-transparent text-zinc-500 hover:text-zinc-900 aria-selected:border-sky-500 aria-selected:font-medium aria-selected:text-zinc-900 dark:hover:text-zinc-100 dark:aria-selected:text-zinc-100";
@@ -14,15 +12,21 @@ const TAB =
 interface ImageOverviewProps {
   pinned: string;
   layerHref: (index: number) => string | null;
+  /** The link to a file in the merged filesystem. */
+  fileHref: (path: string) => string;
   /** The efficiency figures (or their skeleton). */
   children: React.ReactNode;
 }
 
-/** The image as a whole, in tabs: its efficiency figures, and its packages (whose files are fetched only once that tab is open). */
-export function ImageOverview({ pinned, layerHref, children }: ImageOverviewProps) {
+/**
+ * The image as a whole, in tabs: its efficiency figures, and its packages (whose files are fetched
+ * only once that tab is open). Which tab, and which package's files are open, is in the fragment.
+ */
+export function ImageOverview({ pinned, layerHref, fileHref, children }: ImageOverviewProps) {
   const [hash, setHash] = useHash();
   const { packages } = usePackages(pinned);
-  const showPackages = hash === PACKAGES_HASH;
+  const packagesTab = parsePackagesHash(hash);
+  const showPackages = packagesTab !== null;
   const tab = (id: string, label: React.ReactNode, selected: boolean, hashFor: string) => (
     <button
       type="button"
@@ -56,7 +60,17 @@ export function ImageOverview({ pinned, layerHref, children }: ImageOverviewProp
         aria-labelledby={`overview-tab-${showPackages ? "packages" : "efficiency"}`}
         className="flex min-h-0 flex-1 flex-col overflow-auto"
       >
-        {showPackages ? <PackagesPanel pinned={pinned} layerHref={layerHref} /> : children}
+        {packagesTab ? (
+          <PackagesPanel
+            pinned={pinned}
+            layerHref={layerHref}
+            fileHref={fileHref}
+            open={packagesTab.open}
+            onOpen={(key) => setHash(packagesHash(key))}
+          />
+        ) : (
+          children
+        )}
       </div>
     </div>
   );

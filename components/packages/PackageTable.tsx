@@ -1,5 +1,7 @@
 import Link from "next/link";
-import type { PackageSort, PackageSortKey } from "@/lib/client/packages";
+import { Fragment } from "react";
+import { PackageFiles } from "@/components/packages/PackageFiles";
+import { packageKey, type PackageSort, type PackageSortKey } from "@/lib/client/packages";
 import { formatCount } from "@/lib/client/format";
 import type { InstalledPackage } from "@/lib/core/api-types";
 
@@ -19,6 +21,10 @@ interface PackageTableProps {
   withFiles: boolean;
   /** The link to a layer's own view, or null for a layer the image does not have. */
   layerHref: (index: number) => string | null;
+  fileHref: (path: string) => string;
+  /** The package (`type:name`) whose files are shown under its row, or null. */
+  open: string | null;
+  onOpen: (key: string | null) => void;
 }
 
 function Files({ pkg, withFiles }: { pkg: InstalledPackage; withFiles: boolean }) {
@@ -33,8 +39,8 @@ function Files({ pkg, withFiles }: { pkg: InstalledPackage; withFiles: boolean }
   );
 }
 
-/** The inventory as a table; each column header sorts by it. */
-export function PackageTable({ rows, sort, onSort, withFiles, layerHref }: PackageTableProps) {
+/** The inventory as a table; each column header sorts by it, each name opens the package's files. */
+export function PackageTable({ rows, sort, onSort, withFiles, layerHref, fileHref, open, onOpen }: PackageTableProps) {
   return (
     <table aria-label="Packages" className="w-full border-collapse text-sm">
       <thead className="sticky top-0 bg-white dark:bg-zinc-950">
@@ -57,32 +63,46 @@ export function PackageTable({ rows, sort, onSort, withFiles, layerHref }: Packa
       <tbody>
         {rows.map((pkg) => {
           const href = layerHref(pkg.layer);
+          const key = packageKey(pkg);
+          const opened = open === key;
           return (
-            <tr
-              key={`${pkg.type}:${pkg.name}:${pkg.db}:${pkg.arch ?? ""}:${pkg.version}`}
-              data-testid="package-row"
-              className="border-b border-zinc-100 align-top dark:border-zinc-900"
-            >
-              <td className="px-1 py-0.5 text-xs text-zinc-500">{pkg.type}</td>
-              <td className="break-all px-1 py-0.5 font-mono" title={pkg.db}>
-                {pkg.name}
-              </td>
-              <td className="break-all px-1 py-0.5 font-mono text-xs" title={pkg.arch}>
-                {pkg.version}
-              </td>
-              <td className="px-1 py-0.5 text-right font-mono text-xs">
-                {href ? (
-                  <Link href={href} className="text-sky-600 hover:underline" title={`What layer ${pkg.layer} changed`}>
-                    #{pkg.layer}
-                  </Link>
-                ) : (
-                  `#${pkg.layer}`
-                )}
-              </td>
-              <td className="px-1 py-0.5 text-right text-xs">
-                <Files pkg={pkg} withFiles={withFiles} />
-              </td>
-            </tr>
+            <Fragment key={`${key}:${pkg.db}:${pkg.arch ?? ""}:${pkg.version}`}>
+              <tr data-testid="package-row" className="border-b border-zinc-100 align-top dark:border-zinc-900">
+                <td className="px-1 py-0.5 text-xs text-zinc-500">{pkg.type}</td>
+                <td className="break-all px-1 py-0.5 font-mono" title={pkg.db}>
+                  <button
+                    type="button"
+                    aria-expanded={opened}
+                    onClick={() => onOpen(opened ? null : key)}
+                    className="text-left hover:text-sky-600 hover:underline aria-expanded:text-sky-600"
+                  >
+                    {pkg.name}
+                  </button>
+                </td>
+                <td className="break-all px-1 py-0.5 font-mono text-xs" title={pkg.arch}>
+                  {pkg.version}
+                </td>
+                <td className="px-1 py-0.5 text-right font-mono text-xs">
+                  {href ? (
+                    <Link href={href} className="text-sky-600 hover:underline" title={`What layer ${pkg.layer} changed`}>
+                      #{pkg.layer}
+                    </Link>
+                  ) : (
+                    `#${pkg.layer}`
+                  )}
+                </td>
+                <td className="px-1 py-0.5 text-right text-xs">
+                  <Files pkg={pkg} withFiles={withFiles} />
+                </td>
+              </tr>
+              {opened && (
+                <tr data-testid="package-files" className="border-b border-zinc-100 dark:border-zinc-900">
+                  <td colSpan={COLUMNS.length} className="px-1">
+                    <PackageFiles pkg={pkg} withFiles={withFiles} fileHref={fileHref} />
+                  </td>
+                </tr>
+              )}
+            </Fragment>
           );
         })}
       </tbody>

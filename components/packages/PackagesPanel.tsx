@@ -15,6 +15,10 @@ interface PackagesPanelProps {
   /** The ref pinned to its manifest digest. */
   pinned: string;
   layerHref: (index: number) => string | null;
+  fileHref: (path: string) => string;
+  /** The package (`type:name`) whose files are shown, or null. */
+  open: string | null;
+  onOpen: (key: string | null) => void;
 }
 
 function Problems({ problems }: { problems: PackagesResponse["problems"] }) {
@@ -36,8 +40,8 @@ function Problems({ problems }: { problems: PackagesResponse["problems"] }) {
   );
 }
 
-/** What is installed: searchable, sortable, each package's layer a link; files asked for once the panel is open. */
-export function PackagesPanel({ pinned, layerHref }: PackagesPanelProps) {
+/** What is installed: searchable, sortable, each package's layer a link, its files a click away; files asked for once the panel is open. */
+export function PackagesPanel({ pinned, layerHref, fileHref, open, onOpen }: PackagesPanelProps) {
   const { packages, withFiles, error, filesError } = usePackages(pinned, true);
   const [query, setQuery] = useState("");
   const [sort, setSort] = useState<PackageSort>({ key: "name", descending: false });
@@ -79,6 +83,9 @@ export function PackagesPanel({ pinned, layerHref }: PackagesPanelProps) {
             onSort={(key) => setSort(nextSort(sort, key))}
             withFiles={withFiles}
             layerHref={layerHref}
+            fileHref={fileHref}
+            open={open}
+            onOpen={onOpen}
           />
         ) : (
           <p className="p-2 text-sm text-zinc-500">No package matches the search.</p>

@@ -81,30 +81,48 @@ async function* bodyChunks(response: Response, signal: AbortSignal | null | unde
   }
 }
 
+export interface FilePart {
+  bytes: Uint8Array;
+  /** The whole file's size. */
+  size: number;
+}
+
+/**
+ * `length` bytes of a file from `offset` (fewer at its end). The server reads only those: by
+ * Range from the registry when the layer was indexed, so a page deep in a 2 GB file comes quickly.
+ */
+export async function readFilePart(url: string, offset: number, length: number, signal: AbortSignal): Promise<FilePart> {
+  const response = await request(`${url}&offset=${offset}&length=${length}`, { signal });
+  const chunks: Uint8Array[] = [];
+  let read = 0;
+  // A server that sends more than asked for is not read further.
+  for await (const chunk of bodyChunks(response, signal)) {
+    chunks.push(chunk);
+    read += chunk.length;
+    if (read >= length) break;
+  }
+  const bytes = new Uint8Array(Math.min(read, length));
+  let at = 0;
+  for (const chunk of chunks) {
+    const part = chunk.subarray(0, bytes.length - at);
+    bytes.set(part, at);
+    at += part.length;
+  }
+  // A 206 names the whole size in Content-Range; without one, the file has at least what was sent.
+  const whole = /\/(\d+)$/.exec(response.headers.get("content-range") ?? "")?.[1];
+  return { bytes, size: whole !== undefined ? Number(whole) : offset + read };
+}
+
 export interface FileHead {
   bytes: Uint8Array;
   /** The file has more than the bytes read. */
   truncated: boolean;
 }
 
-/** Reads at most `limit` bytes of a file, then stops the download: large files are shown in part. */
+/** Reads at most `limit` bytes of a file from its start: large files are shown in part. */
 export async function readFileHead(url: string, limit: number, signal: AbortSignal): Promise<FileHead> {
-  const response = await request(url, { signal });
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for await (const chunk of bodyChunks(response, signal)) {
-    chunks.push(chunk);
-    length += chunk.length;
-    if (length >= limit) break;
-  }
-  const bytes = new Uint8Array(Math.min(length, limit));
-  let offset = 0;
-  for (const chunk of chunks) {
-    const part = chunk.subarray(0, bytes.length - offset);
-    bytes.set(part, offset);
-    offset += part.length;
-  }
-  return { bytes, truncated: length >= limit };
+  const { bytes, size } = await readFilePart(url, 0, limit, signal);
+  return { bytes, truncated: size > bytes.length };
 }
 
 type LayerLine = LayerEntry | { done: true } | { error: unknown };

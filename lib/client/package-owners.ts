@@ -27,6 +27,12 @@ export function directoryLinks(root: TreeNode): DirectoryLink[] {
   return links;
 }
 
+/** `path` where the image has it: under a linked directory (usrmerge's /bin/ls), the path under its target (/usr/bin/ls). */
+export function throughLinks(path: string, links: readonly DirectoryLink[]): string {
+  for (const [from, to] of links) if (path.startsWith(`${from}/`)) return to + path.slice(from.length);
+  return path;
+}
+
 /** `path` and what it is also reachable as through the directory links, both ways. */
 function aliases(path: string, links: readonly DirectoryLink[]): string[] {
   const all = [path];

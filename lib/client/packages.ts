@@ -19,6 +19,9 @@ export function searchPackages(packages: readonly InstalledPackage[], query: str
   return packages.filter((p) => `${p.type}:${p.name}`.toLowerCase().includes(needle) || p.version.toLowerCase().includes(needle));
 }
 
+/** What names a package in links and in the URL: `deb:coreutils`. */
+export const packageKey = (pkg: InstalledPackage) => `${pkg.type}:${pkg.name}`;
+
 const byText = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true, sensitivity: "base" });
 const fileCount = (p: InstalledPackage) => p.files?.length ?? -1;
 

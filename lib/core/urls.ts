@@ -81,6 +81,21 @@ export function parseImagePath(segments: string[], search: URLSearchParams): Loc
   return { ref, platform, view: { kind: "fs", path: `/${pathParts.join("/")}`, upTo } };
 }
 
+/** The fragment that opens an image page's packages tab; `#packages/deb:coreutils` also opens that package's files. */
+export const PACKAGES_HASH = "#packages";
+
+/** The packages tab's fragment, with the package (`type:name`) whose files are open, if any. */
+export function packagesHash(open: string | null): string {
+  return open === null ? PACKAGES_HASH : `${PACKAGES_HASH}/${refSegment(open)}`;
+}
+
+/** The packages tab's state from a fragment: null when the fragment is not the tab's. */
+export function parsePackagesHash(hash: string): { open: string | null } | null {
+  if (hash === PACKAGES_HASH) return { open: null };
+  if (!hash.startsWith(`${PACKAGES_HASH}/`)) return null;
+  return { open: safeDecode(hash.slice(PACKAGES_HASH.length + 1)) || null };
+}
+
 /** `#L12` or `#L12-L20` → the selected line range. */
 export function parseLineHash(hash: string): { from: number; to: number } | null {
   const match = /^#L(\d+)(?:-L(\d+))?$/.exec(hash);

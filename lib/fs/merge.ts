@@ -12,7 +12,7 @@ interface Node extends FileMeta {
   /** Position in its layer's listing; -1 for a parent a layer implied without listing it. */
   ordinal: number;
   /** For hardlinks: the file they link to, as it was when the link was made. */
-  target?: EntryLocation & Pick<FileMeta, "path" | "digest">;
+  target?: EntryLocation & Pick<FileMeta, "path" | "digest" | "capability">;
   children: Map<string, Node> | null;
 }
 
@@ -27,7 +27,7 @@ const ROOT_MODE = 0o755;
  * - the same path twice in one layer: the last entry wins;
  * - parents a layer implies but never lists exist as directories;
  * - a hardlink points at a path that may live in a lower layer; it keeps that file's bytes (and
- *   their digest).
+ *   their digest) and, unless its own entry names some, its capabilities (both belong to the inode).
  * Feed layers bottom-up: `addLayer(entries)`; then read `files()`, `changes(i)`, `locate(path)`.
  * Memory grows with the number of entries, never with their bytes.
  */
@@ -88,6 +88,7 @@ export class FsMerge {
       };
       if (entry.linkname !== undefined) node.linkname = entry.linkname;
       if (entry.digest !== undefined) node.digest = entry.digest;
+      if (entry.capability !== undefined) node.capability = entry.capability;
       if (entry.type === "hardlink" && entry.linkname) this.link(node, entry.linkname);
       this.insert(node);
       this.classify(entry.path, existedBelow);
@@ -109,6 +110,7 @@ export class FsMerge {
   private link(node: Node, linkname: string): void {
     node.target = this.hardlinkTarget(linkname);
     if (node.target?.digest !== undefined) node.digest = node.target.digest;
+    if (node.capability === undefined && node.target?.capability !== undefined) node.capability = node.target.capability;
   }
 
   private hardlinkTarget(linkname: string): Node["target"] {
@@ -116,7 +118,13 @@ export class FsMerge {
     if (!target) return undefined;
     if (target.type === "hardlink") return target.target;
     if (target.type !== "file") return undefined;
-    return { path: target.path, layer: target.layer, ordinal: target.ordinal, ...(target.digest !== undefined && { digest: target.digest }) };
+    return {
+      path: target.path,
+      layer: target.layer,
+      ordinal: target.ordinal,
+      ...(target.digest !== undefined && { digest: target.digest }),
+      ...(target.capability !== undefined && { capability: target.capability }),
+    };
   }
 
   private classify(path: string, existedBelow: boolean): void {
@@ -181,6 +189,7 @@ export class FsMerge {
       const file: FsFile = { path: node.path, type: node.type, size: node.size, mode: node.mode, uid: node.uid, gid: node.gid, layer: node.layer };
       if (node.linkname !== undefined) file.linkname = node.linkname;
       if (node.digest !== undefined) file.digest = node.digest;
+      if (node.capability !== undefined) file.capability = node.capability;
       files.push(file);
     }
     return files.sort((a, b) => comparePaths(a.path, b.path));

@@ -27,11 +27,13 @@ export async function fileResponse(file: OpenedFile, options: { download: boolea
   const name = baseName(file.entry.path);
   const headers: Record<string, string> = {
     "Content-Type": contentType(name, head.subarray(0, 8192)),
-    "Content-Length": String(file.entry.size),
+    "Content-Length": String(file.range ? file.range.length : file.entry.size),
+    "Accept-Ranges": "bytes",
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "sandbox; default-src 'none'",
     "Cache-Control": options.cacheControl,
     "X-Porthole-Layer": file.layerDigest,
+    "X-Porthole-Read": file.via,
   };
   if (options.download) headers["Content-Disposition"] = disposition(name);
   const rest = (async function* () {
@@ -47,5 +49,9 @@ export async function fileResponse(file: OpenedFile, options: { download: boolea
     }
   })();
   const body = Readable.toWeb(Readable.from(rest)) as ReadableStream<Uint8Array>;
-  return new Response(body, { headers });
+  // An empty file has no byte to name in a Content-Range: its (empty) part is the whole.
+  if (!file.range || file.range.length === 0) return new Response(body, { headers });
+  const { offset, length } = file.range;
+  headers["Content-Range"] = `bytes ${offset}-${offset + length - 1}/${file.entry.size}`;
+  return new Response(body, { status: 206, headers });
 }

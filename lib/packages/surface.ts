@@ -22,8 +22,8 @@ const SETGID = 0o2000;
 const STICKY = 0o1000;
 const WRITABLE_BY_OTHERS = 0o002;
 
-/** The attack surface of the merged image `files`, run as `config` says, with `capabilities` (path → hex of `security.capability`). */
-export function attackSurface(files: readonly FsFile[], config: Record<string, unknown>, capabilities: ReadonlyMap<string, string>): Surface {
+/** The attack surface of the merged image `files`, run as `config` says. */
+export function attackSurface(files: readonly FsFile[], config: Record<string, unknown>): Surface {
   const user = configuredUser(config);
   const binDirectories = new Set([...BIN_DIRECTORIES, ...searchPath(config)]);
   const programs = files.filter((file) => (isRegularFile(file) || file.type === "symlink") && binDirectories.has(parentOf(file.path)));
@@ -36,7 +36,7 @@ export function attackSurface(files: readonly FsFile[], config: Record<string, u
     setuid: sortedPaths(files.filter((file) => isRegularFile(file) && (file.mode & SETUID) !== 0)),
     setgid: sortedPaths(files.filter((file) => isRegularFile(file) && (file.mode & SETGID) !== 0)),
     worldWritable: sortedPaths(files.filter(isWorldWritable)),
-    capabilities: fileCapabilities(files, capabilities),
+    capabilities: fileCapabilities(files),
     compilers: named((name) => COMPILERS.has(name.replace(VERSION_SUFFIX, ""))),
     networkTools: named((name) => NETWORK_TOOLS.has(name)),
   };
@@ -79,12 +79,12 @@ function isWorldWritable(file: FsFile): boolean {
   return file.type !== "dir" || (file.mode & STICKY) === 0;
 }
 
-/** The capabilities of files still in the merged image: one a later layer deleted is gone with it. */
-function fileCapabilities(files: readonly FsFile[], capabilities: ReadonlyMap<string, string>): Surface["capabilities"] {
-  return sortedPaths(files.filter((file) => isRegularFile(file) && capabilities.has(file.path))).map((path) => ({
-    path,
-    value: capabilities.get(path) as string,
-  }));
+/** Files that gain capabilities when run (only a regular file's are used by exec), sorted by path. */
+function fileCapabilities(files: readonly FsFile[]): Surface["capabilities"] {
+  return files
+    .filter((file) => isRegularFile(file) && file.capability !== undefined)
+    .map((file) => ({ path: file.path, value: file.capability as string }))
+    .sort((a, b) => comparePaths(a.path, b.path));
 }
 
 function sortedPaths(files: readonly FsFile[]): string[] {

@@ -9,7 +9,7 @@ export interface Credentials {
 }
 
 /** Reduces a docker config `auths` key (`host:port`, `https://index.docker.io/v1/`) to a registry. */
-function registryOfKey(key: string): string {
+export function registryOfKey(key: string): string {
   const host = key
     .replace(/^[a-z]+:\/\//i, "")
     .replace(/\/.*$/, "")

@@ -3,7 +3,7 @@ import { isDigest } from "@/lib/core/digest";
 import { PortholeError } from "@/lib/core/errors";
 import type { RegistryClient } from "@/lib/registry/client";
 import { discard, readCapped } from "@/lib/registry/http";
-import { MANIFEST_LIMIT } from "@/lib/registry/manifest";
+import { MANIFEST_LIMIT } from "@/lib/registry/manifest-parse";
 import { MANIFEST_ACCEPT } from "@/lib/registry/media-types";
 
 /** Manifests and configs: the small JSON documents of an image, fetched whole and capped (never verified here: callers do). */

@@ -26,6 +26,11 @@ function side({ image, fs }: ImageFs): DiffSide {
  */
 export async function compareImages(a: ImageQuery, b: ImageQuery): Promise<DiffResponse> {
   const [left, right] = await Promise.all([loadImageFs(a), loadImageFs(b)]);
+  return compareLoaded(left, right);
+}
+
+/** Two merged images compared, wherever their layers came from. */
+export function compareLoaded(left: ImageFs, right: ImageFs): DiffResponse {
   const { changes, summary } = compareFiles(left.fs.files, right.fs.files);
   return {
     a: side(left),

@@ -1,21 +1,24 @@
 import "server-only";
 import type { Readable } from "node:stream";
-import type { ImageInfo, LayerEntry } from "@/lib/core/api-types";
+import type { LayerEntry } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
 import { FsMerge, type EntryLocation } from "@/lib/fs/merge";
 import { cleanPath } from "@/lib/core/paths";
-import { openLayerEntry } from "@/lib/layer/read";
-import { openBlob } from "@/lib/registry/blob";
-import type { AuthOptions } from "@/lib/registry/auth";
 import { resolveImage, type ImageQuery } from "@/lib/service/image";
-import { imageLayers, loadImageFs } from "@/lib/service/image-fs";
+import { imageFs, imageLayers } from "@/lib/service/image-fs";
+import { clampRange, openEntryBytes, type ByteRange, type EntryBytes } from "@/lib/service/entry-bytes";
 import { collectLayer } from "@/lib/service/layer-index";
+import { registrySource, type ImageSource } from "@/lib/service/layer-source";
 
 export interface OpenedFile {
   entry: LayerEntry;
+  /** The file's bytes, or the part asked for. */
   content: Readable;
   /** Digest of the layer the bytes come from. */
   layerDigest: string;
+  /** The part of the file `content` is (clamped to the file); absent for all of it. */
+  range?: ByteRange;
+  via: EntryBytes["via"];
 }
 
 function refuseNonFile(path: string, found: { type: string; linkname?: string } | null, where: string): void {
@@ -28,9 +31,9 @@ function refuseNonFile(path: string, found: { type: string; linkname?: string } 
 }
 
 /** Where `path`'s bytes are as of layer `index` alone (hardlinks may point into lower layers). */
-async function locateInLayer(image: ImageInfo, index: number, path: string, auth: AuthOptions): Promise<EntryLocation> {
-  const layer = image.layers[index] as ImageInfo["layers"][number];
-  const entries = await collectLayer({ registry: image.registry, repository: image.repository, digest: layer.digest, diffId: layer.diffId }, auth);
+async function locateInLayer(source: ImageSource, index: number, path: string): Promise<EntryLocation> {
+  const layer = source.layers[index] as ImageSource["layers"][number];
+  const entries = await collectLayer(layer);
   // Within a layer the last entry for a path wins.
   const ordinal = entries.findLastIndex((entry) => entry.path === path && !entry.whiteout && !entry.opaque);
   const found = entries[ordinal];
@@ -38,36 +41,41 @@ async function locateInLayer(image: ImageInfo, index: number, path: string, auth
   if (found?.type === "file") return { layer: index, ordinal };
   // A hardlink's target is where the merge of the layers up to this one says it is.
   const merge = new FsMerge();
-  for (const lower of (await imageLayers(image, auth)).slice(0, index + 1)) merge.addLayer(lower);
+  for (const lower of (await imageLayers(source)).slice(0, index + 1)) merge.addLayer(lower);
   const bytes = merge.locate(path)?.bytes;
   if (!bytes) throw new PortholeError("NOT_FOUND", `${path} is a hardlink to ${found?.linkname}, which does not exist`);
   return bytes;
 }
 
+/** Where `path`'s bytes are in the merged filesystem. */
+async function locateMerged(source: ImageSource, path: string): Promise<EntryLocation> {
+  const found = (await imageFs(source)).merge.locate(path);
+  refuseNonFile(path, found, "the image (it may have been deleted by a later layer)");
+  if (!found?.bytes) throw new PortholeError("NOT_FOUND", `${path} is a hardlink to ${found?.linkname}, which does not exist`);
+  return found.bytes;
+}
+
 /**
- * Opens a file's bytes as a stream: from one layer (`layerDigest`) or from the merged filesystem.
- * Hardlinks resolve to their target; directories, symlinks and missing paths are errors.
+ * Opens a file's bytes as a stream: from one layer (`layerDigest`) or from the merged filesystem;
+ * all of them, or the `part` asked for. Hardlinks resolve to their target; directories, symlinks
+ * and missing paths are errors.
  */
-export async function openFile(query: ImageQuery, rawPath: string, layerDigest: string | null): Promise<OpenedFile> {
+export function openFile(query: ImageQuery, rawPath: string, layerDigest: string | null, part: ByteRange | null = null): Promise<OpenedFile> {
+  return resolveImage(query).then((image) => openSourceFile(registrySource(image, query.auth), rawPath, layerDigest, part));
+}
+
+/** `openFile` for an image from wherever its layers come from (a registry, an archive). */
+export async function openSourceFile(source: ImageSource, rawPath: string, layerDigest: string | null, part: ByteRange | null = null): Promise<OpenedFile> {
   const path = cleanPath(rawPath);
-  let image: ImageInfo;
   let location: EntryLocation;
   if (layerDigest) {
-    image = await resolveImage(query);
-    const index = image.layers.findIndex((layer) => layer.digest === layerDigest);
+    const index = source.image.layers.findIndex((layer) => layer.digest === layerDigest);
     if (index < 0) throw new PortholeError("NOT_FOUND", `the image has no layer ${layerDigest}`);
-    location = await locateInLayer(image, index, path, query.auth);
+    location = await locateInLayer(source, index, path);
   } else {
-    const loaded = await loadImageFs(query);
-    image = loaded.image;
-    const found = loaded.merge.locate(path);
-    refuseNonFile(path, found, "the image (it may have been deleted by a later layer)");
-    if (!found?.bytes) throw new PortholeError("NOT_FOUND", `${path} is a hardlink to ${found?.linkname}, which does not exist`);
-    location = found.bytes;
+    location = await locateMerged(source, path);
   }
-  const layer = image.layers[location.layer] as ImageInfo["layers"][number];
-  const { body } = await openBlob(image, layer.digest, query.auth);
-  const opened = await openLayerEntry(body, location.ordinal, { digest: layer.digest });
-  if (!opened) throw new PortholeError("UPSTREAM_INVALID", `layer ${layer.digest} changed: its entry ${location.ordinal} is gone`);
-  return { entry: opened.entry, content: opened.content, layerDigest: layer.digest };
+  const layer = source.layers[location.layer] as ImageSource["layers"][number];
+  const { entry, content, via } = await openEntryBytes(layer, location.ordinal, part);
+  return { entry, content, via, layerDigest: layer.digest, ...(part && { range: clampRange(entry.size, part) }) };
 }

@@ -5,9 +5,9 @@ import { settings } from "@/lib/config";
 import { PortholeError } from "@/lib/core/errors";
 import { diveEfficiency, diveLayerTree } from "@/lib/fs/dive-efficiency";
 import { FsMerge } from "@/lib/fs/merge";
-import type { AuthOptions } from "@/lib/registry/auth";
 import { resolveImage, type ImageQuery } from "@/lib/service/image";
 import { collectLayer } from "@/lib/service/layer-index";
+import { registrySource, type ImageSource } from "@/lib/service/layer-source";
 
 const LAYER_CONCURRENCY = 4;
 const RECENT_IMAGES = 8;
@@ -33,10 +33,8 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, task: (item:
 }
 
 /** Every layer's entries in order; any unreadable layer fails the whole (never a partial tree). */
-export function imageLayers(image: ImageInfo, auth: AuthOptions): Promise<LayerEntry[][]> {
-  return mapLimited(image.layers, LAYER_CONCURRENCY, (layer) =>
-    collectLayer({ registry: image.registry, repository: image.repository, digest: layer.digest, diffId: layer.diffId }, auth),
-  );
+export function imageLayers(source: ImageSource): Promise<LayerEntry[][]> {
+  return mapLimited(source.layers, LAYER_CONCURRENCY, collectLayer);
 }
 
 function build(image: ImageInfo, layers: LayerEntry[][]): ImageFs {
@@ -91,18 +89,24 @@ export async function layerChanges(query: ImageQuery, index: number): Promise<Ch
 const recent = new Recent<ImageFs>(RECENT_IMAGES);
 
 /**
- * The merged filesystem of an image, or of its layers 0..`upTo` ("everything up to this layer").
- * Resolving the reference first (with the requester's credentials) proves access, so the
+ * The merged filesystem of a registry image, or of its layers 0..`upTo` ("everything up to this
+ * layer"). Resolving the reference first (with the requester's credentials) proves access, so the
  * per-digest memory of recent merges is only reached by requesters the registry just let through.
  */
 export async function loadImageFs(query: ImageQuery, upToLayer: number | null = null): Promise<ImageFs> {
-  const image = await resolveImage(query);
+  return imageFs(registrySource(await resolveImage(query), query.auth), upToLayer);
+}
+
+/**
+ * The merged filesystem of an image from wherever its layers come from (a registry, an archive).
+ * Memoized by digest: a registry source must have been resolved with the requester's credentials.
+ */
+export async function imageFs(source: ImageSource, upToLayer: number | null = null): Promise<ImageFs> {
+  const { image } = source;
   const upTo = upToLayer ?? image.layers.length - 1;
   if (upTo < 0 || upTo >= image.layers.length) {
     throw new PortholeError("NOT_FOUND", `the image has ${image.layers.length} layers; there is no layer ${upTo}`);
   }
-  const loaded = await recent.get(`${image.digest}:${upTo}`, () =>
-    imageLayers(image, query.auth).then((layers) => build(image, layers.slice(0, upTo + 1))),
-  );
+  const loaded = await recent.get(`${image.digest}:${upTo}`, () => imageLayers(source).then((layers) => build(image, layers.slice(0, upTo + 1))));
   return { ...loaded, image };
 }

@@ -1,21 +1,14 @@
 import "server-only";
 import { diskCache } from "@/lib/cache/disk-cache";
-import type { HistoryEntry, ImageInfo, IndexInfo, Platform } from "@/lib/core/api-types";
+import type { ImageInfo, IndexInfo, Platform } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
 import { formatReference, type Reference } from "@/lib/core/reference";
 import type { AuthOptions } from "@/lib/registry/auth";
 import { RegistryClient } from "@/lib/registry/client";
 import { getConfig, getManifest, headManifestDigest } from "@/lib/registry/documents";
-import { mapHistory } from "@/lib/registry/history";
-import {
-  choosePlatform,
-  digestOf,
-  indexEntries,
-  parseManifest,
-  verifyDigest,
-  type ImageManifest,
-  type ParsedManifest,
-} from "@/lib/registry/manifest";
+import { imageInfo, parseImageConfig, type ChosenImage } from "@/lib/registry/image-info";
+import { digestOf, parseManifest, verifyDigest } from "@/lib/registry/manifest";
+import { choosePlatform, indexEntries, type ParsedManifest } from "@/lib/registry/manifest-parse";
 
 /**
  * The top-level manifest, by tag or digest, with access proven on every call: a HEAD (which Docker
@@ -54,11 +47,7 @@ async function byDigest(kind: string, digest: string, fetchBytes: () => Promise<
 }
 
 /** Through an index to the image manifest of one platform. */
-async function platformManifest(
-  client: RegistryClient,
-  index: IndexInfo,
-  wanted: Platform | null,
-): Promise<{ digest: string; manifest: ImageManifest; raw: Record<string, unknown> }> {
+async function platformManifest(client: RegistryClient, index: IndexInfo, wanted: Platform | null): Promise<ChosenImage> {
   const chosen = choosePlatform(index.platforms, wanted);
   const bytes = await byDigest("manifest", chosen.digest, async () => (await getManifest(client, chosen.digest)).bytes);
   const parsed = parseManifest(bytes, chosen.mediaType);
@@ -67,14 +56,7 @@ async function platformManifest(
 }
 
 async function imageConfig(client: RegistryClient, digest: string): Promise<Record<string, unknown>> {
-  const bytes = await byDigest("image config", digest, () => getConfig(client, digest));
-  try {
-    const config = JSON.parse(bytes.toString("utf8"));
-    if (config && typeof config === "object" && !Array.isArray(config)) return config;
-  } catch {
-    // reported below
-  }
-  throw new PortholeError("UPSTREAM_INVALID", "the image config is not a JSON object");
+  return parseImageConfig((await byDigest("image config", digest, () => getConfig(client, digest))).toString("utf8"));
 }
 
 /** An image as a request names it: the parsed reference, the platform wanted (null: linux/amd64) and whose credentials to use. */
@@ -92,7 +74,7 @@ export async function resolveImage({ ref, platform, auth }: ImageQuery): Promise
   const client = await RegistryClient.for(ref, auth);
   const top = await topManifest(client, ref);
   let index: IndexInfo | null = null;
-  let image: { digest: string; manifest: ImageManifest; raw: Record<string, unknown> };
+  let image: ChosenImage;
   if (top.parsed.kind === "index") {
     index = { digest: top.digest, mediaType: top.parsed.manifest.mediaType, ...indexEntries(top.parsed.manifest) };
     image = await platformManifest(client, index, platform);
@@ -100,47 +82,6 @@ export async function resolveImage({ ref, platform, auth }: ImageQuery): Promise
     image = { digest: top.digest, manifest: top.parsed.manifest, raw: top.parsed.raw };
   }
   const config = await imageConfig(client, image.manifest.config.digest);
-  return imageInfo(ref, index, image, config);
-}
-
-/** The API's ImageInfo from the parts a resolve found. */
-function imageInfo(
-  ref: Reference,
-  index: IndexInfo | null,
-  image: { digest: string; manifest: ImageManifest; raw: Record<string, unknown> },
-  config: Record<string, unknown>,
-): ImageInfo {
-  const { manifest } = image;
-  const history = Array.isArray(config.history) ? (config.history as HistoryEntry[]) : [];
-  const rootfs = config.rootfs as { diff_ids?: unknown } | undefined;
-  const diffIds = Array.isArray(rootfs?.diff_ids) ? (rootfs.diff_ids as unknown[]) : [];
-  const mapped = mapHistory(history, manifest.layers.length);
-  const platform: Platform = {
-    os: String(config.os ?? "unknown"),
-    architecture: String(config.architecture ?? "unknown"),
-    ...(typeof config.variant === "string" && config.variant && { variant: config.variant }),
-  };
-  return {
-    ref: formatReference(ref),
-    registry: ref.registry,
-    repository: ref.repository,
-    tag: ref.tag,
-    digest: image.digest,
-    mediaType: manifest.mediaType,
-    index,
-    platform,
-    configDigest: manifest.config.digest,
-    configMediaType: manifest.config.mediaType,
-    config,
-    history,
-    historyAligned: mapped.aligned,
-    layers: manifest.layers.map((layer, i) => ({
-      digest: layer.digest,
-      mediaType: layer.mediaType,
-      size: layer.size,
-      diffId: typeof diffIds[i] === "string" ? (diffIds[i] as string) : null,
-      ...(mapped.layers[i] as (typeof mapped.layers)[number]),
-    })),
-    manifest: image.raw,
-  };
+  const origin = { ref: formatReference(ref), registry: ref.registry, repository: ref.repository, tag: ref.tag };
+  return imageInfo(origin, index, image, config);
 }

@@ -4,19 +4,13 @@ import { PassThrough } from "node:stream";
 import { createInterface } from "node:readline";
 import type { LayerEntry } from "@/lib/core/api-types";
 import { diskCache } from "@/lib/cache/disk-cache";
+import { Recent } from "@/lib/cache/recent";
 import { Replay } from "@/lib/cache/replay";
 import { PortholeError } from "@/lib/core/errors";
 import { captureSinks, emptyCaptures, parseCaptures, serializeCaptures, type LayerCaptures } from "@/lib/layer/captures";
 import { listLayer } from "@/lib/layer/read";
-import { openBlob } from "@/lib/registry/blob";
-import type { AuthOptions } from "@/lib/registry/auth";
-
-export interface LayerRef {
-  registry: string;
-  repository: string;
-  digest: string;
-  diffId?: string | null;
-}
+import { seekIndexing } from "@/lib/service/layer-seek";
+import type { LayerSource } from "@/lib/service/layer-source";
 
 /** The last line of a cached index: its presence proves the listing was complete and verified. */
 interface IndexEnd {
@@ -25,8 +19,8 @@ interface IndexEnd {
 }
 
 const inFlight = new Map<string, Replay<LayerEntry>>();
-// v3: written with the layer's captures (v2 had content digests but no captures; v1 neither).
-export const layerIndexKey = (digest: string) => `layer-index:v3:${digest}`;
+// v4: entries carry file capabilities and their data offsets (v3 was the first written with the layer's captures; v2 had content digests; v1 none).
+export const layerIndexKey = (digest: string) => `layer-index:v4:${digest}`;
 const capturesKey = (digest: string) => `layer-captures:v1:${digest}`;
 
 /**
@@ -35,22 +29,22 @@ const capturesKey = (digest: string) => `layer-captures:v1:${digest}`;
  * download. A new download is indexed to the cache as it streams, and committed only once the
  * whole layer was read and verified. Callers must have proven access to the repository.
  */
-export async function* layerEntries(layer: LayerRef, auth: AuthOptions = {}): AsyncGenerator<LayerEntry> {
+export async function* layerEntries(layer: LayerSource): AsyncGenerator<LayerEntry> {
   const cached = await diskCache().get(layerIndexKey(layer.digest));
   if (cached) {
     yield* readIndex(cached);
     return;
   }
-  yield* listing(layer, auth).read();
+  yield* listing(layer).read();
 }
 
 /** The one read of a layer under way, joined, or started. */
-function listing(layer: LayerRef, auth: AuthOptions): Replay<LayerEntry> {
+function listing(layer: LayerSource): Replay<LayerEntry> {
   let replay = inFlight.get(layer.digest);
   if (!replay) {
     replay = new Replay<LayerEntry>();
     inFlight.set(layer.digest, replay);
-    void produce(layer, auth, replay).finally(() => inFlight.delete(layer.digest));
+    void produce(layer, replay).finally(() => inFlight.delete(layer.digest));
   }
   return replay;
 }
@@ -59,16 +53,15 @@ function listing(layer: LayerRef, auth: AuthOptions): Replay<LayerEntry> {
  * What the read of a layer kept besides its listing (package databases, Go build info): from the
  * cache, or by reading the layer once more when the cache lost them (an index alone cannot tell).
  */
-export async function layerCaptures(layer: LayerRef, auth: AuthOptions = {}): Promise<LayerCaptures> {
+export async function layerCaptures(layer: LayerSource): Promise<LayerCaptures> {
   // A listing under way (a viewer's layer stream) writes the captures when it ends: wait for it, not a second download.
   const underWay = inFlight.get(layer.digest);
   if (underWay) await drain(underWay.read());
   const cached = await diskCache().read(capturesKey(layer.digest));
   if (cached) return parseCaptures(cached.toString("utf8"));
   const captured = emptyCaptures();
-  const { body } = await openBlob(layer, layer.digest, auth);
   // The listing is cached already: only the captures are wanted from this pass.
-  await drain(listLayer(body, { digest: layer.digest, diffId: layer.diffId }, captureSinks(captured)));
+  await drain(listLayer(await layer.open(), layer.check, captureSinks(captured)));
   await diskCache().put(capturesKey(layer.digest), serializeCaptures(captured));
   return captured;
 }
@@ -81,22 +74,24 @@ export function cachedLayerIndex(digest: string): Promise<string | null> {
   return diskCache().get(layerIndexKey(digest));
 }
 
-async function produce(layer: LayerRef, auth: AuthOptions, replay: Replay<LayerEntry>): Promise<void> {
+async function produce(layer: LayerSource, replay: Replay<LayerEntry>): Promise<void> {
   const lines = new PassThrough();
   const committed = diskCache()
     .put(layerIndexKey(layer.digest), lines)
     .catch(() => undefined);
   try {
-    const { body } = await openBlob(layer, layer.digest, auth);
+    const body = await layer.open();
     const captured = emptyCaptures();
+    const indexing = seekIndexing(layer);
     let count = 0;
-    for await (const entry of listLayer(body, { digest: layer.digest, diffId: layer.diffId }, captureSinks(captured))) {
+    for await (const entry of listLayer(body, { ...layer.check, seek: indexing.seek }, captureSinks(captured))) {
       count++;
       replay.push(entry);
       if (!lines.write(`${JSON.stringify(entry)}\n`)) await new Promise((resolve) => lines.once("drain", resolve));
     }
-    // The captures go in first: an index in the cache means its layer's captures are there too, unless evicted since.
+    // The captures and the seek index go in first: an index in the cache means they are there too, unless evicted since.
     await diskCache().put(capturesKey(layer.digest), serializeCaptures(captured));
+    await indexing.store();
     lines.end(`${JSON.stringify({ done: true, entries: count } satisfies IndexEnd)}\n`);
     await committed;
     replay.end();
@@ -125,9 +120,14 @@ async function drain(items: AsyncIterable<unknown>): Promise<void> {
   for await (const item of items) void item;
 }
 
+/** Layers whose entries were collected lately: opening files one after another reads the index once. */
+const collected = new Recent<LayerEntry[]>(8);
+
 /** All entries of a layer, in tar order. */
-export async function collectLayer(layer: LayerRef, auth: AuthOptions = {}): Promise<LayerEntry[]> {
-  const entries: LayerEntry[] = [];
-  for await (const entry of layerEntries(layer, auth)) entries.push(entry);
-  return entries;
+export function collectLayer(layer: LayerSource): Promise<LayerEntry[]> {
+  return collected.get(layer.digest, async () => {
+    const entries: LayerEntry[] = [];
+    for await (const entry of layerEntries(layer)) entries.push(entry);
+    return entries;
+  });
 }

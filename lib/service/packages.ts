@@ -4,12 +4,13 @@ import { Recent } from "@/lib/cache/recent";
 import type { LayerCaptures } from "@/lib/layer/captures";
 import type { GoScanResult } from "@/lib/packages/go-buildinfo";
 import { readInventory } from "@/lib/packages/inventory";
+import { inImage } from "@/lib/packages/paths";
 import { attackSurface } from "@/lib/packages/surface";
 import type { FoundPackage } from "@/lib/packages/types";
-import type { AuthOptions } from "@/lib/registry/auth";
-import type { ImageQuery } from "@/lib/service/image";
-import { loadImageFs, type ImageFs } from "@/lib/service/image-fs";
+import { resolveImage, type ImageQuery } from "@/lib/service/image";
+import { imageFs, type ImageFs } from "@/lib/service/image-fs";
 import { collectLayer, layerCaptures } from "@/lib/service/layer-index";
+import { registrySource, type ImageSource } from "@/lib/service/layer-source";
 
 /** The database files and Go build info of the image as merged so far. */
 interface Sources {
@@ -82,12 +83,17 @@ const recent = new Recent<PackagesResponse>(8);
  * What is installed in an image: every package database and Go binary of the merged image, read
  * from what the one pass over each layer captured; which layer installed or last upgraded each
  * package, what each layer changed, and the image's attack surface. With `withFiles`, each
- * package's files and those of them a later layer removed. `loadImageFs` proves the requester's
- * access before the per-digest memory is reached.
+ * package's files and those of them a later layer removed. Resolving the reference proves the
+ * requester's access before the per-digest memory is reached.
  */
 export async function imagePackages(query: ImageQuery, withFiles: boolean): Promise<PackagesResponse> {
-  const loaded = await loadImageFs(query);
-  const full = await recent.get(loaded.image.digest, () => inventoryOf(loaded, query.auth));
+  return sourcePackages(registrySource(await resolveImage(query), query.auth), withFiles);
+}
+
+/** `imagePackages` for an image from wherever its layers come from (a registry, an archive). */
+export async function sourcePackages(source: ImageSource, withFiles: boolean): Promise<PackagesResponse> {
+  const loaded = await imageFs(source);
+  const full = await recent.get(loaded.image.digest, () => inventoryOf(loaded, source));
   if (withFiles) return full;
   return { ...full, packages: full.packages.map(withoutFiles) };
 }
@@ -99,17 +105,16 @@ function withoutFiles(listed: InstalledPackage): InstalledPackage {
   return bare;
 }
 
-async function inventoryOf({ image, fs }: ImageFs, auth: AuthOptions): Promise<PackagesResponse> {
+async function inventoryOf({ image, fs }: ImageFs, source: ImageSource): Promise<PackagesResponse> {
   const sources: Sources = { files: new Map(), go: new Map() };
   const since = new Map<string, number>();
   const layers: PackageLayerChange[] = [];
   let inventory = new Map<string, FoundPackage>();
   let problems: PackagesResponse["problems"] = [];
-  for (const [index, layer] of image.layers.entries()) {
-    const ref = { registry: image.registry, repository: image.repository, digest: layer.digest, diffId: layer.diffId };
+  for (const [index, layer] of source.layers.entries()) {
     // In turn: a layer not read yet is read once, for its listing and its captures together.
-    const entries = await collectLayer(ref, auth);
-    const captures = await layerCaptures(ref, auth);
+    const entries = await collectLayer(layer);
+    const captures = await layerCaptures(layer);
     if (!applyLayer(sources, entries, captures)) continue;
     const result = readInventory(sources.files, sources.go);
     const next = new Map(result.packages.map((found) => [identity(found), found]));
@@ -118,12 +123,12 @@ async function inventoryOf({ image, fs }: ImageFs, auth: AuthOptions): Promise<P
     inventory = next;
     problems = result.problems;
   }
-  const present = new Set(fs.files.map((file) => file.path));
+  const present = inImage(fs.files);
   const packages = [...inventory].map(([key, found]): InstalledPackage => {
     const listed: InstalledPackage = { type: found.type, name: found.name, version: found.version, layer: since.get(key) ?? 0, db: found.db };
     if (found.arch) listed.arch = found.arch;
-    if (found.files) Object.assign(listed, { files: found.files, missing: found.files.filter((path) => !present.has(path)) });
+    if (found.files) Object.assign(listed, { files: found.files, missing: found.files.filter((path) => !present(path)) });
     return listed;
   });
-  return { digest: image.digest, packages, layers, surface: attackSurface(fs.files, image.config, new Map()), problems };
+  return { digest: image.digest, packages, layers, surface: attackSurface(fs.files, image.config), problems };
 }

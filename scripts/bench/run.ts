@@ -12,11 +12,14 @@ import { createGunzip, gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 import { debianRootfs } from "../../tests/support/debian-rootfs";
 import { buildImage } from "../../tests/support/image-builder";
+import { randomAccessFigures } from "./random-access";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const WORK = join(ROOT, ".bench");
 const REGISTRY = "127.0.0.1:15100";
 const APP_PORT = 3200;
+/** The counting proxy in front of the registry, for what random access fetches. */
+const PROXY_PORT = 15101;
 const REPO = "bench/debian-toolchain";
 const TAG = "v1";
 const REF = `${REGISTRY}/${REPO}:${TAG}`;
@@ -192,6 +195,29 @@ async function compareFigures(a: string, b: string) {
   const repeats: number[] = [];
   for (let i = 0; i < 5; i++) repeats.push((await time()).ms);
   return { firstMs: first.ms, repeatMs: median(repeats), files: [first.body.a.files, first.body.b.files], changes: first.body.changes.length };
+}
+
+/**
+ * /api/v1/packages on an image whose layer listings (and what they captured) are cached: the first
+ * answer reads the captured databases and computes the inventory; repeats, with or without each
+ * package's files, come from the per-image memo.
+ */
+async function packagesFigures(ref: string) {
+  const time = async (files: boolean) => {
+    const url = `http://127.0.0.1:${APP_PORT}/api/v1/packages?${new URLSearchParams({ ref, ...(files && { files: "1" }) })}`;
+    const started = performance.now();
+    const response = await fetch(url);
+    const body = (await response.json()) as { packages: { files?: string[] }[] };
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    return { ms: performance.now() - started, body };
+  };
+  const first = await time(false);
+  const again: number[] = [];
+  const withFiles: number[] = [];
+  for (let i = 0; i < 5; i++) again.push((await time(false)).ms);
+  for (let i = 0; i < 5; i++) withFiles.push((await time(true)).ms);
+  const owned = (await time(true)).body.packages.reduce((sum, found) => sum + (found.files?.length ?? 0), 0);
+  return { firstMs: first.ms, againMs: median(again), withFilesMs: median(withFiles), packages: first.body.packages.length, files: owned };
 }
 
 /**
@@ -384,6 +410,40 @@ async function browserFigures(layerCount: number) {
   }
 }
 
+function randomAccessRows(figures: Awaited<ReturnType<typeof randomAccessFigures>>, blobBytes: number): [string, string, string, boolean | null][] {
+  const rows: [string, string, string, boolean | null][] = [
+    [
+      "first listing via the counting proxy (also builds the seek index)",
+      `${figures.listingMs.toFixed(0)} ms, ${(figures.listingBytes / 1e6).toFixed(0)} MB fetched`,
+      "the blob once",
+      figures.listingBytes < blobBytes * 1.01,
+    ],
+    [
+      "seek index on disk / compressed layer",
+      `${(figures.seekIndexBytes / 1e6).toFixed(2)} MB (${((figures.seekIndexBytes / blobBytes) * 100).toFixed(2)} %)`,
+      "≤ 3 %",
+      figures.seekIndexBytes > 0 && figures.seekIndexBytes / blobBytes <= 0.03,
+    ],
+  ];
+  for (const view of ["layer", "merged"] as const) {
+    const opens = figures[view];
+    const label = view === "layer" ? "one layer's view" : "merged view";
+    rows.push([
+      `open a file (its first 2 MiB), 20 spread across the layer, ${label}: median / p95`,
+      `${opens.medianMs.toFixed(0)} / ${opens.p95Ms.toFixed(0)} ms${opens.streamed ? ` (${opens.streamed} streamed)` : ""}`,
+      "≤ 50 / ≤ 150 ms",
+      opens.medianMs <= 50 && opens.p95Ms <= 150,
+    ]);
+    rows.push([
+      `  fetched from the registry per open, ${label}: median / max`,
+      `${opens.medianFetchedMiB.toFixed(1)} / ${opens.maxFetchedMiB.toFixed(1)} MiB`,
+      "median ≤ 8 MiB",
+      opens.medianFetchedMiB <= 8,
+    ]);
+  }
+  return rows;
+}
+
 async function main() {
   const profile = process.argv.includes("--profile");
   execFileSync("mkdir", ["-p", WORK]);
@@ -418,14 +478,26 @@ async function main() {
     rmSync(app.cacheDir, { recursive: true, force: true });
   }
 
+  const randomAccess = await randomAccessFigures({
+    registry: { host: "127.0.0.1", port: Number(REGISTRY.split(":")[1]) },
+    proxyPort: PROXY_PORT,
+    repository: REPO,
+    tag: TAG,
+    digest,
+    appUrl: `http://127.0.0.1:${APP_PORT}`,
+    startApp: () => startApp(),
+  });
+
   const fresh = await startApp();
   const fsCold = (await timed(fsApi, fresh.rssMb)).total;
   const fsHot = (await timed(fsApi)).total;
   await fresh.stop();
   const restarted = await startApp(fresh.cacheDir);
   const fsFromDisk = (await timed(fsApi)).total;
+  const packages = await packagesFigures(REF);
   const comparePair = await pushComparePair();
   const compare = await compareFigures(...comparePair);
+  const comparePackages = [await packagesFigures(comparePair[0]), await packagesFigures(comparePair[1])] as const;
   const load = await loadRun([await pushSmallImage()], restarted.rssMb);
   const loadDebian = await loadRun(comparePair, restarted.rssMb);
   const browser = await browserFigures(1).catch((error) => ({ error: String(error) }));
@@ -448,6 +520,7 @@ async function main() {
       "≤ 300 MB",
       Math.max(...cold.map((c) => c.peakRssMb)) <= 300,
     ],
+    ...randomAccessRows(randomAccess, size),
     ["merged tree, cold (download + index + merge)", `${fsCold.toFixed(0)} ms`, "", null],
     ["merged tree, after restart (layer index on disk)", `${fsFromDisk.toFixed(0)} ms`, "", null],
     ["merged tree, hot (in memory)", `${fsHot.toFixed(0)} ms`, "", null],
@@ -458,6 +531,12 @@ async function main() {
       null,
     ],
     ["compare again (cached indexes and merges, median of 5)", `${compare.repeatMs.toFixed(0)} ms`, "< 1000 ms", compare.repeatMs < 1000],
+    ...[packages, ...comparePackages].map((figures, i): [string, string, string, null] => [
+      `packages, ${["toolchain image", "Debian essential", "Debian minbase"][i]}: first (listing cached) / again / with files`,
+      `${figures.firstMs.toFixed(0)} / ${figures.againMs.toFixed(0)} / ${figures.withFilesMs.toFixed(0)} ms (${figures.packages} packages, ${figures.files} files)`,
+      "",
+      null,
+    ]),
     [
       "200 mixed requests at once, a small cached image: p95 / max",
       `${load.p95Ms.toFixed(0)} / ${load.maxMs.toFixed(0)} ms, ${load.failed} failed, peak RSS ${load.peakRssMb.toFixed(0)} MB`,
@@ -500,7 +579,11 @@ async function main() {
   }
   writeFileSync(
     join(WORK, "results.json"),
-    JSON.stringify({ date: new Date().toISOString(), machine, rows, cold, baseline, browser, compare, load, loadDebian }, null, 2),
+    JSON.stringify(
+      { date: new Date().toISOString(), machine, rows, cold, baseline, browser, compare, packages, comparePackages, load, loadDebian },
+      null,
+      2,
+    ),
   );
   cleanup();
   process.exit(0);

@@ -1,6 +1,7 @@
 /**
  * The packages panel in a real browser: an image whose dpkg status lists two packages (and a stanza
- * whose hostile name dpkg would refuse), its attack surface, and what each layer installed.
+ * whose hostile name dpkg would refuse), its attack surface, what each layer installed, and each
+ * package's files, opened from its row.
  */
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, inject, it } from "vitest";
@@ -86,6 +87,34 @@ describe("the packages panel", () => {
     await page.waitForURL((url) => url.pathname.includes(`/-/layer/${layer1}`) && url.hash === "#packages");
     await expect.poll(() => page.locator('[role=treeitem][data-path="/var"]').count()).toBe(1);
     expect(await page.getByRole("tab", { name: /Packages/ }).getAttribute("aria-selected")).toBe("true");
+    expect(dialogs).toEqual([]);
+  });
+
+  it("opens a package's files from its name, each a link to the file, the open package kept in the URL", async () => {
+    await open(image.ref, "#packages");
+    const table = page.getByRole("table", { name: "Packages" });
+    const alpha = table.getByRole("button", { name: "alpha", exact: true });
+    await alpha.click();
+    expect(new URL(page.url()).hash).toBe("#packages/deb:alpha");
+    expect(await alpha.getAttribute("aria-expanded")).toBe("true");
+    const files = page.getByRole("list", { name: "Files of deb:alpha" });
+    await expect.poll(() => files.getByRole("listitem").allTextContents()).toEqual(["/usr/bin/alpha", "/usr/share/doc/alpha/copyright"]);
+    // The copyright is listed by its package but a later layer never had it: shown, not linked.
+    expect(await files.getByRole("link").allTextContents()).toEqual(["/usr/bin/alpha"]);
+    await keepScreenshot(page, "package-files");
+
+    await files.getByRole("link", { name: "/usr/bin/alpha" }).click();
+    await page.waitForURL((url) => url.pathname.endsWith("/-/fs/usr/bin/alpha"));
+    await expect.poll(() => page.getByRole("region", { name: "File viewer" }).getByTestId("file-owner").textContent()).toBe("deb:alpha 1.0-1");
+
+    // The URL is the state: back again, the same package's files are open; a link opens them too.
+    await page.goBack();
+    await expect.poll(() => files.getByRole("listitem").count()).toBe(2);
+    await open(image.ref, "#packages/deb:beta");
+    await expect.poll(() => page.getByTestId("package-files").textContent()).toBe("Its database entry lists no files.");
+    await table.getByRole("button", { name: "beta", exact: true }).click();
+    expect(new URL(page.url()).hash).toBe("#packages");
+    expect(await page.getByTestId("package-files").count()).toBe(0);
     expect(dialogs).toEqual([]);
   });
 

@@ -1,10 +1,11 @@
 /**
  * GET /api/v1/packages against the real registry: package databases captured in the one pass over
  * each layer, merged across layers, attributed to the layer that installed or upgraded each package.
- * Oracles: dpkg-query over the extracted Debian root filesystem, `go version -m` on the Go binary.
+ * Oracles: dpkg-query over the extracted Debian root filesystem, `go version -m` on the Go binary,
+ * getcap on files setcap gave capabilities (archived by GNU tar with their extended attributes).
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -131,6 +132,19 @@ describe("real databases", () => {
     expect(listed.packages.map((found) => `${found.name}\t${found.version}\t${found.arch}`).sort()).toEqual(expected);
   });
 
+  it("says a package's file is missing only when it is not on the extracted disk (usrmerge: dpkg lists /bin/ls, the disk has /usr/bin/ls)", async () => {
+    const rootfs = debianRootfs("essential");
+    const image = await pushSingle(OPEN_REGISTRY, "fixtures/debian", "essential", { format: "oci", layers: [{ archive: rootfs }] });
+    const listed = await packages(image.ref, true);
+    const root = join(work, "debian-whole");
+    mkdirSync(root);
+    execFileSync("tar", ["-x", "--numeric-owner", "-C", root], { input: rootfs, maxBuffer: 1 << 30 });
+    const onDisk = (path: string) => lstatSync(join(root, path), { throwIfNoEntry: false }) !== undefined;
+    const files = listed.packages.flatMap((found) => found.files ?? []);
+    expect(files).toContain("/bin/ls");
+    expect(listed.packages.flatMap((found) => found.missing ?? [])).toEqual(files.filter((path) => !onDisk(path)));
+  });
+
   it("finds a Go binary's modules as go version -m does", async () => {
     const binary = testBinary();
     const image = await pushSingle(OPEN_REGISTRY, "fixtures/packages", "go", {
@@ -155,5 +169,44 @@ describe("real databases", () => {
     const listed = await packages(image.ref);
     expect(listed.packages).toEqual([]);
     expect(listed.layers).toEqual([]);
+  });
+});
+
+describe("file capabilities", () => {
+  it("lists the files with capabilities as getcap prints them, hard links too, not those a later layer deleted", async () => {
+    const root = join(work, "caps");
+    mkdirSync(join(root, "usr/bin"), { recursive: true });
+    mkdirSync(join(root, "usr/sbin"), { recursive: true });
+    const given = {
+      "usr/bin/ping": "cap_net_raw=ep",
+      "usr/sbin/server": "cap_net_bind_service,cap_sys_nice+ep",
+      "usr/sbin/gone": "cap_sys_admin=ep",
+    };
+    for (const [path, capabilities] of Object.entries(given)) {
+      copyFileSync("/bin/true", join(root, path));
+      execFileSync("setcap", [capabilities, join(root, path)]);
+    }
+    linkSync(join(root, "usr/bin/ping"), join(root, "usr/bin/ping6"));
+    const getcap = (path: string) =>
+      execFileSync("getcap", [join(root, path)], { encoding: "utf8" })
+        .trim()
+        .split(" ")
+        .slice(1)
+        .join(" ");
+    const xattrs = ["--xattrs", "--xattrs-include=security.capability", "--format=pax"];
+    // Fixed times, owners and order: the same layer digest on every run.
+    const fixed = ["--sort=name", "--mtime=@1700000000", "--owner=0", "--group=0", "--numeric-owner", "--pax-option=delete=atime,delete=ctime"];
+    const archive = execFileSync("tar", [...xattrs, ...fixed, "-C", root, "-cf", "-", "."], { maxBuffer: 1 << 28 });
+    const image = await pushSingle(OPEN_REGISTRY, "fixtures/packages", "capabilities", {
+      format: "oci",
+      layers: [{ archive }, { entries: [{ name: "usr/sbin/.wh.gone" }] }],
+    });
+    const { surface } = await packages(image.ref);
+    expect(surface.capabilities).toEqual([
+      { path: "/usr/bin/ping", value: getcap("usr/bin/ping") },
+      { path: "/usr/bin/ping6", value: getcap("usr/bin/ping") },
+      { path: "/usr/sbin/server", value: getcap("usr/sbin/server") },
+    ]);
+    expect(surface.capabilities.map((found) => found.value)).toEqual(["cap_net_raw=ep", "cap_net_raw=ep", "cap_net_bind_service,cap_sys_nice=ep"]);
   });
 });

@@ -4,8 +4,8 @@
  * redirects to another host, token realms on private hosts.
  *
  * It serves the manifests and blobs it is given as distribution does (GET and HEAD, with
- * Content-Type, Content-Length and Docker-Content-Digest; 404 with the registry's error code for
- * anything else), answers the ping `/v2/` with 200, and records every request. A test answers any
+ * Content-Type, Content-Length and Docker-Content-Digest, a blob's Range with 206; 404 with the
+ * registry's error code for anything else), answers the ping `/v2/` with 200, and records every request. A test answers any
  * route its own way with `on(route, answer)`, using the answers below or its own function:
  *
  *   const registry = await fakeRegistry();
@@ -159,14 +159,43 @@ function matcher(spec: RouteSpec | RouteSpec[]): (exchange: Exchange) => boolean
 const ERROR_CODES: Record<Route, string> = { ping: "", manifest: "MANIFEST_UNKNOWN", blob: "BLOB_UNKNOWN", other: "NOT_FOUND" };
 
 /** What the registry answers when no answer is set: the ping, the content it holds, or a 404. */
-export const serve: Answer = ({ route, method, content, response }) => {
+export const serve: Answer = (exchange) => {
+  const { route, method, content, response } = exchange;
   if (route === "ping") return void response.writeHead(200, { "content-type": "application/json" }).end("{}");
   if (!content) {
     const body = JSON.stringify({ errors: [{ code: ERROR_CODES[route], message: `${route} unknown to registry` }] });
     return void response.writeHead(404, { "content-type": "application/json" }).end(body);
   }
+  const range = requestedRange(exchange);
+  if (range) {
+    const [from, to] = range;
+    const headers = { ...content.headers, "content-length": to - from, "content-range": `bytes ${from}-${to - 1}/${content.bytes.length}` };
+    return void response.writeHead(206, headers).end(method === "HEAD" ? undefined : content.bytes.subarray(from, to));
+  }
   response.writeHead(200, { ...content.headers, "content-length": content.bytes.length });
   response.end(method === "HEAD" ? undefined : content.bytes);
+};
+
+/** A blob request's single `Range: bytes=A-B` as [A, B + 1), cut to the blob, or null (none, or not one we serve). */
+function requestedRange({ route, headers, content }: Exchange): [number, number] | null {
+  const range = /^bytes=(\d+)-(\d*)$/.exec(String(headers.range ?? ""));
+  if (route !== "blob" || !range || !content) return null;
+  const from = Number(range[1]);
+  const to = Math.min(range[2] ? Number(range[2]) + 1 : content.bytes.length, content.bytes.length);
+  return from < to ? [from, to] : null;
+}
+
+/** Blobs whole, whatever Range asks (HTTP allows a server to ignore it). */
+export const ignoringRange: Answer = (exchange) => serve({ ...exchange, headers: { ...exchange.headers, range: undefined } });
+
+/** Blob ranges with one byte in the middle flipped: a registry whose ranges do not match its blobs. */
+export const tamperingRange: Answer = (exchange) => {
+  const range = requestedRange(exchange);
+  if (!range || !exchange.content) return serve(exchange);
+  const bytes = Buffer.from(exchange.content.bytes);
+  const middle = (range[0] + range[1]) >> 1;
+  bytes[middle] = (bytes[middle] as number) ^ 0x01;
+  return serve({ ...exchange, content: { ...exchange.content, bytes } });
 };
 
 /** A status with headers and an optional body (`status(503)`, `status(429, { "retry-after": "120" })`). */

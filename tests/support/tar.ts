@@ -77,16 +77,19 @@ export function gnuLongEntry(name: string, options: { type?: string; content?: s
   return Buffer.concat(parts);
 }
 
-/** A PAX extended header (`x`) carrying `records`, with each record's length prefix right. */
-export function paxHeader(records: Record<string, string>): Buffer {
-  let body = "";
+/**
+ * A PAX extended header carrying `records`, with each record's length prefix right: `x` for the next
+ * entry, `g` for all that follow. A value may be bytes (an extended attribute's binary value).
+ */
+export function paxHeader(records: Record<string, string | Uint8Array>, type: "x" | "g" = "x"): Buffer {
+  const parts: Buffer[] = [];
   for (const [key, value] of Object.entries(records)) {
-    const record = ` ${key}=${value}\n`;
-    let length = Buffer.byteLength(record);
-    while (String(length).length + Buffer.byteLength(record) !== length) length = String(length).length + Buffer.byteLength(record);
-    body += `${length}${record}`;
+    const record = Buffer.concat([Buffer.from(` ${key}=`), Buffer.from(value), Buffer.from("\n")]);
+    let length = record.length;
+    while (String(length).length + record.length !== length) length = String(length).length + record.length;
+    parts.push(Buffer.from(String(length)), record);
   }
-  return rawEntry("PaxHeaders/entry", { type: "x", content: body });
+  return rawEntry("PaxHeaders/entry", { type, content: Buffer.concat(parts) });
 }
 
 /** Offsets of the header blocks of a well-formed tar, found by walking the size fields. */

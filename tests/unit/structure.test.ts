@@ -33,6 +33,9 @@ const PURE_SHARED: Record<string, string> = {
   "lib/registry/challenge.ts": "parses a WWW-Authenticate header value",
   "lib/registry/history.ts": "aligns image config history with layers",
   "lib/registry/media-types.ts": "a table of manifest media types",
+  "lib/registry/manifest-parse.ts":
+    "manifests and indexes as JSON values, platform choice: shared with the archive readers, which run in the browser too",
+  "lib/registry/image-info.ts": "builds ImageInfo from resolved documents: shared with the archive readers, which run in the browser too",
   "lib/layer/capability.ts": "decodes a security.capability value into getcap's text: bytes in (Uint8Array, DataView), string out",
   "lib/layer/seek/gzip-checkpoints.ts": "inflates gzip with pako and marks deflate block boundaries: bytes in, bytes out; runs in a worker thread",
   "lib/layer/seek/resumed-gunzip.ts": "inflates gzip from a checkpoint with pako: bytes in, bytes out",
@@ -71,6 +74,16 @@ const WORKER_ONLY: Record<string, string> = {
 // Decided against (they use Node, so they need the marker): lib/registry/manifest.ts (node:crypto,
 // Buffer), lib/layer/decode.ts (node:stream, node:zlib), lib/layer/read.ts (node:crypto, node:stream,
 // tar-stream), lib/layer/zstd-frames.ts (Buffer).
+
+/**
+ * Folders whose every module is browser-safe, without a marker each: lib/archive reads docker-archive
+ * and OCI layouts over an interface (files by path), so the command line (over a tar file or a folder)
+ * and the browser (over a File, in a Web Worker) share one reading of the formats.
+ */
+const BROWSER_SAFE_DIRS = ["lib/archive/"];
+
+/** The command line (lib/cli) is a leaf: it drives the services, and nothing in the app or lib depends on it. */
+const CLI_DIR = "lib/cli/";
 
 /** npm packages lib/core may import: pure, browser-safe, no Node builtins. None is needed today. */
 const CORE_PACKAGES: Record<string, string> = {};
@@ -378,7 +391,33 @@ describe("structure", () => {
     failIfAny(problems, "component files are too long");
   });
 
-  const serverSide = (path: string) => path.startsWith("lib/") && !path.startsWith("lib/core/") && !path.startsWith("lib/client/");
+  const serverSide = (path: string) =>
+    path.startsWith("lib/") &&
+    !path.startsWith("lib/core/") &&
+    !path.startsWith("lib/client/") &&
+    !BROWSER_SAFE_DIRS.some((dir) => path.startsWith(dir));
+
+  it(`the browser-safe folders (${BROWSER_SAFE_DIRS.join(", ")}) reach no Node builtin, "server-only" or Buffer`, () => {
+    const inside = BROWSER_SAFE_DIRS.flatMap((dir) => filesUnder(dir.slice(0, -1)));
+    expect(inside.length, "lib/archive should hold modules").toBeGreaterThan(0);
+    const problems = inside.flatMap((path) =>
+      nodeOnlyReached(load(path)).map(({ chain, reasons }) =>
+        chain.length === 1
+          ? `${path} ${reasons.join(", ")}`
+          : `${path} reaches ${chain.at(-1)}, which ${reasons.join(", ")}:\n      ${showChain(chain)}`,
+      ),
+    );
+    failIfAny(problems, "browser-safe modules use Node (do the I/O in a server module behind the interface they read through)");
+  });
+
+  it(`only the command line itself imports ${CLI_DIR}`, () => {
+    const problems = APP_SOURCES.map(load)
+      .filter((m) => !m.path.startsWith(CLI_DIR))
+      .flatMap((m) =>
+        m.edges.flatMap((e) => (e.kind === "module" && e.target.startsWith(CLI_DIR) ? [`${m.path}:${e.line} imports ${e.target}`] : [])),
+      );
+    failIfAny(problems, "modules depend on the command line (move what they share into lib/service or lib/core)");
+  });
 
   it('lib modules that use Node (directly or through their imports) start with import "server-only"', () => {
     const problems = [...modules.values()]

@@ -9,6 +9,7 @@ import {
   layerApiUrl,
   layerEntries,
   readFileHead,
+  readFilePart,
   sessionApiUrl,
   signIn,
 } from "@/lib/client/api";
@@ -155,8 +156,18 @@ describe("requests", () => {
   });
 });
 
-describe("file heads", () => {
-  it("read at most the limit, stop the download there, and say the file has more", async () => {
+describe("file parts", () => {
+  it("ask the server for one part and learn the whole file's size from Content-Range", async () => {
+    const stub = serve(() => new Response("abcdef", { status: 206, headers: { "content-range": "bytes 0-5/400" } }));
+    const head = await readFileHead("/api/v1/file?ref=a&path=/f", 6, new AbortController().signal);
+    expect([new TextDecoder().decode(head.bytes), head.truncated]).toEqual(["abcdef", true]);
+    expect(stub.mock.calls[0]?.[0]).toBe("/api/v1/file?ref=a&path=/f&offset=0&length=6");
+    const part = await readFilePart("/api/v1/file?ref=a&path=/f", 394, 6, new AbortController().signal);
+    expect(part.size).toBe(400);
+    expect(stub.mock.calls[1]?.[0]).toBe("/api/v1/file?ref=a&path=/f&offset=394&length=6");
+  });
+
+  it("read no more than asked for from a server that sends more, and stop its download", async () => {
     let pulls = 0;
     let cancelled = false;
     const long = new ReadableStream<Uint8Array>({
@@ -170,14 +181,14 @@ describe("file heads", () => {
       },
     });
     serve(() => new Response(long));
-    const head = await readFileHead("/f", 6, new AbortController().signal);
+    const head = await readFileHead("/f?p", 6, new AbortController().signal);
     expect([new TextDecoder().decode(head.bytes), head.truncated, cancelled]).toEqual(["abcdab", true, true]);
     expect(pulls).toBeLessThan(5);
   });
 
-  it("read a small file whole", async () => {
+  it("read a small file whole (an empty file's answer is a 200)", async () => {
     serve(() => streamed(["abc", "de"]));
-    const head = await readFileHead("/f", 6, new AbortController().signal);
+    const head = await readFileHead("/f?p", 6, new AbortController().signal);
     expect([new TextDecoder().decode(head.bytes), head.truncated]).toEqual(["abcde", false]);
   });
 });

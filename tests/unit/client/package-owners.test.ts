@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { packageQuery, pathMatcher } from "@/lib/client/glob";
 import { diffPackages, packageDiffSummary } from "@/lib/client/package-diff";
-import { directoryLinks, filesOf, ownerIndex, ownersOf, packageLabel } from "@/lib/client/package-owners";
+import { directoryLinks, filesOf, ownerIndex, ownersOf, packageLabel, throughLinks } from "@/lib/client/package-owners";
 import { surfaceItems, surfaceItemText } from "@/lib/client/packages";
 import { buildTree, visibleRows } from "@/lib/client/tree";
 import type { InstalledPackage } from "@/lib/core/api-types";
@@ -42,6 +42,18 @@ describe("the ownership map", () => {
     expect(filesOf(index, "deb:requests")).toBeUndefined();
     expect(filesOf(index, "zod")?.size).toBe(0);
     expect(filesOf(index, "nope")).toBeUndefined();
+  });
+
+  it("finds where the image has a file its package lists under a linked directory", () => {
+    const links = [
+      ["/bin", "/usr/bin"],
+      ["/lib", "/usr/lib"],
+    ] as const;
+    expect(throughLinks("/bin/ls", links)).toBe("/usr/bin/ls");
+    expect(throughLinks("/lib/x86_64-linux-gnu/libc.so.6", links)).toBe("/usr/lib/x86_64-linux-gnu/libc.so.6");
+    expect(throughLinks("/usr/bin/ls", links)).toBe("/usr/bin/ls");
+    expect(throughLinks("/bin", links)).toBe("/bin");
+    expect(throughLinks("/binaries/x", links)).toBe("/binaries/x");
   });
 
   it("knows nothing from an answer without files", () => {

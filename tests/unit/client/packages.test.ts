@@ -122,13 +122,13 @@ describe("the attack surface in plain words", () => {
       networkTools: ["/usr/bin/curl", "/usr/bin/wget"],
       setgid: ["/usr/bin/wall"],
       worldWritable: ["/data", "/tmp/x"],
-      capabilities: [{ path: "/usr/bin/ping", value: "0100000200200000" }],
+      capabilities: [{ path: "/usr/bin/ping", value: "cap_net_raw=ep" }],
     });
     expect(read(surfaceItems(everything))).toBe(
       "runs as root · no shell · no package manager · compiler gcc-12 · network tools curl, wget · 1 setgid binary · 2 world-writable paths · 1 file with capabilities",
     );
     expect(surfaceItems(everything).find((i) => i.key === "capabilities")).toMatchObject({
-      paths: [{ path: "/usr/bin/ping", note: "0100000200200000" }],
+      paths: [{ path: "/usr/bin/ping", note: "cap_net_raw=ep" }],
     });
   });
 });

@@ -3,9 +3,11 @@ import {
   compareUrl,
   imageUrl,
   lineHash,
+  packagesHash,
   parseCompareUrl,
   parseImageUrl,
   parseLineHash,
+  parsePackagesHash,
   pinnedCompare,
   pinnedRef,
   type CompareLocation,
@@ -77,6 +79,22 @@ describe("line selections", () => {
     expect(parseLineHash("#nope")).toBeNull();
     expect(lineHash({ from: 2, to: 3 })).toBe("#L2-L3");
     expect(lineHash({ from: 7, to: 7 })).toBe("#L7");
+  });
+});
+
+describe("the packages tab's fragment", () => {
+  it("opens the tab, and a package's files, by name, round-tripping awkward names", () => {
+    expect(packagesHash(null)).toBe("#packages");
+    expect(packagesHash("deb:libc6")).toBe("#packages/deb:libc6");
+    for (const key of ["deb:libc6", "npm:@types/node", "python:a b#c%d?é", "deb:<img src=x>"]) {
+      expect(parsePackagesHash(packagesHash(key))).toEqual({ open: key });
+    }
+    expect(parsePackagesHash("#packages")).toEqual({ open: null });
+    expect(parsePackagesHash("#packages/")).toEqual({ open: null });
+    expect(parsePackagesHash("#packages/%E0%A4%A")).toEqual({ open: "%E0%A4%A" });
+    expect(parsePackagesHash("#L12")).toBeNull();
+    expect(parsePackagesHash("#packagesx")).toBeNull();
+    expect(parsePackagesHash("")).toBeNull();
   });
 });
 

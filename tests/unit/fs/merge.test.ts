@@ -123,6 +123,19 @@ describe("OCI layer.md merge rules", () => {
     expect(merge.locate("/l2")?.bytes).toEqual({ path: "/f", layer: 0, ordinal: 0 });
   });
 
+  it("capabilities: a file keeps its own, a hard link takes its target's (GNU tar writes them once), a replaced file loses them", () => {
+    const merge = merged(
+      [entry("/bin/ping", "file", { capability: "cap_net_raw=ep" }), entry("/bin/tool", "file", { capability: "cap_chown=ep" })],
+      [entry("/bin/ping6", "hardlink", { linkname: "/bin/ping" }), entry("/bin/tool")],
+    );
+    expect(merge.files().map((f) => [f.path, f.capability])).toEqual([
+      ["/bin", undefined],
+      ["/bin/ping", "cap_net_raw=ep"],
+      ["/bin/ping6", "cap_net_raw=ep"],
+      ["/bin/tool", undefined],
+    ]);
+  });
+
   it("attribution: every path carries the layer its visible version comes from", () => {
     const merge = merged([entry("/a"), entry("/b")], [entry("/b")], [entry("/c")]);
     expect(merge.files().map((f) => [f.path, f.layer])).toEqual([

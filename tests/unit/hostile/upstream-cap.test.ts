@@ -123,7 +123,7 @@ describe("at most PORTHOLE_MAX_UPSTREAM_STREAMS blob bodies open at once", () =>
     const { body } = await openBlob(target, TAR);
     const opened = await openLayerEntry(body, 0);
     const response = await fileResponse(
-      { entry: opened!.entry, content: opened!.content, layerDigest: TAR },
+      { entry: opened!.entry, content: opened!.content, layerDigest: TAR, via: "stream" },
       { download: true, cacheControl: "private, no-cache" },
     );
     const reader = response.body!.getReader();

@@ -7,7 +7,7 @@ const LAYER = `sha256:${"cd".repeat(32)}`;
 
 function opened(path: string, content: Buffer) {
   const entry: LayerEntry = { path, type: "file", size: content.length, mode: 0o644, uid: 0, gid: 0, mtime: 0 };
-  return { entry, content: Readable.from([content]), layerDigest: LAYER };
+  return { entry, content: Readable.from([content]), layerDigest: LAYER, via: "stream" as const };
 }
 
 const serve = (path: string, content: string | Buffer, download = false) =>

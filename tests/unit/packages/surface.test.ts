@@ -18,8 +18,7 @@ const symlink = (path: string, linkname: string) => entry(path, "symlink", 0o777
 const hardlink = (path: string, linkname: string, mode = 0o755) => entry(path, "hardlink", mode, { linkname });
 
 const runAs = (user?: string) => ({ config: user === undefined ? {} : { User: user } });
-const surfaceOf = (files: FsFile[], config: Record<string, unknown> = runAs("65532"), capabilities = new Map<string, string>()) =>
-  attackSurface(files, config, capabilities);
+const surfaceOf = (files: FsFile[], config: Record<string, unknown> = runAs("65532")) => attackSurface(files, config);
 
 describe("attack surface: user and runsAsRoot", () => {
   it.each([
@@ -145,16 +144,22 @@ describe("attack surface: worldWritable", () => {
 });
 
 describe("attack surface: capabilities", () => {
-  it("lists the files the map gives a security.capability for, sorted, and drops those no longer in the image", () => {
-    const capabilities = new Map([
-      ["/usr/bin/ping", "0100000200200000000000000000000000000000"],
-      ["/usr/bin/arping", "0100000200300000000000000000000000000000"],
-      ["/usr/bin/deleted-later", "01000002"],
-    ]);
-    const surface = surfaceOf([file("/usr/bin/ping"), file("/usr/bin/arping")], runAs("1000"), capabilities);
+  it("lists the regular files (hard links too) that carry capabilities, sorted by path, wherever they are", () => {
+    const surface = surfaceOf(
+      [
+        entry("/usr/bin/ping", "file", 0o755, { capability: "cap_net_raw=ep" }),
+        entry("/opt/app/server", "file", 0o755, { capability: "cap_net_bind_service=ep" }),
+        entry("/usr/bin/arping", "hardlink", 0o755, { linkname: "/usr/bin/ping", capability: "cap_net_raw=ep" }),
+        file("/usr/bin/plain"),
+        // exec never reads a directory's or a symlink's capabilities.
+        entry("/srv", "dir", 0o755, { capability: "cap_chown=ep" }),
+      ],
+      runAs("1000"),
+    );
     expect(surface.capabilities).toEqual([
-      { path: "/usr/bin/arping", value: "0100000200300000000000000000000000000000" },
-      { path: "/usr/bin/ping", value: "0100000200200000000000000000000000000000" },
+      { path: "/opt/app/server", value: "cap_net_bind_service=ep" },
+      { path: "/usr/bin/arping", value: "cap_net_raw=ep" },
+      { path: "/usr/bin/ping", value: "cap_net_raw=ep" },
     ]);
   });
 });

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { parsePlatform } from "@/lib/core/platform";
-import { choosePlatform, indexEntries, parseManifest, verifyDigest } from "@/lib/registry/manifest";
+import { parseManifest, verifyDigest } from "@/lib/registry/manifest";
+import { choosePlatform, indexEntries } from "@/lib/registry/manifest-parse";
 import { MEDIA } from "@/lib/registry/media-types";
 import type { IndexPlatform } from "@/lib/core/api-types";
 

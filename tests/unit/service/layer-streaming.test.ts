@@ -8,6 +8,7 @@ import { fakeRegistry, pauseAt, type FakeRegistry } from "@/tests/support/fake-r
 import { blobOf, compress, packLayer } from "@/tests/support/image-builder";
 import { overrideSettings } from "@/lib/config";
 import { layerCaptures } from "@/lib/service/layer-index";
+import { registryLayer } from "@/lib/service/layer-source";
 
 let registry: FakeRegistry;
 let host = "";
@@ -78,7 +79,7 @@ describe("a layer's captures (package databases) come from the same single downl
     stall = new Promise((resolve) => (release = resolve));
     // The listing has begun (its first entries are out) and holds the download half-way when captures are asked for.
     const listing = await GET(new Request(`http://porthole.test/api/v1/layer?ref=${host}/app:v1&digest=${blob.digest}`));
-    const captures = layerCaptures({ registry: host, repository: "app", digest: blob.digest });
+    const captures = layerCaptures(registryLayer({ registry: host, repository: "app" }, { digest: blob.digest }, {}));
     release();
     expect((await readAll(listing)).at(-1)).toBe(JSON.stringify({ done: true, entries: entries.length }));
     expect([...(await captures).files.keys()]).toEqual(["/var/lib/dpkg/status"]);

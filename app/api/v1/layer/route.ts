@@ -3,6 +3,7 @@ import { ndjsonFileResponse, ndjsonResponse } from "@/lib/http/ndjson";
 import { handle } from "@/lib/http/respond";
 import { proveBlobAccess } from "@/lib/service/access";
 import { cachedLayerIndex, layerEntries } from "@/lib/service/layer-index";
+import { registryLayer } from "@/lib/service/layer-source";
 import { otherMethods } from "@/lib/http/methods";
 
 export const runtime = "nodejs";
@@ -16,7 +17,7 @@ export function GET(request: Request) {
     await proveBlobAccess(image.ref, digest, image.auth);
     const headers = { "Cache-Control": imageCacheControl(image, true) };
     const cached = await cachedLayerIndex(digest);
-    const layer = { registry: image.ref.registry, repository: image.ref.repository, digest };
-    return cached ? ndjsonFileResponse(cached, headers) : ndjsonResponse(layerEntries(layer, image.auth), headers);
+    const layer = registryLayer(image.ref, { digest }, image.auth);
+    return cached ? ndjsonFileResponse(cached, headers) : ndjsonResponse(layerEntries(layer), headers);
   });
 }

@@ -1,0 +1,63 @@
+import "server-only";
+import { formatBytes } from "@/lib/client/format";
+import type { FsResponse, ImageInfo } from "@/lib/core/api-types";
+import { formatPlatform } from "@/lib/core/platform";
+import { words } from "@/lib/cli/args";
+import { printJson, type Command } from "@/lib/cli/context";
+import { percent, table } from "@/lib/cli/text";
+import { imageFs } from "@/lib/service/image-fs";
+
+/** The config settings a reader of an image wants first. */
+function configLines(config: Record<string, unknown>): string[][] {
+  const run = (config.config ?? {}) as Record<string, unknown>;
+  const shown = (value: unknown) =>
+    value === undefined || value === null || value === "" ? null : typeof value === "string" ? value : JSON.stringify(value);
+  const fields: [string, unknown][] = [
+    ["User", run.User || "(root)"],
+    ["WorkingDir", run.WorkingDir],
+    ["Entrypoint", run.Entrypoint],
+    ["Cmd", run.Cmd],
+    ["ExposedPorts", run.ExposedPorts && Object.keys(run.ExposedPorts as object).join(" ")],
+    ...((run.Env as string[] | undefined) ?? []).map((env): [string, unknown] => ["Env", env]),
+  ];
+  return fields.flatMap(([name, value]) => (shown(value) === null ? [] : [[name, shown(value) as string]]));
+}
+
+function layerRows(image: ImageInfo, fs: FsResponse): string[][] {
+  return [
+    ["#", "DIGEST", "STORED", "FILES", "COMMAND"],
+    ...image.layers.map((layer, i) => [
+      String(i),
+      layer.digest.slice(0, 19),
+      formatBytes(layer.size),
+      formatBytes(fs.layers[i]?.size ?? 0),
+      (layer.createdBy ?? "").replace(/\s+/g, " ").slice(0, 100),
+    ]),
+  ];
+}
+
+/** `porthole inspect REF`: what the image is, its layers and dive's figures (`--json`: the image and fs answers, without files). */
+export const inspect: Command = async (context) => {
+  const [spec] = words(context.args, 1, 1, "inspect REF [--platform os/arch] [--json]");
+  const { image, fs } = await imageFs(await context.open(spec as string));
+  // The fs answer's figures: its file list is `porthole ls --json`'s.
+  if (context.args.flags.has("json")) return printJson(context, { image, fs: { ...fs, files: undefined } });
+  const stored = image.layers.reduce((sum, layer) => sum + layer.size, 0);
+  context.print(
+    [
+      table([
+        ["Reference", image.ref],
+        ["Digest", image.digest],
+        ["Platform", formatPlatform(image.platform)],
+        ["Layers", `${image.layers.length}, ${formatBytes(stored)} stored`],
+        ...configLines(image.config),
+        ["Efficiency", `${percent(fs.efficiency)} (dive's figure)`],
+        ["Wasted", `${formatBytes(fs.wastedBytes)} (${fs.wastedBytes} B; user-wasted ${percent(fs.userWastedPercent)})`],
+        ["Reclaimable", `${formatBytes(fs.reclaimableBytes)} (squashing the layers would save this)`],
+      ]),
+      "",
+      table(layerRows(image, fs)),
+    ].join("\n"),
+  );
+  return 0;
+};

@@ -1,0 +1,79 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
+import type { LayerEntry } from "@/lib/core/api-types";
+import { PortholeError } from "@/lib/core/errors";
+import { openLayerEntry } from "@/lib/layer/read";
+import { collectLayer } from "@/lib/service/layer-index";
+import { readLayerRange } from "@/lib/service/layer-seek";
+import type { LayerSource } from "@/lib/service/layer-source";
+
+/** A part of a file: `length` bytes from `offset` (clamped to the file). */
+export interface ByteRange {
+  offset: number;
+  length: number;
+}
+
+/** The part of a `size`-byte file a request asks for: all of it, or the range cut to the file's end. */
+export function clampRange(size: number, part: ByteRange | null): ByteRange {
+  if (!part) return { offset: 0, length: size };
+  if (part.offset > 0 && part.offset >= size) {
+    throw new PortholeError("RANGE_NOT_SATISFIABLE", `the range starts at byte ${part.offset}, past the end of the ${size}-byte file`);
+  }
+  return { offset: part.offset, length: Math.min(part.length, size - part.offset) };
+}
+
+export interface EntryBytes {
+  entry: LayerEntry;
+  content: Readable;
+  /** How the bytes are read: by Range through the seek index, or by streaming the layer to them. */
+  via: "range" | "stream";
+}
+
+/**
+ * The bytes of a layer's entry `ordinal` (all, or `part`): by Range through the layer's seek
+ * index when it has one, without reading the layer again; otherwise by streaming the layer up to
+ * the entry. A whole file read by Range is also checked against the digest its listing recorded.
+ */
+export async function openEntryBytes(layer: LayerSource, ordinal: number, part: ByteRange | null): Promise<EntryBytes> {
+  const entry = (await collectLayer(layer))[ordinal];
+  if (!entry) throw new PortholeError("UPSTREAM_INVALID", `layer ${layer.digest} changed: its entry ${ordinal} is gone`);
+  const { offset, length } = clampRange(entry.size, part);
+  if (length === 0) return { entry, content: Readable.from([]), via: "range" };
+  const ranged = entry.offset !== undefined ? await readLayerRange(layer, entry.offset + offset, length) : null;
+  if (ranged) return { entry, content: length === entry.size && entry.digest ? Readable.from(digestChecked(ranged, entry.digest)) : ranged, via: "range" };
+  const opened = await openLayerEntry(await layer.open(), ordinal, { digest: layer.check.digest });
+  if (!opened) throw new PortholeError("UPSTREAM_INVALID", `layer ${layer.digest} changed: its entry ${ordinal} is gone`);
+  return { entry, content: part ? Readable.from(slice(opened.content, offset, length)) : opened.content, via: "stream" };
+}
+
+/** The bytes, failing at the end unless they hash to `digest`. */
+async function* digestChecked(source: Readable, digest: string): AsyncGenerator<Buffer> {
+  const hash = createHash("sha256");
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      yield chunk;
+    }
+  } finally {
+    source.destroy();
+  }
+  const actual = `sha256:${hash.digest("hex")}`;
+  if (actual !== digest) throw new PortholeError("UPSTREAM_INVALID", `the file's bytes do not match its digest in the listing (${actual})`);
+}
+
+/** Bytes [offset, offset + length) of the source's; it is stopped once they went by. */
+async function* slice(source: Readable, offset: number, length: number): AsyncGenerator<Buffer> {
+  let position = 0;
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      const from = Math.max(offset - position, 0);
+      const to = Math.min(offset + length - position, chunk.length);
+      position += chunk.length;
+      if (to > from) yield chunk.subarray(from, to);
+      if (position >= offset + length) return;
+    }
+  } finally {
+    source.destroy();
+  }
+}
