@@ -47,7 +47,12 @@ export function HexView({ url, head, size }: { url: string; head: Uint8Array; si
         <button type="button" disabled={start === 0} onClick={() => go(start - WINDOW)} className="rounded border px-2 disabled:opacity-40">
           ← previous 64 KiB
         </button>
-        <button type="button" disabled={start + WINDOW >= size} onClick={() => go(start + WINDOW)} className="rounded border px-2 disabled:opacity-40">
+        <button
+          type="button"
+          disabled={start + WINDOW >= size}
+          onClick={() => go(start + WINDOW)}
+          className="rounded border px-2 disabled:opacity-40"
+        >
           next 64 KiB →
         </button>
         <label>

@@ -6,7 +6,8 @@ import type { ByteRange } from "@/lib/service/entry-bytes";
 const WHOLE_NUMBER = /^\d{1,15}$/;
 
 function wholeNumber(text: string, what: string): number {
-  if (!WHOLE_NUMBER.test(text)) throw new PortholeError("BAD_REQUEST", `${what} must be a whole number of bytes, not ${JSON.stringify(text.slice(0, 40))}`);
+  if (!WHOLE_NUMBER.test(text))
+    throw new PortholeError("BAD_REQUEST", `${what} must be a whole number of bytes, not ${JSON.stringify(text.slice(0, 40))}`);
   return Number(text);
 }
 
@@ -19,7 +20,10 @@ export function requestedPart(request: Request, query: Query): ByteRange | null 
   const offset = query.get("offset");
   const length = query.get("length");
   if (offset !== null || length !== null) {
-    return { offset: offset === null ? 0 : wholeNumber(offset, "offset"), length: length === null ? Number.MAX_SAFE_INTEGER : wholeNumber(length, "length") };
+    return {
+      offset: offset === null ? 0 : wholeNumber(offset, "offset"),
+      length: length === null ? Number.MAX_SAFE_INTEGER : wholeNumber(length, "length"),
+    };
   }
   const range = /^bytes=(\d{1,15})-(\d{0,15})$/.exec(request.headers.get("range")?.trim() ?? "");
   if (!range) return null;

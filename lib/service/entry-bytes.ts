@@ -41,7 +41,8 @@ export async function openEntryBytes(layer: LayerSource, ordinal: number, part: 
   const { offset, length } = clampRange(entry.size, part);
   if (length === 0) return { entry, content: Readable.from([]), via: "range" };
   const ranged = entry.offset !== undefined ? await readLayerRange(layer, entry.offset + offset, length) : null;
-  if (ranged) return { entry, content: length === entry.size && entry.digest ? Readable.from(digestChecked(ranged, entry.digest)) : ranged, via: "range" };
+  if (ranged)
+    return { entry, content: length === entry.size && entry.digest ? Readable.from(digestChecked(ranged, entry.digest)) : ranged, via: "range" };
   const opened = await openLayerEntry(await layer.open(), ordinal, { digest: layer.check.digest });
   if (!opened) throw new PortholeError("UPSTREAM_INVALID", `layer ${layer.digest} changed: its entry ${ordinal} is gone`);
   return { entry, content: part ? Readable.from(slice(opened.content, offset, length)) : opened.content, via: "stream" };

@@ -65,7 +65,12 @@ export function openFile(query: ImageQuery, rawPath: string, layerDigest: string
 }
 
 /** `openFile` for an image from wherever its layers come from (a registry, an archive). */
-export async function openSourceFile(source: ImageSource, rawPath: string, layerDigest: string | null, part: ByteRange | null = null): Promise<OpenedFile> {
+export async function openSourceFile(
+  source: ImageSource,
+  rawPath: string,
+  layerDigest: string | null,
+  part: ByteRange | null = null,
+): Promise<OpenedFile> {
   const path = cleanPath(rawPath);
   let location: EntryLocation;
   if (layerDigest) {

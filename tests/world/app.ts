@@ -36,6 +36,8 @@ export function spawnApp(url: string, env: Record<string, string> = {}): Running
       PORTHOLE_CACHE_DIR: cacheDir,
       NEXT_TELEMETRY_DISABLED: "1",
       PORTHOLE_QUIET_LOG: "1",
+      // Every gzip layer indexed for random access: the tests' small images take the path big layers do.
+      PORTHOLE_SEEK_INDEX_MIN_BYTES: "0",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

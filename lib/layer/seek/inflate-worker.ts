@@ -70,7 +70,10 @@ async function run(): Promise<void> {
   send({
     kind: "done",
     // The blob's start is where every read can begin: the first span belongs to it.
-    checkpoints: [{ bit: 0, out: 0, window: new Uint8Array(0) }, ...checkpoints].map((checkpoint, i) => ({ ...checkpoint, sha256: digests[i] as string })),
+    checkpoints: [{ bit: 0, out: 0, window: new Uint8Array(0) }, ...checkpoints].map((checkpoint, i) => ({
+      ...checkpoint,
+      sha256: digests[i] as string,
+    })),
     compressedBytes,
     uncompressedBytes: inflater.outputBytes,
   });

@@ -66,7 +66,8 @@ async function* verifiedSpans(index: SeekIndex, first: number, last: number, bod
   let span = first;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
-  const spanBytes = (i: number) => (i + 1 < index.spans.length ? byteOf(index.spans[i + 1] as SpanStart) : index.compressedBytes) - byteOf(index.spans[i] as SpanStart);
+  const spanBytes = (i: number) =>
+    (i + 1 < index.spans.length ? byteOf(index.spans[i + 1] as SpanStart) : index.compressedBytes) - byteOf(index.spans[i] as SpanStart);
   for await (const chunk of body as AsyncIterable<Buffer>) {
     pending.push(chunk);
     pendingBytes += chunk.length;
@@ -85,7 +86,10 @@ async function* verifiedSpans(index: SeekIndex, first: number, last: number, bod
 function checked(bytes: Buffer, span: SpanStart): Buffer {
   const actual = createHash("sha256").update(bytes).digest("hex");
   if (actual !== span.sha256) {
-    throw new PortholeError("UPSTREAM_INVALID", `the registry sent other bytes for a range of the layer than it did for the whole (sha256 ${actual}, expected ${span.sha256})`);
+    throw new PortholeError(
+      "UPSTREAM_INVALID",
+      `the registry sent other bytes for a range of the layer than it did for the whole (sha256 ${actual}, expected ${span.sha256})`,
+    );
   }
   return bytes;
 }

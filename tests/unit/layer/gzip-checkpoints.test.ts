@@ -8,7 +8,7 @@ function sample(bytes: number, seed = 1): Buffer {
   const words = ["layer", "tar", "whiteout", "/usr/lib/", "sha256:", "deflate", "\n", "opaque", "0755 ", "root"];
   const out = Buffer.alloc(bytes);
   let x = seed;
-  for (let i = 0; i < bytes; ) {
+  for (let i = 0; i < bytes;) {
     x = (Math.imul(x, 1103515245) + 12345) >>> 0;
     const word = x % 3 === 0 ? String(x) : (words[x % words.length] as string);
     i += out.write(word, i);

@@ -31,7 +31,10 @@ const ref = () => `${registry.host}/app:v1`;
 
 beforeAll(async () => {
   overrideSettings({ allowPrivateHosts: "all", seekIndexMinBytes: 0 });
-  image = await buildImage({ format: "oci", layers: [{ entries: [...FILES, { name: "data/empty" }, { name: "data/zz-last", content: "the end\n" }] }] });
+  image = await buildImage({
+    format: "oci",
+    layers: [{ entries: [...FILES, { name: "data/empty" }, { name: "data/zz-last", content: "the end\n" }] }],
+  });
   layerDigest = (image.layers[0] as { digest: string }).digest;
   registry = await fakeRegistry();
   registry.serveImage("app", "v1", image);
