@@ -30,12 +30,14 @@ let layerDigest = "";
 const ref = () => `${registry.host}/app:v1`;
 
 beforeAll(async () => {
-  overrideSettings({ allowPrivateHosts: "all", seekIndexMinBytes: 0 });
+  // Smaller than the layer: the layer endpoint learns a blob's size from the registry to decide.
+  overrideSettings({ allowPrivateHosts: "all", seekIndexMinBytes: 1_000_000 });
   image = await buildImage({
     format: "oci",
     layers: [{ entries: [...FILES, { name: "data/empty" }, { name: "data/zz-last", content: "the end\n" }] }],
   });
   layerDigest = (image.layers[0] as { digest: string }).digest;
+  expect((image.layers[0] as { bytes: Buffer }).bytes.length).toBeGreaterThan(1_000_000);
   registry = await fakeRegistry();
   registry.serveImage("app", "v1", image);
   // The first listing reads the whole blob once and indexes it.

@@ -14,10 +14,10 @@ export function GET(request: Request) {
   return handle(request, async (query) => {
     const image = await imageQuery(request, query);
     const digest = query.digest("digest");
-    await proveBlobAccess(image.ref, digest, image.auth);
+    const { size } = await proveBlobAccess(image.ref, digest, image.auth);
     const headers = { "Cache-Control": imageCacheControl(image, true) };
     const cached = await cachedLayerIndex(digest);
-    const layer = registryLayer(image.ref, { digest }, image.auth);
+    const layer = registryLayer(image.ref, { digest, size }, image.auth);
     return cached ? ndjsonFileResponse(cached, headers) : ndjsonResponse(layerEntries(layer), headers);
   });
 }
