@@ -444,6 +444,17 @@ function randomAccessRows(figures: Awaited<ReturnType<typeof randomAccessFigures
   return rows;
 }
 
+/** Prints the table; returns the machine line. */
+function printRows(rows: [string, string, string, boolean | null][]): string {
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  console.log(`\nPorthole bench — ${new Date().toISOString()} — ${machine}\n`);
+  const width = Math.max(...rows.map((r) => r[0].length));
+  for (const [metric, value, goal, pass] of rows) {
+    console.log(`${metric.padEnd(width)}  ${value.padEnd(34)}  ${goal.padEnd(14)}  ${pass === null ? "" : pass ? "pass" : "FAIL"}`);
+  }
+  return machine;
+}
+
 async function main() {
   const profile = process.argv.includes("--profile");
   execFileSync("mkdir", ["-p", WORK]);
@@ -455,6 +466,23 @@ async function main() {
   const blobUrl = `http://${REGISTRY}/v2/${REPO}/blobs/${digest}`;
   const layerApi = `http://127.0.0.1:${APP_PORT}/api/v1/layer?ref=${encodeURIComponent(REF)}&digest=${digest}`;
   const fsApi = `http://127.0.0.1:${APP_PORT}/api/v1/fs?ref=${encodeURIComponent(REF)}`;
+
+  const randomAccessOf = () =>
+    randomAccessFigures({
+      registry: { host: "127.0.0.1", port: Number(REGISTRY.split(":")[1]) },
+      proxyPort: PROXY_PORT,
+      repository: REPO,
+      tag: TAG,
+      digest,
+      appUrl: `http://127.0.0.1:${APP_PORT}`,
+      startApp: () => startApp(),
+    });
+  // `npm run bench -- --random-access`: only the random-access rows (a minute, not ten).
+  if (process.argv.includes("--random-access")) {
+    printRows(randomAccessRows(await randomAccessOf(), size));
+    cleanup();
+    process.exit(0);
+  }
 
   const baseline: number[] = [];
   let tarLines = 0;
@@ -478,15 +506,7 @@ async function main() {
     rmSync(app.cacheDir, { recursive: true, force: true });
   }
 
-  const randomAccess = await randomAccessFigures({
-    registry: { host: "127.0.0.1", port: Number(REGISTRY.split(":")[1]) },
-    proxyPort: PROXY_PORT,
-    repository: REPO,
-    tag: TAG,
-    digest,
-    appUrl: `http://127.0.0.1:${APP_PORT}`,
-    startApp: () => startApp(),
-  });
+  const randomAccess = await randomAccessOf();
 
   const fresh = await startApp();
   const fsCold = (await timed(fsApi, fresh.rssMb)).total;
@@ -571,12 +591,7 @@ async function main() {
       browser.scrollFrameP95Ms <= browser.idleFrameP95Ms + 4,
     ]);
   }
-  const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-  console.log(`\nPorthole bench — ${new Date().toISOString()} — ${machine}\n`);
-  const width = Math.max(...rows.map((r) => r[0].length));
-  for (const [metric, value, goal, pass] of rows) {
-    console.log(`${metric.padEnd(width)}  ${value.padEnd(34)}  ${goal.padEnd(14)}  ${pass === null ? "" : pass ? "pass" : "FAIL"}`);
-  }
+  const machine = printRows(rows);
   writeFileSync(
     join(WORK, "results.json"),
     JSON.stringify(
