@@ -254,3 +254,62 @@ export interface PackagesResponse {
   /** Databases that could not be read whole: the rest of the inventory is still listed. */
   problems: { db: string; message: string }[];
 }
+
+/** A repository's tags, in natural order (`v1.9` before `v1.10`). */
+export interface TagsResponse {
+  /** `registry/repository`. */
+  repository: string;
+  tags: string[];
+  /** More tags were listed than Porthole keeps (10 000): `tags` is the first of them. */
+  truncated: boolean;
+}
+
+/** Where a referrer was found: the OCI 1.1 referrers API, its tag schema fallback, cosign's tags, or the image's index (BuildKit). */
+export type ReferrerSource = "api" | "tag-schema" | "cosign" | "index";
+
+/** A manifest that refers to an image: a signature, an SBOM, an attestation. Its fields are registry-written text. */
+export interface Referrer {
+  digest: string;
+  mediaType: string;
+  artifactType: string | null;
+  size: number;
+  annotations: Record<string, string>;
+  source: ReferrerSource;
+  /** The manifest it refers to: the image's, or that of the index the image is in. */
+  subject: string;
+  /** For cosign: the tag it was found at (`sha256-….sig`). */
+  tag?: string;
+  /** In-toto predicate types of its statements, where the manifest names them. */
+  predicateTypes?: string[];
+}
+
+export interface ReferrersResponse {
+  /** The image manifest digest. */
+  digest: string;
+  /** The digest of the index the image was found through, if any (referrers of it are listed too). */
+  index: string | null;
+  referrers: Referrer[];
+}
+
+/** One layer of an artifact (a signature, an SBOM, an in-toto statement), read as JSON where it is JSON. */
+export interface ArtifactDocument {
+  digest: string;
+  mediaType: string;
+  size: number;
+  annotations: Record<string, string>;
+  /** The layer as parsed JSON; null when it is not JSON or was not read (see `note`). */
+  json: unknown;
+  /** The in-toto statement: the layer itself, or the payload of its DSSE envelope. */
+  statement: Record<string, unknown> | null;
+  /** Why the layer was not read or parsed. */
+  note?: string;
+}
+
+/** An artifact manifest (a referrer) and its documents. */
+export interface ArtifactResponse {
+  digest: string;
+  mediaType: string;
+  artifactType: string | null;
+  manifest: Record<string, unknown>;
+  documents: ArtifactDocument[];
+}

@@ -85,6 +85,21 @@ export function parseRegistryHost(text: string): string {
   return parseReference(`${text}/x`).registry;
 }
 
+/** A repository, named as in references but without a tag or digest (`ghcr.io/org/app`, `alpine`). */
+export interface Repository {
+  registry: string;
+  repository: string;
+}
+
+/** Parses a repository name; a tag or digest in it is a BAD_REQUEST (a repository is not an image). */
+export function parseRepository(input: string): Repository {
+  const text = input.trim();
+  const last = text.slice(text.lastIndexOf("/") + 1);
+  if (text.includes("@") || (text.includes("/") && last.includes(":"))) invalid("name a repository without a tag or digest");
+  const { registry, repository } = parseReference(text);
+  return { registry, repository };
+}
+
 /** `registry/repository[:tag][@digest]`: the normalised form of a reference. */
 export function formatReference(ref: Reference): string {
   return `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;

@@ -1,6 +1,7 @@
 import "server-only";
 import { parsePlatform } from "@/lib/core/platform";
-import { isPinned, parseReference } from "@/lib/core/reference";
+import { isPinned, parseReference, parseRepository, type Repository } from "@/lib/core/reference";
+import type { AuthOptions } from "@/lib/registry/auth";
 import { serverCredentials, type Credentials } from "@/lib/registry/credentials";
 import { CLIENT_HEADER } from "@/lib/http/client-address";
 import { cacheControl, type Query } from "@/lib/http/respond";
@@ -20,10 +21,21 @@ export async function requesterCredentials(request: Request, registry: string): 
 export async function imageQuery(request: Request, query: Query, names = { ref: "ref", platform: "platform" }): Promise<ImageQuery> {
   const ref = parseReference(query.require(names.ref));
   const platform = query.get(names.platform);
-  const credentials = await requesterCredentials(request, ref.registry);
+  return { ref, platform: platform ? parsePlatform(platform) : null, auth: await requesterAuth(request, ref.registry) };
+}
+
+/** Whose credentials a request uses for `registry`, and which client it is (for its fair share). */
+async function requesterAuth(request: Request, registry: string): Promise<AuthOptions> {
+  const credentials = await requesterCredentials(request, registry);
   // Set by the front door from the socket (or trusted proxies), whatever the client sent.
   const client = request.headers.get(CLIENT_HEADER) ?? undefined;
-  return { ref, platform: platform ? parsePlatform(platform) : null, auth: { credentials, client } };
+  return { credentials, client };
+}
+
+/** The edge of the repository endpoints: `?repo=REGISTRY/REPO` parsed once, with the requester's credentials. */
+export async function repositoryQuery(request: Request, query: Query): Promise<{ repository: Repository; auth: AuthOptions }> {
+  const repository = parseRepository(query.require("repo"));
+  return { repository, auth: await requesterAuth(request, repository.registry) };
 }
 
 /**

@@ -2,9 +2,14 @@ import "server-only";
 import tar, { type Extract, type Header } from "tar-stream";
 
 /**
- * tar-stream decodes every PAX record's value as UTF-8. A file capability is a binary struct, which
- * that decoding mangles, so the extractor here also keeps that one record's raw bytes, from the PAX
- * header itself, on the entry's `header.pax`. Everything else is tar-stream's own parsing.
+ * tar-stream, with two things it does not do:
+ * - It decodes every PAX record's value as UTF-8. A file capability is a binary struct, which that
+ *   decoding mangles, so this extractor also keeps that one record's raw bytes, from the PAX header
+ *   itself, on the entry's `header.pax`.
+ * - It reads on past the end-of-archive marker (two zero blocks). Go's archive/tar, which Docker,
+ *   containerd and dive read layers with, stops there: what follows (eStargz's table of contents)
+ *   is not in the filesystem. This extractor says where the marker was.
+ * Everything else is tar-stream's own parsing.
  */
 
 const CAPABILITY_RECORD = "SCHILY.xattr.security.capability";
@@ -17,6 +22,10 @@ interface ExtractInternals {
   /** The record values of the PAX header just read, until the next entry takes them as its `pax`. */
   _pax: Record<string | symbol, unknown> | null;
   _decodeLongHeader(buf: Buffer): void;
+  /** Reads the next 512-byte header block; `_header` is null after a zero block. */
+  _consumeHeader(): boolean;
+  /** Bytes of the tar stream consumed so far. */
+  _buffer: { shifted: number };
 }
 
 type ExtractOptions = Parameters<typeof tar.extract>[0] & { filenameEncoding?: string; allowUnknownFormat?: boolean };
@@ -26,6 +35,19 @@ type ExtractClass = new (options?: ExtractOptions) => Extract & ExtractInternals
 const TarExtract = Object.getPrototypeOf(tar.extract()).constructor as ExtractClass;
 
 class RawPaxExtract extends TarExtract {
+  /** Stream offset just past the end-of-archive marker, once it went by. */
+  endOfArchive: number | null = null;
+  private zeroBlocks = 0;
+
+  override _consumeHeader(): boolean {
+    const before = this._buffer.shifted;
+    const result = super._consumeHeader();
+    const zeroBlock = this._buffer.shifted === before + 512 && (this._header as unknown) === null;
+    this.zeroBlocks = zeroBlock ? this.zeroBlocks + 1 : this._buffer.shifted > before ? 0 : this.zeroBlocks;
+    if (this.zeroBlocks === 2 && this.endOfArchive === null) this.endOfArchive = this._buffer.shifted;
+    return result;
+  }
+
   override _decodeLongHeader(buf: Buffer): void {
     super._decodeLongHeader(buf);
     if (this._header.type !== "pax-header" || !this._pax) return;
@@ -35,9 +57,15 @@ class RawPaxExtract extends TarExtract {
   }
 }
 
-/** tar-stream's extractor, keeping the raw bytes of `SCHILY.xattr.security.capability` records. */
-export function rawPaxExtract(options: ExtractOptions): Extract {
+/** tar-stream's extractor, keeping the raw bytes of `SCHILY.xattr.security.capability` records and where the archive ended. */
+export function rawPaxExtract(options: ExtractOptions): Extract & { endOfArchive: number | null } {
   return new RawPaxExtract(options);
+}
+
+/** Whether an entry (its header as the extractor emitted it) comes after the end-of-archive marker. */
+export function pastEndOfArchive(extract: { endOfArchive: number | null }, header: Header): boolean {
+  const offset = (header as Header & { byteOffset?: number }).byteOffset;
+  return extract.endOfArchive !== null && offset !== undefined && offset > extract.endOfArchive;
 }
 
 /** The raw `security.capability` value an entry's PAX header carried, if any. */

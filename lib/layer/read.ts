@@ -7,7 +7,7 @@ import { PortholeError } from "@/lib/core/errors";
 import { capabilityText } from "@/lib/layer/capability";
 import { LayerDecoder } from "@/lib/layer/decode";
 import type { GzipSeekIndex } from "@/lib/layer/seek/indexing-gunzip";
-import { rawCapability, rawPaxExtract } from "@/lib/layer/pax";
+import { pastEndOfArchive, rawCapability, rawPaxExtract } from "@/lib/layer/pax";
 import { nameFromBytes } from "@/lib/core/names";
 import { cleanPath, whiteoutOf } from "@/lib/core/paths";
 
@@ -195,7 +195,8 @@ export async function* readLayer(body: Readable, options: LayerReadOptions = {},
   try {
     for await (const content of extract) {
       if (++count > limits.maxEntries) throw new PortholeError("TOO_LARGE", `the layer has more than ${limits.maxEntries} entries`);
-      const entry = toEntry(content.header);
+      // Past the end-of-archive marker nothing is in the filesystem; the bytes are still read and verified.
+      const entry = pastEndOfArchive(extract, content.header) ? null : toEntry(content.header);
       if (entry) {
         const sink = sinkFor?.(entry);
         if (sink) await pour(content, sink);

@@ -263,12 +263,12 @@ describe("dive's test image through the API", () => {
 
   it("merges every dive OCI image (gzip, zstd, estargz, uncompressed) to the same files", async () => {
     const trees = [];
-    for (const name of ["diveOciGzip", "diveOciZstd", "diveOciUncompressed"] as const) {
+    for (const name of ["diveOciGzip", "diveOciZstd", "diveOciUncompressed", "diveOciEstargz"] as const) {
       const fs = (await (await call(fsGET, "fs", { ref: fixtures[name].ref })).json()) as FsResponse;
-      trees.push(fs.files.map((f) => [f.path, f.size]));
+      trees.push(fs.files.map((f) => [f.path, f.size, f.digest]));
     }
-    expect(trees[1]).toEqual(trees[0]);
-    expect(trees[2]).toEqual(trees[0]);
+    // eStargz's table of contents lies past the tar's end-of-archive marker: no container sees it.
+    for (const tree of trees.slice(1)) expect(tree).toEqual(trees[0]);
   });
 
   it("a corrupt layer makes the merged tree a 502, not a partial tree", async () => {

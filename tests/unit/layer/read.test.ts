@@ -144,13 +144,28 @@ describe("dive's OCI test images: gzip, zstd, estargz and uncompressed layers de
     listings.set(kind, await list(blob, { digest: layer.digest }));
   }
 
-  it("gives the same entries for all four, verified against their digests (estargz adds its TOC)", () => {
+  it("gives the same entries for all four, verified against their digests", () => {
     const gzip = listings.get("gzip");
     expect(gzip?.length).toBeGreaterThan(0);
-    for (const kind of ["zstd", "uncompressed"]) expect(listings.get(kind), kind).toEqual(gzip);
-    const estargz = listings.get("estargz") ?? [];
-    expect(estargz.filter((e) => e.path !== "/stargz.index.json")).toEqual(gzip);
-    expect(estargz.at(-1)?.path).toBe("/stargz.index.json");
+    // eStargz's table of contents follows the end-of-archive marker: not in the filesystem.
+    for (const kind of ["zstd", "uncompressed", "estargz"]) expect(listings.get(kind), kind).toEqual(gzip);
+  });
+});
+
+describe("the end-of-archive marker (two zero blocks), as Go's archive/tar reads it", () => {
+  const after = () => rawEntry("after-the-end", { content: "not in the filesystem" });
+
+  it("ends the listing: what follows is read and verified, never listed", async () => {
+    const archive = Buffer.concat([rawEntry("kept", { content: "x" }), END_OF_ARCHIVE, after(), END_OF_ARCHIVE]);
+    const gz = gzipSync(archive);
+    const digest = `sha256:${createHash("sha256").update(gz).digest("hex")}`;
+    expect((await list(gz, { digest })).map((e) => e.path)).toEqual(["/kept"]);
+    await expect(list(gz, { digest: digest.replace(/.$/, "0") })).rejects.toThrow(/digest mismatch/);
+  });
+
+  it("is two zero blocks in a row: one alone does not end the archive", async () => {
+    const archive = Buffer.concat([rawEntry("first", { content: "x" }), Buffer.alloc(512), after(), END_OF_ARCHIVE]);
+    expect((await list(archive)).map((e) => e.path)).toEqual(["/first", "/after-the-end"]);
   });
 });
 

@@ -1,0 +1,16 @@
+import { imageQuery } from "@/lib/http/image-query";
+import { otherMethods } from "@/lib/http/methods";
+import { handle } from "@/lib/http/respond";
+import { imageReferrers } from "@/lib/service/referrers";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+
+export function GET(request: Request) {
+  return handle(request, async (query) => {
+    const referrers = await imageReferrers(await imageQuery(request, query));
+    // New signatures and attestations can be pushed for the same digest at any time.
+    return Response.json(referrers, { headers: { "Cache-Control": "private, no-cache" } });
+  });
+}

@@ -1,0 +1,17 @@
+import { repositoryQuery } from "@/lib/http/image-query";
+import { otherMethods } from "@/lib/http/methods";
+import { handle } from "@/lib/http/respond";
+import { repositoryTags } from "@/lib/service/tags";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+
+export function GET(request: Request) {
+  return handle(request, async (query) => {
+    const { repository, auth } = await repositoryQuery(request, query);
+    const tags = await repositoryTags(repository, auth);
+    // Tags move: the answer must be revalidated every time.
+    return Response.json(tags, { headers: { "Cache-Control": "private, no-cache" } });
+  });
+}
