@@ -1,4 +1,6 @@
 import "server-only";
+import { createHash } from "node:crypto";
+import { SharedFlight } from "@/lib/cache/shared-flight";
 import { RegistryAuth, type AuthOptions } from "@/lib/registry/auth";
 import { serverCredentials, type Credentials } from "@/lib/registry/credentials";
 import { apiHost, usesPlainHttp } from "@/lib/registry/hosts";
@@ -7,6 +9,7 @@ import { followRedirects } from "@/lib/registry/redirects";
 import { header, LONGEST_RETRY_WAIT_S, retryAfterSeconds, upstreamFailure } from "@/lib/registry/upstream-errors";
 
 const MAX_ATTEMPTS = 4;
+const sharedHeads = new SharedFlight<UpstreamResponse>();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const backoff = (attempt: number) => 200 * 2 ** (attempt - 1) + Math.random() * 100;
@@ -21,11 +24,17 @@ export class RegistryClient {
   private readonly auth: RegistryAuth;
   private readonly target: { registry: string; repository: string; withCredentials: boolean };
 
+  /** Who asks what: the registry, repository and credentials (hashed), for sharing answers between the same askers only. */
+  private readonly identity: string;
+
   private constructor(
     registry: string,
     readonly repository: string,
     credentials: Credentials | null,
   ) {
+    this.identity = createHash("sha256")
+      .update(JSON.stringify([registry, repository, credentials]))
+      .digest("hex");
     const host = apiHost(registry);
     this.base = `${usesPlainHttp(host) ? "http" : "https"}://${host}`;
     this.auth = new RegistryAuth(registry, repository, this.base, credentials);
@@ -37,8 +46,17 @@ export class RegistryClient {
     return new RegistryClient(target.registry, target.repository, credentials);
   }
 
-  /** GET (or HEAD) `/v2/<repository>/<path>`; `range` asks for part of a blob (`bytes=A-B`). */
-  async request(path: string, options: { accept?: string; method?: "GET" | "HEAD"; range?: string } = {}): Promise<UpstreamResponse> {
+  /**
+   * GET (or HEAD) `/v2/<repository>/<path>`; `range` asks for part of a blob (`bytes=A-B`). A HEAD
+   * asked for again, with the same credentials, while one is under way shares its answer: access is
+   * still proven by an answer the registry gave during the call.
+   */
+  request(path: string, options: { accept?: string; method?: "GET" | "HEAD"; range?: string } = {}): Promise<UpstreamResponse> {
+    if (options.method !== "HEAD") return this.send(path, options);
+    return sharedHeads.run(`${this.identity}\n${path}\n${options.accept ?? ""}`, () => this.send(path, options));
+  }
+
+  private async send(path: string, options: { accept?: string; method?: "GET" | "HEAD"; range?: string }): Promise<UpstreamResponse> {
     const url = new URL(`${this.base}/v2/${this.repository}/${path}`);
     let refreshedAuth = false;
     for (let attempt = 1; ; attempt++) {

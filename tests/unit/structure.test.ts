@@ -41,6 +41,7 @@ const PURE_SHARED: Record<string, string> = {
   "lib/layer/seek/resumed-gunzip.ts": "inflates gzip from a checkpoint with pako: bytes in, bytes out",
   "lib/layer/seek/protocol.ts": "the messages to and from the inflate worker: types only",
   "lib/cache/replay.ts": "an in-memory, many-reader replay of an async sequence: no I/O of its own",
+  "lib/cache/shared-flight.ts": "shares work asked for again while under way: promises only, no I/O of its own",
   "lib/cache/recent.ts": "an in-memory memo of the most recent computations: no I/O of its own",
   "lib/compare/files.ts": "compares two merged file lists: data in, data out",
   "lib/compare/config.ts": "compares two image configs: data in, data out",

@@ -36,3 +36,23 @@ describe("manifests and configs by digest come from the cache", () => {
     expect(second.digest).toBe(image.manifest.digest);
   });
 });
+
+describe("a burst of requests for one image", () => {
+  it("shares one HEAD among the callers with the same credentials while it is under way, and asks again after", async () => {
+    await resolveImage(imageQueryOf(`${host}/app:v1`));
+    registry.requests.length = 0;
+    const burst = await Promise.all(Array.from({ length: 20 }, () => resolveImage(imageQueryOf(`${host}/app:v1`))));
+    expect(new Set(burst.map((image) => image.digest))).toEqual(new Set([image.manifest.digest]));
+    expect(seen()).toEqual(["HEAD manifest"]);
+    registry.requests.length = 0;
+    await resolveImage(imageQueryOf(`${host}/app:v1`));
+    expect(seen()).toEqual(["HEAD manifest"]);
+  });
+
+  it("does not share a HEAD between different credentials", async () => {
+    registry.requests.length = 0;
+    const as = (username: string) => imageQueryOf(`${host}/app:v1`, { auth: { credentials: { username, password: "p" } } });
+    await Promise.all([resolveImage(as("alice")), resolveImage(as("bob"))]);
+    expect(seen()).toEqual(["HEAD manifest", "HEAD manifest"]);
+  });
+});
