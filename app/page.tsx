@@ -1,4 +1,5 @@
 import { CompareForm } from "@/components/compare/CompareForm";
+import { OpenLocal } from "@/components/local/OpenLocal";
 import { RecentRefs } from "@/components/RecentRefs";
 import { RefForm } from "@/components/RefForm";
 import { RefLinks } from "@/components/RefLinks";
@@ -15,6 +16,7 @@ export default function Home() {
         </p>
       </div>
       <RefForm />
+      <OpenLocal />
       <RefLinks title="Try" refs={EXAMPLES} />
       <RecentRefs />
       <CompareForm />

@@ -1,8 +1,10 @@
+import Link from "next/link";
 import { ErrorPanel, Skeleton } from "@/components/ErrorPanel";
 import { Figures } from "@/components/explorer/Figures";
 import { FileOwner } from "@/components/explorer/FileOwner";
 import { FileViewer } from "@/components/explorer/FileViewer";
 import { ImageOverview } from "@/components/packages/ImageOverview";
+import { TreemapPanel } from "@/components/treemap/TreemapPanel";
 import { fileApiUrl } from "@/lib/client/api";
 import { formatBytes } from "@/lib/client/format";
 import { directoryLinks, throughLinks } from "@/lib/client/package-owners";
@@ -11,7 +13,7 @@ import { useOrigin } from "@/lib/client/use-origin";
 import type { FsResponse, LayerInfo } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
 import { linkTarget } from "@/lib/core/paths";
-import { imageUrl, PACKAGES_HASH, type Location } from "@/lib/core/urls";
+import { imageUrl, PACKAGES_HASH, TREEMAP_HASH, type Location } from "@/lib/core/urls";
 
 interface DetailPaneProps {
   location: Location;
@@ -52,13 +54,17 @@ export function DetailPane({ location, pinned, layers, tree, provisional, fs, hr
       />
     );
   }
+  // The merged filesystem (all layers) is what the treemap draws; a layer's or a partial view is not.
+  const merged = view.kind === "fs" && view.upTo === null;
+  const treemapOf = (dir: TreeNode) => (tree && fs && merged ? <TreemapPanel dir={dir} tree={tree} fs={fs} hrefFor={hrefFor} /> : null);
   if (selected && view.path !== "/") {
     return (
-      <section aria-label="Directory" className="rounded border border-zinc-200 p-3 text-sm dark:border-zinc-800">
-        <p className="font-mono font-medium">{selected.path}/</p>
-        <p className="mt-1 text-zinc-500">
+      <section aria-label="Directory" className="overflow-auto rounded border border-zinc-200 text-sm dark:border-zinc-800">
+        <p className="px-3 pt-3 font-mono font-medium">{selected.path}/</p>
+        <p className="mt-1 px-3 text-zinc-500">
           {selected.children.length} entries · {formatBytes(selected.total)}
         </p>
+        {treemapOf(selected)}
       </section>
     );
   }
@@ -70,7 +76,24 @@ export function DetailPane({ location, pinned, layers, tree, provisional, fs, hr
   const links = tree ? directoryLinks(tree) : [];
   const fileHref = (path: string) => imageUrl({ ...location, view: { kind: "fs", path: throughLinks(path, links), upTo: null } });
   return (
-    <ImageOverview pinned={pinned} layerHref={layerHref} fileHref={fileHref}>
+    <ImageOverview
+      image={location}
+      pinned={pinned}
+      layerHref={layerHref}
+      fileHref={fileHref}
+      treemap={
+        merged ? (
+          ((tree && treemapOf(tree)) ?? <Skeleton label="Loading the treemap" />)
+        ) : (
+          <Link
+            href={`${imageUrl({ ...location, view: { kind: "fs", path: "/", upTo: null } })}${TREEMAP_HASH}`}
+            className="p-3 text-sm text-sky-600"
+          >
+            The treemap is of the merged filesystem of all layers: open it there
+          </Link>
+        )
+      }
+    >
       {fs ? (
         <Figures fs={fs} hrefFor={(path) => imageUrl({ ...location, view: { kind: "fs", path, upTo: null } })} />
       ) : (

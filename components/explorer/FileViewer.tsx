@@ -5,6 +5,7 @@ import { useMemo, type ReactNode } from "react";
 import { CopyButton } from "@/components/CopyButton";
 import { ErrorPanel, Skeleton } from "@/components/ErrorPanel";
 import { HexView } from "@/components/explorer/HexView";
+import { DownloadLink, FilePreview } from "@/components/explorer/SourceLinks";
 import { TextView } from "@/components/explorer/TextView";
 import { formatBytes } from "@/lib/client/format";
 import type { TreeNode } from "@/lib/client/tree";
@@ -51,11 +52,7 @@ export function FileViewer({ node, fileUrl, downloadUrl, permalink, targetHref, 
         </span>
         {owner}
         <CopyButton text={permalink} label="Copy link" />
-        {readable && (
-          <a href={downloadUrl} className="rounded border border-zinc-300 px-2 py-0.5 text-xs hover:border-sky-500 dark:border-zinc-700">
-            Download
-          </a>
-        )}
+        {readable && <DownloadLink url={downloadUrl} size={node.size} name={node.name} />}
       </div>
       <div className="min-h-0 flex-1 overflow-auto">
         {node.change === "removed" && <p className="p-3 text-sm text-rose-600">This layer removes {node.path}.</p>}
@@ -81,12 +78,8 @@ export function FileViewer({ node, fileUrl, downloadUrl, permalink, targetHref, 
             </Link>
           </p>
         )}
-        {readable && isImage && (
-          // An <img> never runs what it loads; the API serves only raster image types. The preview is
-          // the file's own bytes, not a copy next/image would fetch and re-encode on the server.
-          // eslint-disable-next-line @next/next/no-img-element -- see above
-          <img src={fileUrl} alt={`Preview of ${node.name}`} className="m-3 max-w-full" />
-        )}
+        {/* The API serves only raster image types. */}
+        {readable && isImage && <FilePreview url={fileUrl} size={node.size} alt={`Preview of ${node.name}`} />}
         {readable && !isImage && !bytes && error === undefined && (
           <div className="p-3">
             <Skeleton label="Loading file" />

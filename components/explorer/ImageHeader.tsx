@@ -1,5 +1,7 @@
 "use client";
 
+import Link from "next/link";
+import { useRouter } from "next/navigation";
 import type { FsResponse, ImageInfo, Surface } from "@/lib/core/api-types";
 import { CopyButton } from "@/components/CopyButton";
 import { PageHeader } from "@/components/PageHeader";
@@ -7,7 +9,7 @@ import { CompareWith } from "@/components/compare/CompareWith";
 import { JsonView } from "@/components/explorer/JsonView";
 import { SurfaceLine } from "@/components/packages/SurfaceLine";
 import { formatBytes, formatPercent } from "@/lib/client/format";
-import { imageUrl, type Location } from "@/lib/core/urls";
+import { imageUrl, repoUrl, type Location } from "@/lib/core/urls";
 
 interface ContainerConfig {
   Entrypoint?: string[] | null;
@@ -39,6 +41,7 @@ export function ImageHeader({
   surface: Surface | undefined;
   location: Location;
 }) {
+  const router = useRouter();
   const config = (image.config.config ?? {}) as ContainerConfig;
   const compressed = image.layers.reduce((sum, layer) => sum + layer.size, 0);
   const uncompressed = fs?.layers.reduce((sum, layer) => sum + layer.size, 0);
@@ -60,7 +63,10 @@ export function ImageHeader({
                 aria-label="Platform"
                 value={current}
                 onChange={(event) => {
-                  window.location.href = imageUrl({ ...location, platform: event.target.value, view: { kind: "fs", path: "/", upTo: null } });
+                  const url = imageUrl({ ...location, platform: event.target.value, view: { kind: "fs", path: "/", upTo: null } });
+                  // A local image lives in this tab's memory: a page load would lose it.
+                  if (location.local) router.push(url);
+                  else window.location.href = url;
                 }}
                 className="rounded border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900"
               >
@@ -75,7 +81,14 @@ export function ImageHeader({
               </select>
             </label>
           )}
-          <CompareWith imageRef={image.ref} digest={image.digest} />
+          {!location.local && (
+            <>
+              <Link href={repoUrl(`${image.registry}/${image.repository}`)} className="text-sm text-sky-600 hover:underline">
+                Tags of {image.repository}
+              </Link>
+              <CompareWith imageRef={image.ref} digest={image.digest} />
+            </>
+          )}
         </>
       }
     >

@@ -1,32 +1,40 @@
 "use client";
 
 import { PackagesPanel } from "@/components/packages/PackagesPanel";
+import { SupplyChainPanel } from "@/components/supply/SupplyChainPanel";
 import { formatCount } from "@/lib/client/format";
 import { usePackages } from "@/lib/client/packages-data";
 import { useHash } from "@/lib/client/use-hash";
-import { PACKAGES_HASH, packagesHash, parsePackagesHash } from "@/lib/core/urls";
+import { PACKAGES_HASH, parseTabHash, SUPPLY_CHAIN_HASH, tabHash, TREEMAP_HASH } from "@/lib/core/urls";
 
 const TAB =
   "rounded-t border-b-2 px-3 py-1.5 text-sm border-transparent text-zinc-500 hover:text-zinc-900 aria-selected:border-sky-500 aria-selected:font-medium aria-selected:text-zinc-900 dark:hover:text-zinc-100 dark:aria-selected:text-zinc-100";
 
 interface ImageOverviewProps {
+  /** The image as the page names it (ref and platform). */
+  image: { ref: string; platform: string | null };
   pinned: string;
   layerHref: (index: number) => string | null;
   /** The link to a file in the merged filesystem. */
   fileHref: (path: string) => string;
   /** The efficiency figures (or their skeleton). */
   children: React.ReactNode;
+  /** The treemap of the merged filesystem (or its skeleton). */
+  treemap: React.ReactNode;
 }
 
 /**
- * The image as a whole, in tabs: its efficiency figures, and its packages (whose files are fetched
- * only once that tab is open). Which tab, and which package's files are open, is in the fragment.
+ * The image as a whole, in tabs: its efficiency figures, its packages (whose files are fetched only
+ * once that tab is open), its supply chain and its treemap. Which tab, and which package or
+ * referrer is open in it, is in the fragment.
  */
-export function ImageOverview({ pinned, layerHref, fileHref, children }: ImageOverviewProps) {
+export function ImageOverview({ image, pinned, layerHref, fileHref, children, treemap }: ImageOverviewProps) {
   const [hash, setHash] = useHash();
   const { packages } = usePackages(pinned);
-  const packagesTab = parsePackagesHash(hash);
-  const showPackages = packagesTab !== null;
+  const packagesTab = parseTabHash(PACKAGES_HASH, hash);
+  const supplyTab = parseTabHash(SUPPLY_CHAIN_HASH, hash);
+  const showTreemap = parseTabHash(TREEMAP_HASH, hash) !== null;
+  const current = packagesTab ? "packages" : supplyTab ? "supply-chain" : showTreemap ? "treemap" : "efficiency";
   const tab = (id: string, label: React.ReactNode, selected: boolean, hashFor: string) => (
     <button
       type="button"
@@ -43,31 +51,32 @@ export function ImageOverview({ pinned, layerHref, fileHref, children }: ImageOv
   return (
     <div className="flex min-h-0 flex-1 flex-col">
       <div role="tablist" aria-label="About the image" className="flex gap-1 border-b border-zinc-200 dark:border-zinc-800">
-        {tab("efficiency", "Efficiency", !showPackages, "")}
+        {tab("efficiency", "Efficiency", current === "efficiency", "")}
         {tab(
           "packages",
           <>
             Packages
             {packages && <span className="ml-1 text-xs text-zinc-500">{formatCount(packages.packages.length)}</span>}
           </>,
-          showPackages,
+          current === "packages",
           PACKAGES_HASH,
         )}
+        {tab("supply-chain", "Supply chain", current === "supply-chain", SUPPLY_CHAIN_HASH)}
+        {tab("treemap", "Treemap", current === "treemap", TREEMAP_HASH)}
       </div>
-      <div
-        role="tabpanel"
-        id="overview-panel"
-        aria-labelledby={`overview-tab-${showPackages ? "packages" : "efficiency"}`}
-        className="flex min-h-0 flex-1 flex-col overflow-auto"
-      >
+      <div role="tabpanel" id="overview-panel" aria-labelledby={`overview-tab-${current}`} className="flex min-h-0 flex-1 flex-col overflow-auto">
         {packagesTab ? (
           <PackagesPanel
             pinned={pinned}
             layerHref={layerHref}
             fileHref={fileHref}
             open={packagesTab.open}
-            onOpen={(key) => setHash(packagesHash(key))}
+            onOpen={(key) => setHash(tabHash(PACKAGES_HASH, key))}
           />
+        ) : supplyTab ? (
+          <SupplyChainPanel image={image} pinned={pinned} open={supplyTab.open} onOpen={(digest) => setHash(tabHash(SUPPLY_CHAIN_HASH, digest))} />
+        ) : showTreemap ? (
+          treemap
         ) : (
           children
         )}

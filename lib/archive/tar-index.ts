@@ -1,5 +1,6 @@
 import { PortholeError } from "@/lib/core/errors";
 import { memberPath } from "@/lib/archive/files";
+import { tarChecksumOk } from "@/lib/layer/sniff";
 
 /** Where a regular file's bytes are inside a tar. */
 export interface TarMember {
@@ -31,12 +32,6 @@ function number(header: Uint8Array, start: number, length: number): number {
   return text ? parseInt(text, 8) : 0;
 }
 
-function checksumOk(header: Uint8Array): boolean {
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : (header[i] as number);
-  return sum === number(header, 148, 8);
-}
-
 /** The `path` record of a PAX extended header (`<length> path=<value>\n` records), if any. */
 function paxPath(data: Uint8Array): string | null {
   let at = 0;
@@ -62,7 +57,7 @@ export async function indexTar(readAt: ReadAt, total: number): Promise<Map<strin
   for (let offset = 0; offset + BLOCK <= total;) {
     const header = await readAt(offset, BLOCK);
     if (header.every((byte) => byte === 0)) break;
-    if (!checksumOk(header)) throw new PortholeError("UNSUPPORTED", `not a tar archive (bad header checksum at byte ${offset})`);
+    if (!tarChecksumOk(header)) throw new PortholeError("UNSUPPORTED", `not a tar archive (bad header checksum at byte ${offset})`);
     const size = number(header, 124, 12);
     const type = String.fromCharCode(header[156] as number);
     const data = offset + BLOCK;

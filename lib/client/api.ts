@@ -30,6 +30,12 @@ export const diffApiUrl = (a: string, b: string, platformA: string | null, platf
   apiUrl("diff", { a, b, platformA, platformB });
 /** What is installed (package databases, Go build info), per-layer inventory changes and the attack surface; `files`: each package's files too. */
 export const packagesApiUrl = (ref: string, files = false) => apiUrl("packages", { ref, files: files ? 1 : null });
+/** A repository's tags (`repo` is `registry/repository`), in natural order. */
+export const tagsApiUrl = (repo: string) => apiUrl("tags", { repo });
+/** The image's signatures, SBOMs and attestations, wherever the registry keeps them (and those of the index it is in). */
+export const referrersApiUrl = (ref: string, platform: string | null) => apiUrl("referrers", { ref, platform });
+/** One referrer's manifest and its documents (read as JSON, in-toto statements unwrapped). */
+export const artifactApiUrl = (ref: string, digest: string) => apiUrl("artifact", { ref, digest });
 /** POST signs in, GET lists the registries signed in to, DELETE signs out (of `registry`, or of all). */
 export const sessionApiUrl = (registry?: string) => apiUrl("session", { registry });
 

@@ -1,10 +1,11 @@
 import { useMemo } from "react";
 import useSWR from "swr";
 import type { ChangesResponse, FsResponse, ImageInfo } from "@/lib/core/api-types";
-import { changesApiUrl, fsApiUrl, getJson, imageApiUrl } from "@/lib/client/api";
+import { changesApiUrl, fsApiUrl, imageApiUrl } from "@/lib/client/api";
+import { useDataSource } from "@/lib/client/data-source";
 import { useLayerStreams, type LayerProgress } from "@/lib/client/layer-streams";
 import { buildTree, type TreeItem, type TreeNode } from "@/lib/client/tree";
-import { pinnedRef, type Location, type View } from "@/lib/core/urls";
+import type { Location, View } from "@/lib/core/urls";
 
 // Digest-addressed answers never change: fetch once, never revalidate.
 const immutable = { revalidateOnFocus: false, revalidateIfStale: false, revalidateOnReconnect: false };
@@ -54,9 +55,11 @@ function viewItems(view: View, { whole, upTo, changes, streamed }: Sources): Tre
 
 /** Everything the image page shows, fetched as the URL says; later requests wait for the pinned ref. */
 export function useExplorerData({ ref, platform, view }: Location): ExplorerData {
+  const source = useDataSource();
+  const { getJson } = source;
   const image = useSWR<ImageInfo>(imageApiUrl(ref, platform), getJson, { revalidateOnFocus: false });
   const info = image.data;
-  const pinned = info ? pinnedRef(info.ref, info.digest) : null;
+  const pinned = info ? source.pinned(info) : null;
   const layerIndex = info ? (view.kind === "layer" ? info.layers.findIndex((l) => l.digest === view.digest) : view.upTo) : null;
 
   const whole = useSWR<FsResponse>(pinned ? fsApiUrl(pinned) : null, getJson, immutable);

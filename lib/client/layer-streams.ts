@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import type { LayerEntry, LayerInfo } from "@/lib/core/api-types";
-import { layerEntries } from "@/lib/client/api";
+import { useDataSource } from "@/lib/client/data-source";
 import type { TreeItem } from "@/lib/client/tree";
 
 export interface LayerProgress {
@@ -43,6 +43,7 @@ function provisionalItems(layers: readonly LayerEntry[][]): TreeItem[] {
  * cache for the merged tree, which shares the same downloads). `ref` is null until it is known.
  */
 export function useLayerStreams(ref: string | null, layers: readonly LayerInfo[] | undefined): LayerStreams {
+  const { layerEntries } = useDataSource();
   const [progress, setProgress] = useState<LayerProgress[]>([]);
   const [provisional, setProvisional] = useState<TreeItem[] | null>(null);
   // The effect depends on the digests, not on the array: a new array of the same layers must not restart the streams.
@@ -93,6 +94,6 @@ export function useLayerStreams(ref: string | null, layers: readonly LayerInfo[]
     publish();
     void Promise.all(Array.from({ length: PARALLEL_STREAMS }, worker));
     return () => controller.abort();
-  }, [ref, digestList]);
+  }, [ref, digestList, layerEntries]);
   return { progress, provisional };
 }

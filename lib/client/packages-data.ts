@@ -1,7 +1,8 @@
 import { useMemo } from "react";
 import useSWR from "swr";
 import type { PackagesResponse } from "@/lib/core/api-types";
-import { getJson, packagesApiUrl } from "@/lib/client/api";
+import { packagesApiUrl } from "@/lib/client/api";
+import { useDataSource } from "@/lib/client/data-source";
 import { ownerIndex, type DirectoryLink, type OwnerIndex } from "@/lib/client/package-owners";
 
 // Asked of the ref pinned to its manifest digest: the answer never changes.
@@ -24,6 +25,7 @@ export interface PackagesData {
  * lighter answer serves until it comes. Every caller with the same ref shares one request.
  */
 export function usePackages(pinned: string | null, files = false): PackagesData {
+  const { getJson } = useDataSource();
   const light = useSWR<PackagesResponse>(pinned ? packagesApiUrl(pinned) : null, getJson, immutable);
   const full = useSWR<PackagesResponse>(pinned && files ? packagesApiUrl(pinned, true) : null, getJson, immutable);
   const packages = full.data ?? light.data;
@@ -49,6 +51,7 @@ export interface PackageOwners {
  * directory symlinks, so a file listed as /bin/ls is also /usr/bin/ls.
  */
 export function usePackageOwners(pinned: string | null, enabled: boolean, links: readonly DirectoryLink[] = NO_LINKS): PackageOwners {
+  const { getJson } = useDataSource();
   const { data, error } = useSWR<PackagesResponse>(pinned && enabled ? packagesApiUrl(pinned, true) : null, getJson, immutable);
   const owners = useMemo(() => (data ? ownerIndex(data.packages, links) : undefined), [data, links]);
   return { owners, error: owners ? undefined : error };

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { readFilePart } from "@/lib/client/api";
+import { useDataSource } from "@/lib/client/data-source";
+import { concatBytes } from "@/lib/core/bytes";
 
 /** A page of text: enough to show, little enough to highlight quickly. */
 export const TEXT_PAGE = 2 * 1024 * 1024;
@@ -15,23 +16,13 @@ interface Pages {
   error?: unknown;
 }
 
-function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const all = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, at);
-    at += chunk.length;
-  }
-  return all;
-}
-
 /**
  * A file read from its start a page at a time: the first page when `url` is set, the next one
  * on `more()`. Each page is a part request, which the server answers without reading the layer
  * again when it was indexed: a 2 GB file shows its first page at once.
  */
 export function useFilePages(url: string | null): { bytes?: Uint8Array; size?: number; loading: boolean; error?: unknown; more(): void } {
+  const { readFilePart } = useDataSource();
   const [pages, setPages] = useState<Pages | null>(null);
   useEffect(() => {
     if (url === null) return;
@@ -41,9 +32,9 @@ export function useFilePages(url: string | null): { bytes?: Uint8Array; size?: n
       (error: unknown) => controller.signal.aborted || setPages({ url, chunks: [], size: 0, loading: false, error }),
     );
     return () => controller.abort();
-  }, [url]);
+  }, [url, readFilePart]);
   const current = pages !== null && pages.url === url ? pages : null;
-  const bytes = useMemo(() => (current && current.chunks.length > 0 ? concat(current.chunks) : undefined), [current]);
+  const bytes = useMemo(() => (current && current.chunks.length > 0 ? concatBytes(current.chunks) : undefined), [current]);
   const more = useCallback(() => {
     if (!current || current.loading || bytes === undefined) return;
     setPages({ ...current, loading: true });
@@ -51,7 +42,7 @@ export function useFilePages(url: string | null): { bytes?: Uint8Array; size?: n
       (part) => setPages((now) => (now?.url === current.url ? { ...now, chunks: [...now.chunks, part.bytes], loading: false } : now)),
       (error: unknown) => setPages((now) => (now?.url === current.url ? { ...now, loading: false, error } : now)),
     );
-  }, [current, bytes]);
+  }, [current, bytes, readFilePart]);
   // What was read for an earlier file is not shown for this one while it loads.
   return current ? { bytes, size: current.size, loading: current.loading, error: current.error, more } : { loading: url !== null, more };
 }
@@ -63,6 +54,7 @@ export function useFilePages(url: string | null): { bytes?: Uint8Array; size?: n
 export function useFileWindow(url: string, head: Uint8Array, size: number, start: number, length: number): { bytes?: Uint8Array; error?: unknown } {
   const end = Math.min(start + length, size);
   const inHead = end <= head.length;
+  const { readFilePart } = useDataSource();
   const [fetched, setFetched] = useState<{ key: string; bytes?: Uint8Array; error?: unknown } | null>(null);
   const key = `${url}@${start}`;
   useEffect(() => {
@@ -73,7 +65,7 @@ export function useFileWindow(url: string, head: Uint8Array, size: number, start
       (error: unknown) => controller.signal.aborted || setFetched({ key, error }),
     );
     return () => controller.abort();
-  }, [url, start, length, inHead, key]);
+  }, [url, start, length, inHead, key, readFilePart]);
   if (inHead) return { bytes: head.subarray(start, end) };
   return fetched?.key === key ? fetched : {};
 }

@@ -35,6 +35,8 @@ export interface LayerInfo {
   size: number;
   /** Uncompressed digest from the config's rootfs.diff_ids (null if the config has none for it). */
   diffId: string | null;
+  /** eStargz layers: the digest of their table of contents (the `containerd.io/snapshot/stargz/toc.digest` annotation). */
+  tocDigest?: string;
   /** The history entry's created_by for this layer, or null when history does not line up. */
   createdBy: string | null;
   created: string | null;

@@ -95,7 +95,7 @@ export interface Repository {
 export function parseRepository(input: string): Repository {
   const text = input.trim();
   const last = text.slice(text.lastIndexOf("/") + 1);
-  if (text.includes("@") || (text.includes("/") && last.includes(":"))) invalid("name a repository without a tag or digest");
+  if (text.includes("@") || last.includes(":")) invalid("name a repository without a tag or digest");
   const { registry, repository } = parseReference(text);
   return { registry, repository };
 }

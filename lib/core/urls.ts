@@ -4,6 +4,7 @@
  *   /image/{ref}/-/fs/{path}                  the merged filesystem at a path   (?upto=N: layers 0..N)
  *   /image/{ref}/-/layer/{digest}/{path}      one layer's changes at a path
  *   ?platform=os/arch[/variant]               for indexes;  #L12 or #L12-L20: selected lines
+ *   /local/{file}[/{image}]…                  the same views of an archive opened in this tab (lib/core/local-ref.ts)
  * Path segments are percent-encoded, so names with spaces, #, ?, % and unicode round-trip.
  */
 export type View = { kind: "fs"; path: string; upTo: number | null } | { kind: "layer"; digest: string; path: string };
@@ -12,6 +13,8 @@ export interface Location {
   ref: string;
   view: View;
   platform: string | null;
+  /** The image is in an archive opened in the browser (`/local/…`), not in a registry. */
+  local?: boolean;
 }
 
 const refSegment = (segment: string) => encodeURIComponent(segment).replace(/%3A/gi, ":").replace(/%40/g, "@");
@@ -42,7 +45,7 @@ function segmentsAfterRoute(pathname: string): string[] {
 }
 
 export function imageUrl(location: Location): string {
-  let url = `/image/${encodeRef(location.ref)}`;
+  let url = `/${location.local ? "local" : "image"}/${encodeRef(location.ref)}`;
   const { view } = location;
   if (view.kind === "layer") url += `/-/layer/${view.digest}/${encodePath(view.path)}`;
   else if (view.path !== "/" || view.upTo !== null) url += `/-/fs/${encodePath(view.path)}`;
@@ -65,6 +68,11 @@ function safeDecode(segment: string): string {
   }
 }
 
+/** Parses a raw request path `/local/…`: a local image's view (its ref is a file name, then an image of it). */
+export function parseLocalUrl(pathname: string, search: URLSearchParams): Location {
+  return { ...parseImagePath(segmentsAfterRoute(pathname), search), local: true };
+}
+
 /** Parses the segments after /image/, each decoded once. */
 export function parseImagePath(segments: string[], search: URLSearchParams): Location {
   const separator = segments.indexOf("-");
@@ -83,17 +91,31 @@ export function parseImagePath(segments: string[], search: URLSearchParams): Loc
 
 /** The fragment that opens an image page's packages tab; `#packages/deb:coreutils` also opens that package's files. */
 export const PACKAGES_HASH = "#packages";
+/** The supply-chain tab; `#supply-chain/sha256:…` also opens that referrer. */
+export const SUPPLY_CHAIN_HASH = "#supply-chain";
+/** The treemap of the merged filesystem by size. */
+export const TREEMAP_HASH = "#treemap";
 
-/** The packages tab's fragment, with the package (`type:name`) whose files are open, if any. */
-export function packagesHash(open: string | null): string {
-  return open === null ? PACKAGES_HASH : `${PACKAGES_HASH}/${refSegment(open)}`;
+/** A tab's fragment (`#packages`), with the item open in it, if any (`#packages/deb:coreutils`). */
+export function tabHash(tab: string, open: string | null): string {
+  return open === null ? tab : `${tab}/${refSegment(open)}`;
 }
 
-/** The packages tab's state from a fragment: null when the fragment is not the tab's. */
-export function parsePackagesHash(hash: string): { open: string | null } | null {
-  if (hash === PACKAGES_HASH) return { open: null };
-  if (!hash.startsWith(`${PACKAGES_HASH}/`)) return null;
-  return { open: safeDecode(hash.slice(PACKAGES_HASH.length + 1)) || null };
+/** A tab's state from a fragment: null when the fragment is not that tab's. */
+export function parseTabHash(tab: string, hash: string): { open: string | null } | null {
+  if (hash === tab) return { open: null };
+  if (!hash.startsWith(`${tab}/`)) return null;
+  return { open: safeDecode(hash.slice(tab.length + 1)) || null };
+}
+
+/** A repository's page, `/repo/{registry}/{repository}`: its tags, each a link to its image. */
+export function repoUrl(repository: string): string {
+  return `/repo/${encodeRef(repository)}`;
+}
+
+/** The repository (`registry/repository`) a raw request path `/repo/…` names. */
+export function parseRepoUrl(pathname: string): string {
+  return segmentsAfterRoute(pathname).join("/");
 }
 
 /** `#L12` or `#L12-L20` → the selected line range. */

@@ -3,48 +3,35 @@ import { Duplex, Transform, type TransformCallback } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { Decompress } from "fzstd";
 import { PortholeError } from "@/lib/core/errors";
-import { IndexingGunzip, type GzipSeekIndex } from "@/lib/layer/seek/indexing-gunzip";
-import { ZstdFrameWalker } from "@/lib/layer/zstd-frames";
+import { detectCompression, SNIFF_BYTES, type LayerCompression } from "@/lib/layer/sniff";
+import { IndexingGunzip } from "@/lib/layer/seek/indexing-gunzip";
+import type { BuiltSeekIndex } from "@/lib/layer/seek/protocol";
+import { ZstdCheckpoints } from "@/lib/layer/seek/zstd-checkpoints";
+import { MAX_ZSTD_WINDOW, ZstdFrameWalker } from "@/lib/layer/zstd-frames";
 
-export type LayerCompression = "gzip" | "zstd" | "tar";
-
-const SNIFF_BYTES = 512;
 /** Larger inflate output chunks than zlib's 16 KiB: fewer hops per byte through the tar parser. */
 const INFLATE_CHUNK = 128 * 1024;
-
-/** The format of a layer from its first bytes (media types lie; magic numbers don't). */
-export function detectCompression(head: Buffer, ended: boolean): LayerCompression | null {
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return "gzip";
-  if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return "zstd";
-  // A zstd stream may open with a skippable frame (e.g. seekable-format metadata).
-  if (head.length >= 4 && (head.readUInt32LE(0) & 0xfffffff0) >>> 0 === 0x184d2a50) return "zstd";
-  if (head.length >= SNIFF_BYTES) return looksLikeTar(head) ? "tar" : null;
-  if (!ended) return null;
-  return head.length === 0 ? "tar" : null;
-}
-
-/** A ustar/GNU/v7 header has a valid checksum; an end-of-archive block is all zeros. */
-function looksLikeTar(block: Buffer): boolean {
-  if (block.subarray(0, SNIFF_BYTES).every((byte) => byte === 0)) return true;
-  const stored = parseInt(block.toString("latin1", 148, 156).replace(/\0.*$/, "").trim(), 8);
-  let sum = 0;
-  for (let i = 0; i < SNIFF_BYTES; i++) sum += i >= 148 && i < 156 ? 0x20 : (block[i] as number);
-  return stored === sum;
-}
 
 /**
  * fzstd's streaming decoder as a Node stream (Node 20's zlib has no zstd). fzstd decodes all it is
  * given at once, whatever the reader's pace (a few KiB of zstd can be gigabytes of zeros), so it is
  * fed a block at a time, and the next block only once the reader took the last one's output.
  */
-function createZstdDecoder(): Duplex {
-  const walker = new ZstdFrameWalker();
+function createZstdDecoder(checkpoints: ZstdCheckpoints | null): Duplex {
+  const walker = new ZstdFrameWalker(MAX_ZSTD_WINDOW, (at) => checkpoints?.frameAt(at));
   return Duplex.from(async function* (source: AsyncIterable<Buffer>) {
     const output: Buffer[] = [];
-    const decoder = new Decompress((data) => output.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength)));
+    let produced = 0;
+    const decoder = new Decompress((data) => {
+      output.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+      produced += data.byteLength;
+    });
     for await (const chunk of source) {
+      checkpoints?.received(chunk);
       for (const piece of walker.split(chunk)) {
+        const before = produced;
         decoder.push(piece);
+        checkpoints?.decodedPiece(piece.length, produced - before);
         yield* output.splice(0);
       }
     }
@@ -56,8 +43,9 @@ function createZstdDecoder(): Duplex {
 /**
  * Decompresses a layer of any supported format into its tar stream: sniffs the first bytes, then
  * hands everything to gunzip (also multi-member gzip: estargz), zstd or nothing. Counts output
- * bytes and stops a decompression bomb at `maxBytes`. Given a `checkpointSpan`, a gzip layer is
- * inflated by the indexing worker, and `gzipIndex` holds its random-access index once it ended.
+ * bytes and stops a decompression bomb at `maxBytes`. Given a `checkpointSpan`, the read also
+ * indexes the layer for random access (gzip: inflated by the indexing worker; zstd: by its frames),
+ * and `seekIndex` holds the index once it ended.
  */
 export class LayerDecoder extends Transform {
   private inner: Duplex | null = null;
@@ -72,8 +60,12 @@ export class LayerDecoder extends Transform {
     super();
   }
 
-  get gzipIndex(): GzipSeekIndex | null {
-    return this.inner instanceof IndexingGunzip ? this.inner.index : null;
+  private zstdCheckpoints: ZstdCheckpoints | null = null;
+
+  /** The random-access index this read built (given a `checkpointSpan`), once the stream ended. */
+  get seekIndex(): BuiltSeekIndex | null {
+    if (this.inner instanceof IndexingGunzip) return this.inner.index;
+    return this.zstdCheckpoints?.index() ?? null;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -109,7 +101,7 @@ export class LayerDecoder extends Transform {
           ? new IndexingGunzip(this.checkpointSpan)
           : createGunzip({ chunkSize: INFLATE_CHUNK })
         : kind === "zstd"
-          ? createZstdDecoder()
+          ? createZstdDecoder((this.zstdCheckpoints = this.checkpointSpan ? new ZstdCheckpoints(this.checkpointSpan) : null))
           : new Transform({ transform: (c, _e, cb) => cb(null, c) });
     this.inner.on("data", (data: Buffer) => {
       this.produced += data.length;

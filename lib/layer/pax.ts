@@ -1,4 +1,3 @@
-import "server-only";
 import tar, { type Extract, type Header } from "tar-stream";
 
 /**

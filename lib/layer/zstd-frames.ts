@@ -27,8 +27,14 @@ export class ZstdFrameWalker {
   private header = Buffer.alloc(0);
   private skip = 0;
   private checksummed = false;
+  /** Stream bytes before the chunk being split. */
+  private consumed = 0;
 
-  constructor(private readonly maxWindow = MAX_ZSTD_WINDOW) {}
+  /** `onFrame` hears the stream offset where each zstd frame (not a skippable one) begins. */
+  constructor(
+    private readonly maxWindow = MAX_ZSTD_WINDOW,
+    private readonly onFrame: (offset: number) => void = () => {},
+  ) {}
 
   /** Splits `chunk` into pieces that each end at most one block; throws for an oversized window. */
   split(chunk: Buffer): Buffer[] {
@@ -50,9 +56,10 @@ export class ZstdFrameWalker {
       const taken = Math.min(wanted - this.header.length, chunk.length - offset);
       this.header = Buffer.concat([this.header, chunk.subarray(offset, offset + taken)]);
       offset += taken;
-      if (this.header.length === this.headerLength()) this.advance();
+      if (this.header.length === this.headerLength()) this.advance(this.consumed + offset);
     }
     if (start < chunk.length) pieces.push(chunk.subarray(start));
+    this.consumed += chunk.length;
     return pieces;
   }
 
@@ -67,12 +74,14 @@ export class ZstdFrameWalker {
     return 1 + (singleSegment ? 0 : 1) + (DICTIONARY_ID_BYTES[descriptor & 3] as number) + contentSizeBytes;
   }
 
-  private advance(): void {
+  /** Moves past the header just read, which ends at stream offset `end`. */
+  private advance(end: number): void {
     const header = this.header;
     this.header = Buffer.alloc(0);
     if (this.state === "magic") {
       const magic = header.readUInt32LE(0);
       if (magic === FRAME_MAGIC) {
+        this.onFrame(end - 4);
         this.state = "frame header";
       } else if ((magic & 0xfffffff0) >>> 0 === SKIPPABLE_MAGIC) {
         this.state = "skippable";

@@ -29,6 +29,11 @@ export async function getManifest(client: RegistryClient, reference: string): Pr
 }
 
 /** An image config blob's bytes. */
-export async function getConfig(client: RegistryClient, digest: string): Promise<Buffer> {
-  return readCapped(await client.request(`blobs/${digest}`), MANIFEST_LIMIT, "image config");
+export function getConfig(client: RegistryClient, digest: string): Promise<Buffer> {
+  return getSmallBlob(client, digest, MANIFEST_LIMIT, "image config");
+}
+
+/** A small blob read whole (a config, an SBOM, a signature): TOO_LARGE past `limit` bytes. */
+export async function getSmallBlob(client: RegistryClient, digest: string, limit: number, what: string): Promise<Buffer> {
+  return readCapped(await client.request(`blobs/${digest}`), limit, what);
 }

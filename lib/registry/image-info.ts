@@ -68,8 +68,17 @@ export function imageInfo(origin: ImageOrigin, index: IndexInfo | null, image: C
       mediaType: layer.mediaType,
       size: layer.size,
       diffId: typeof diffIds[i] === "string" ? (diffIds[i] as string) : null,
+      ...tocDigestOf(layer.annotations),
       ...(mapped.layers[i] as (typeof mapped.layers)[number]),
     })),
     manifest: image.raw,
   };
+}
+
+const TOC_DIGEST = "containerd.io/snapshot/stargz/toc.digest";
+
+/** An eStargz layer's table-of-contents digest, when its annotation holds a well-formed one. */
+function tocDigestOf(annotations: Record<string, string> | undefined): { tocDigest?: string } {
+  const value = annotations?.[TOC_DIGEST];
+  return typeof value === "string" && /^sha256:[0-9a-f]{64}$/.test(value) ? { tocDigest: value } : {};
 }

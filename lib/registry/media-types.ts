@@ -8,6 +8,9 @@ export const MEDIA = {
   dockerSchema1Signed: "application/vnd.docker.distribution.manifest.v1+prettyjws",
 } as const;
 
+/** Config media types that say nothing about what an artifact is (its layers do). */
+export const GENERIC_CONFIGS: readonly string[] = ["application/vnd.oci.image.config.v1+json", "application/vnd.oci.empty.v1+json"];
+
 export const MANIFEST_ACCEPT = [MEDIA.ociIndex, MEDIA.ociManifest, MEDIA.dockerList, MEDIA.dockerManifest].join(", ");
 
 export function isIndexType(mediaType: string): boolean {

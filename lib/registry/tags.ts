@@ -2,28 +2,15 @@ import "server-only";
 import { PortholeError } from "@/lib/core/errors";
 import type { RegistryClient } from "@/lib/registry/client";
 import { readCapped } from "@/lib/registry/http";
+import { nextPage } from "@/lib/registry/pagination";
 import { header } from "@/lib/registry/upstream-errors";
 
 /** A page of tags is small JSON; more than this is hostile or broken. */
 const PAGE_LIMIT = 4 * 1024 * 1024;
 
-/**
- * The next page's path from a `Link: </v2/<repo>/tags/list?last=…&n=…>; rel="next"` header, relative
- * to the repository (as RegistryClient.request takes it); null when there is none, or when it points
- * anywhere but this repository's tag list (a hostile registry cannot steer us elsewhere).
- */
-export function nextTagsPage(link: string | null, repository: string): string | null {
-  const target = link?.split(",").find((part) => /;\s*rel="?next"?/.test(part));
-  const url = target ? /<([^>]*)>/.exec(target)?.[1] : undefined;
-  if (!url) return null;
-  const parsed = new URL(url, "http://registry.invalid");
-  if (parsed.pathname !== `/v2/${repository}/tags/list`) return null;
-  return `tags/list${parsed.search}`;
-}
-
 async function tagsPage(client: RegistryClient, path: string): Promise<{ tags: string[]; next: string | null }> {
   const response = await client.request(path);
-  const next = nextTagsPage(header(response, "link"), client.repository);
+  const next = nextPage(header(response, "link"), client.repository, "tags/list");
   const bytes = await readCapped(response, PAGE_LIMIT, "tag list");
   let body: { tags?: unknown };
   try {
@@ -43,7 +30,7 @@ async function tagsPage(client: RegistryClient, path: string): Promise<{ tags: s
 export async function listTags(client: RegistryClient, options: { pageSize: number; max: number }): Promise<{ tags: string[]; truncated: boolean }> {
   const tags = new Set<string>();
   const visited = new Set<string>();
-  for (let path: string | null = `tags/list?n=${options.pageSize}`; path && !visited.has(path); ) {
+  for (let path: string | null = `tags/list?n=${options.pageSize}`; path && !visited.has(path);) {
     visited.add(path);
     const page = await tagsPage(client, path);
     for (const tag of page.tags) {

@@ -6,6 +6,7 @@ import { PortholeError } from "@/lib/core/errors";
 import { openLayerEntry } from "@/lib/layer/read";
 import { collectLayer } from "@/lib/service/layer-index";
 import { readLayerRange } from "@/lib/service/layer-seek";
+import { readTocRange } from "@/lib/service/layer-toc";
 import type { LayerSource } from "@/lib/service/layer-source";
 
 /** A part of a file: `length` bytes from `offset` (clamped to the file). */
@@ -31,16 +32,18 @@ export interface EntryBytes {
 }
 
 /**
- * The bytes of a layer's entry `ordinal` (all, or `part`): by Range through the layer's seek
- * index when it has one, without reading the layer again; otherwise by streaming the layer up to
- * the entry. A whole file read by Range is also checked against the digest its listing recorded.
+ * The bytes of a layer's entry `ordinal` (all, or `part`): by Range, without reading the layer
+ * again, from its eStargz chunks or through its seek index when it has either; otherwise by
+ * streaming the layer up to the entry. A whole file read by Range is also checked against the digest its listing recorded.
  */
 export async function openEntryBytes(layer: LayerSource, ordinal: number, part: ByteRange | null): Promise<EntryBytes> {
   const entry = (await collectLayer(layer))[ordinal];
   if (!entry) throw new PortholeError("UPSTREAM_INVALID", `layer ${layer.digest} changed: its entry ${ordinal} is gone`);
   const { offset, length } = clampRange(entry.size, part);
   if (length === 0) return { entry, content: Readable.from([]), via: "range" };
-  const ranged = entry.offset !== undefined ? await readLayerRange(layer, entry.offset + offset, length) : null;
+  const ranged =
+    (await readTocRange(layer, ordinal, offset, length)) ??
+    (entry.offset !== undefined ? await readLayerRange(layer, entry.offset + offset, length) : null);
   if (ranged)
     return { entry, content: length === entry.size && entry.digest ? Readable.from(digestChecked(ranged, entry.digest)) : ranged, via: "range" };
   const opened = await openLayerEntry(await layer.open(), ordinal, { digest: layer.check.digest });

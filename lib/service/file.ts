@@ -2,7 +2,8 @@ import "server-only";
 import type { Readable } from "node:stream";
 import type { LayerEntry } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
-import { FsMerge, type EntryLocation } from "@/lib/fs/merge";
+import type { EntryLocation } from "@/lib/fs/merge";
+import { locateInLayerEntries, locateInMerge } from "@/lib/fs/locate";
 import { cleanPath } from "@/lib/core/paths";
 import { resolveImage, type ImageQuery } from "@/lib/service/image";
 import { imageFs, imageLayers } from "@/lib/service/image-fs";
@@ -21,38 +22,16 @@ export interface OpenedFile {
   via: EntryBytes["via"];
 }
 
-function refuseNonFile(path: string, found: { type: string; linkname?: string } | null, where: string): void {
-  if (!found) throw new PortholeError("NOT_FOUND", `${path} does not exist in ${where}`);
-  if (found.type === "dir") throw new PortholeError("BAD_REQUEST", `${path} is a directory`);
-  if (found.type === "symlink") {
-    throw new PortholeError("CONFLICT", `${path} is a symbolic link to ${found.linkname}`, { details: { linkname: found.linkname ?? "" } });
-  }
-  if (found.type !== "file" && found.type !== "hardlink") throw new PortholeError("BAD_REQUEST", `${path} is a ${found.type}, which has no content`);
-}
-
 /** Where `path`'s bytes are as of layer `index` alone (hardlinks may point into lower layers). */
 async function locateInLayer(source: ImageSource, index: number, path: string): Promise<EntryLocation> {
   const layer = source.layers[index] as ImageSource["layers"][number];
-  const entries = await collectLayer(layer);
-  // Within a layer the last entry for a path wins.
-  const ordinal = entries.findLastIndex((entry) => entry.path === path && !entry.whiteout && !entry.opaque);
-  const found = entries[ordinal];
-  refuseNonFile(path, found ?? null, `layer ${index} (${layer.digest})`);
-  if (found?.type === "file") return { layer: index, ordinal };
-  // A hardlink's target is where the merge of the layers up to this one says it is.
-  const merge = new FsMerge();
-  for (const lower of (await imageLayers(source)).slice(0, index + 1)) merge.addLayer(lower);
-  const bytes = merge.locate(path)?.bytes;
-  if (!bytes) throw new PortholeError("NOT_FOUND", `${path} is a hardlink to ${found?.linkname}, which does not exist`);
-  return bytes;
+  const lower = async () => (await imageLayers(source)).slice(0, index + 1);
+  return locateInLayerEntries(await collectLayer(layer), index, path, `layer ${index} (${layer.digest})`, lower);
 }
 
 /** Where `path`'s bytes are in the merged filesystem. */
 async function locateMerged(source: ImageSource, path: string): Promise<EntryLocation> {
-  const found = (await imageFs(source)).merge.locate(path);
-  refuseNonFile(path, found, "the image (it may have been deleted by a later layer)");
-  if (!found?.bytes) throw new PortholeError("NOT_FOUND", `${path} is a hardlink to ${found?.linkname}, which does not exist`);
-  return found.bytes;
+  return locateInMerge((await imageFs(source)).merge, path);
 }
 
 /**

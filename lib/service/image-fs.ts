@@ -3,8 +3,8 @@ import type { Change, FsResponse, ImageInfo, LayerEntry } from "@/lib/core/api-t
 import { Recent } from "@/lib/cache/recent";
 import { settings } from "@/lib/config";
 import { PortholeError } from "@/lib/core/errors";
-import { diveEfficiency, diveLayerTree } from "@/lib/fs/dive-efficiency";
-import { FsMerge } from "@/lib/fs/merge";
+import type { FsMerge } from "@/lib/fs/merge";
+import { mergeImage } from "@/lib/fs/merge-image";
 import { resolveImage, type ImageQuery } from "@/lib/service/image";
 import { collectLayer } from "@/lib/service/layer-index";
 import { registrySource, type ImageSource } from "@/lib/service/layer-source";
@@ -38,45 +38,7 @@ export function imageLayers(source: ImageSource): Promise<LayerEntry[][]> {
 }
 
 function build(image: ImageInfo, layers: LayerEntry[][]): ImageFs {
-  const merge = new FsMerge();
-  let fileBytes = 0;
-  for (const entries of layers) {
-    merge.addLayer(entries);
-    for (const entry of entries) if (entry.type === "file" && !entry.whiteout && !entry.opaque) fileBytes += entry.size;
-  }
-  const files = merge.files();
-  const pathBytes = files.reduce((sum, file) => sum + file.path.length, 0);
-  // Paths in a merged tree can outgrow their layers many times over (one entry 10 000 levels deep
-  // implies 10 000 directories): past PORTHOLE_MAX_LISTING_BYTES the listing is refused, not built.
-  const { maxListingBytes } = settings();
-  if (pathBytes > maxListingBytes) {
-    throw new PortholeError("TOO_LARGE", `the merged filesystem has ${pathBytes} bytes of paths, over the ${maxListingBytes}-byte listing limit`);
-  }
-  const trees = layers.map((entries) => diveLayerTree(entries));
-  const dive = diveEfficiency(trees);
-  const fs: FsResponse = {
-    digest: image.digest,
-    files,
-    layers: layers.map((entries, index) => {
-      const changes = merge.changes(index);
-      const count = (kind: string) => changes.filter((c) => c.change === kind).length;
-      return {
-        index,
-        digest: image.layers[index]?.digest ?? "",
-        size: trees[index]?.size ?? 0,
-        entries: entries.length,
-        added: count("added"),
-        modified: count("modified"),
-        removed: count("removed"),
-      };
-    }),
-    efficiency: dive.efficiency,
-    wastedBytes: dive.wastedBytes,
-    userWastedPercent: dive.userWastedPercent,
-    reclaimableBytes: fileBytes - merge.visibleFileBytes(),
-    inefficiencies: dive.inefficiencies.slice(0, 100),
-  };
-  return { image, merge, fs };
+  return { image, ...mergeImage(image, layers, settings().maxListingBytes) };
 }
 
 /** What layer `index` (0 is the bottom) did to the layers below it. */

@@ -36,7 +36,7 @@ async function topManifest(client: RegistryClient, ref: Reference): Promise<{ di
  * Bytes addressed by digest that the top-level manifest (fetched with the requester's credentials
  * just now) points at: served from the disk cache when we have them, verified before they go in.
  */
-async function byDigest(kind: string, digest: string, fetchBytes: () => Promise<Buffer>): Promise<Buffer> {
+export async function byDigest(kind: string, digest: string, fetchBytes: () => Promise<Buffer>): Promise<Buffer> {
   const key = `${kind}:${digest}`;
   const cached = await diskCache().read(key);
   if (cached) return cached;

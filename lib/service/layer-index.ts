@@ -10,6 +10,7 @@ import { PortholeError } from "@/lib/core/errors";
 import { captureSinks, emptyCaptures, parseCaptures, serializeCaptures, type LayerCaptures } from "@/lib/layer/captures";
 import { listLayer } from "@/lib/layer/read";
 import { seekIndexing } from "@/lib/service/layer-seek";
+import { tocEntries } from "@/lib/service/layer-toc";
 import type { LayerSource } from "@/lib/service/layer-source";
 
 /** The last line of a cached index: its presence proves the listing was complete and verified. */
@@ -80,18 +81,23 @@ async function produce(layer: LayerSource, replay: Replay<LayerEntry>): Promise<
     .put(layerIndexKey(layer.digest), lines)
     .catch(() => undefined);
   try {
-    const body = await layer.open();
     const captured = emptyCaptures();
     const indexing = seekIndexing(layer);
+    // An eStargz layer says what it holds in its table of contents: a TOC that cannot be had is no error, the layer is read.
+    const fromToc = await tocEntries(layer).catch(() => null);
+    const entries = fromToc ?? listLayer(await layer.open(), { ...layer.check, seek: indexing.seek }, captureSinks(captured));
     let count = 0;
-    for await (const entry of listLayer(body, { ...layer.check, seek: indexing.seek }, captureSinks(captured))) {
+    for await (const entry of entries) {
       count++;
       replay.push(entry);
       if (!lines.write(`${JSON.stringify(entry)}\n`)) await new Promise((resolve) => lines.once("drain", resolve));
     }
     // The captures and the seek index go in first: an index in the cache means they are there too, unless evicted since.
-    await diskCache().put(capturesKey(layer.digest), serializeCaptures(captured));
-    await indexing.store();
+    // A TOC listing read no file: its captures are taken when they are first asked for.
+    if (!fromToc) {
+      await diskCache().put(capturesKey(layer.digest), serializeCaptures(captured));
+      await indexing.store();
+    }
     lines.end(`${JSON.stringify({ done: true, entries: count } satisfies IndexEnd)}\n`);
     await committed;
     replay.end();

@@ -4,7 +4,7 @@ import { diskCache } from "@/lib/cache/disk-cache";
 import { Recent } from "@/lib/cache/recent";
 import { settings } from "@/lib/config";
 import type { LayerReadOptions } from "@/lib/layer/read";
-import type { GzipSeekIndex } from "@/lib/layer/seek/indexing-gunzip";
+import type { BuiltSeekIndex } from "@/lib/layer/seek/protocol";
 import { readRange } from "@/lib/layer/seek/read-range";
 import { parseSeekIndex, serializeSeekIndex, type SeekIndex } from "@/lib/layer/seek/seek-index";
 import type { LayerSource } from "@/lib/service/layer-source";
@@ -12,7 +12,7 @@ import type { LayerSource } from "@/lib/service/layer-source";
 /** Uncompressed bytes between checkpoints: a read inflates about half of this before its first byte. */
 const CHECKPOINT_SPAN = 4 * 1024 * 1024;
 
-const seekKey = (digest: string) => `layer-seek:v1:${digest}`;
+const seekKey = (digest: string) => `layer-seek:v2:${digest}`;
 const parsed = new Recent<SeekIndex | null>(64);
 
 /**
@@ -22,7 +22,7 @@ const parsed = new Recent<SeekIndex | null>(64);
  */
 export function seekIndexing(layer: LayerSource): { seek?: LayerReadOptions["seek"]; store(): Promise<void> } {
   if (!layer.openRange || (layer.size ?? 0) < settings().seekIndexMinBytes) return { store: async () => {} };
-  let built: GzipSeekIndex | null = null;
+  let built: BuiltSeekIndex | null = null;
   return {
     seek: { span: CHECKPOINT_SPAN, onIndex: (index) => (built = index) },
     store: async () => {

@@ -4,6 +4,7 @@ import type { ImageInfo } from "@/lib/core/api-types";
 import type { LayerReadOptions } from "@/lib/layer/read";
 import type { AuthOptions } from "@/lib/registry/auth";
 import { openBlob, openBlobRange } from "@/lib/registry/blob";
+import { resolveImage, type ImageQuery } from "@/lib/service/image";
 
 /**
  * One layer's bytes and how to check them, wherever they are: a registry's blob, or a file in an
@@ -19,6 +20,8 @@ export interface LayerSource {
   open(): Promise<Readable>;
   /** Compressed size, when known before reading (a manifest says it). */
   size?: number;
+  /** eStargz: the digest its table of contents must have, from the manifest (so the layer can be listed from it). */
+  tocDigest?: string;
   /** Bytes [from, to) as stored, where the source can serve part of a layer (`partial` false: it sent the whole). */
   openRange?(from: number, to: number): Promise<{ body: Readable; partial: boolean }>;
 }
@@ -32,7 +35,7 @@ export interface ImageSource {
 /** A layer blob of a registry repository, fetched with `auth`'s credentials (and its client's share of downloads). */
 export function registryLayer(
   repository: { registry: string; repository: string },
-  layer: { digest: string; diffId?: string | null; size?: number },
+  layer: { digest: string; diffId?: string | null; size?: number; tocDigest?: string },
   auth: AuthOptions,
 ): LayerSource {
   return {
@@ -40,6 +43,7 @@ export function registryLayer(
     check: { digest: layer.digest, diffId: layer.diffId },
     open: async () => (await openBlob(repository, layer.digest, auth)).body,
     ...(layer.size !== undefined ? { size: layer.size } : {}),
+    ...(layer.tocDigest !== undefined ? { tocDigest: layer.tocDigest } : {}),
     openRange: (from, to) => openBlobRange(repository, layer.digest, from, to, auth),
   };
 }
@@ -47,4 +51,15 @@ export function registryLayer(
 /** A resolved registry image, its layers fetched with `auth`. */
 export function registrySource(image: ImageInfo, auth: AuthOptions): ImageSource {
   return { image, layers: image.layers.map((layer) => registryLayer(image, layer, auth)) };
+}
+
+/**
+ * A layer of the image `query` names, by digest: as its manifest describes it (size, eStargz TOC
+ * digest) when it is one of the image's layers, else just the blob (`size` from the registry).
+ */
+export async function queriedLayer(query: ImageQuery, digest: string, size: number | undefined): Promise<LayerSource> {
+  // Access to the blob is proven already; an image that cannot be resolved only means no description.
+  const image = await resolveImage(query).catch(() => null);
+  const described = image?.layers.find((layer) => layer.digest === digest);
+  return registryLayer(query.ref, described ?? { digest, ...(size !== undefined && { size }) }, query.auth);
 }

@@ -1,80 +1,11 @@
 import "server-only";
-import type { InstalledPackage, LayerEntry, PackageLayerChange, PackagesResponse } from "@/lib/core/api-types";
+import type { PackagesResponse } from "@/lib/core/api-types";
 import { Recent } from "@/lib/cache/recent";
-import type { LayerCaptures } from "@/lib/layer/captures";
-import type { GoScanResult } from "@/lib/packages/go-buildinfo";
-import { readInventory } from "@/lib/packages/inventory";
-import { inImage } from "@/lib/packages/paths";
-import { attackSurface } from "@/lib/packages/surface";
-import type { FoundPackage } from "@/lib/packages/types";
+import { imageInventory, withoutFiles } from "@/lib/packages/image-inventory";
 import { resolveImage, type ImageQuery } from "@/lib/service/image";
 import { imageFs, type ImageFs } from "@/lib/service/image-fs";
 import { collectLayer, layerCaptures } from "@/lib/service/layer-index";
 import { registrySource, type ImageSource } from "@/lib/service/layer-source";
-
-/** The database files and Go build info of the image as merged so far. */
-interface Sources {
-  files: Map<string, Uint8Array>;
-  go: Map<string, GoScanResult>;
-}
-
-const isUnder = (path: string, dir: string) => path.startsWith(dir === "/" ? "/" : `${dir}/`);
-
-/** Removes what matches from both maps; says whether anything went. */
-function removeWhere(sources: Sources, matches: (path: string) => boolean): boolean {
-  let removed = false;
-  for (const map of [sources.files, sources.go]) {
-    for (const path of map.keys()) {
-      if (matches(path)) removed = map.delete(path) || removed;
-    }
-  }
-  return removed;
-}
-
-/**
- * Applies one layer to the sources as the merge applies it to files: its whiteouts and opaque
- * markers delete from below, its entries replace what they name, its captures arrive. Says whether
- * the inventory could have changed.
- */
-function applyLayer(sources: Sources, entries: readonly LayerEntry[], captures: LayerCaptures): boolean {
-  let changed = false;
-  for (const entry of entries) {
-    if (entry.whiteout) changed = removeWhere(sources, (path) => path === entry.path || isUnder(path, entry.path)) || changed;
-    else if (entry.opaque) changed = removeWhere(sources, (path) => isUnder(path, entry.path)) || changed;
-  }
-  for (const entry of entries) {
-    if (entry.whiteout || entry.opaque || entry.type === "dir") continue;
-    changed = sources.files.delete(entry.path) || changed;
-    changed = sources.go.delete(entry.path) || changed;
-  }
-  for (const [path, bytes] of captures.files) sources.files.set(path, bytes);
-  for (const [path, result] of captures.go) sources.go.set(path, result);
-  return changed || captures.files.size > 0 || captures.go.size > 0;
-}
-
-const displayName = (found: FoundPackage) => `${found.type}:${found.name}`;
-/** One package of one database: the same name in two site-packages directories is two packages. */
-const identity = (found: FoundPackage) => [found.type, found.name, found.arch ?? "", found.db].join("\0");
-
-/** What a layer did to the inventory below it, and when each package got its current version. */
-function compareInventories(
-  index: number,
-  before: Map<string, FoundPackage>,
-  after: Map<string, FoundPackage>,
-  since: Map<string, number>,
-): PackageLayerChange {
-  const change: PackageLayerChange = { index, added: [], removed: [], changed: [] };
-  for (const [key, found] of after) {
-    const previous = before.get(key);
-    if (!previous) change.added.push(displayName(found));
-    else if (previous.version !== found.version) change.changed.push({ package: displayName(found), from: previous.version, to: found.version });
-    if (!previous || previous.version !== found.version) since.set(key, index);
-  }
-  for (const [key, found] of before) if (!after.has(key)) change.removed.push(displayName(found));
-  return change;
-}
-
-const changedAnything = (change: PackageLayerChange) => change.added.length + change.removed.length + change.changed.length > 0;
 
 /** An image's inventory with every package's files and those missing: computed once per image, answered with or without the files. */
 const recent = new Recent<PackagesResponse>(8);
@@ -98,37 +29,10 @@ export async function sourcePackages(source: ImageSource, withFiles: boolean): P
   return { ...full, packages: full.packages.map(withoutFiles) };
 }
 
-function withoutFiles(listed: InstalledPackage): InstalledPackage {
-  const bare = { ...listed };
-  delete bare.files;
-  delete bare.missing;
-  return bare;
-}
-
 async function inventoryOf({ image, fs }: ImageFs, source: ImageSource): Promise<PackagesResponse> {
-  const sources: Sources = { files: new Map(), go: new Map() };
-  const since = new Map<string, number>();
-  const layers: PackageLayerChange[] = [];
-  let inventory = new Map<string, FoundPackage>();
-  let problems: PackagesResponse["problems"] = [];
-  for (const [index, layer] of source.layers.entries()) {
-    // In turn: a layer not read yet is read once, for its listing and its captures together.
-    const entries = await collectLayer(layer);
-    const captures = await layerCaptures(layer);
-    if (!applyLayer(sources, entries, captures)) continue;
-    const result = readInventory(sources.files, sources.go);
-    const next = new Map(result.packages.map((found) => [identity(found), found]));
-    const change = compareInventories(index, inventory, next, since);
-    if (changedAnything(change)) layers.push(change);
-    inventory = next;
-    problems = result.problems;
-  }
-  const present = inImage(fs.files);
-  const packages = [...inventory].map(([key, found]): InstalledPackage => {
-    const listed: InstalledPackage = { type: found.type, name: found.name, version: found.version, layer: since.get(key) ?? 0, db: found.db };
-    if (found.arch) listed.arch = found.arch;
-    if (found.files) Object.assign(listed, { files: found.files, missing: found.files.filter((path) => !present(path)) });
-    return listed;
+  // In turn: a layer not read yet is read once, for its listing and its captures together.
+  return imageInventory(image, fs, source.layers.length, async (index) => {
+    const layer = source.layers[index] as ImageSource["layers"][number];
+    return { entries: await collectLayer(layer), captures: await layerCaptures(layer) };
   });
-  return { digest: image.digest, packages, layers, surface: attackSurface(fs.files, image.config), problems };
 }

@@ -24,7 +24,7 @@ function seekIndexBytes(cacheDir: string): number {
     const fd = openSync(path, "r");
     readSync(fd, head, 0, 32, 0);
     closeSync(fd);
-    if (head.toString("latin1").startsWith('{"version":1,"compressedBytes":')) return statSync(path).size;
+    if (head.toString("latin1").startsWith('{"version":2,"format":')) return statSync(path).size;
   }
   return 0;
 }

@@ -61,6 +61,16 @@ const PURE_SHARED: Record<string, string> = {
   "lib/packages/go-buildinfo.ts": "decodes Go build information and turns it into packages: browser-safe",
   "lib/packages/inventory.ts": "runs every package-database parser over captured bytes and merges their catalogs: data in, data out, browser-safe",
   "lib/packages/surface.ts": "derives the attack surface from a merged file list and an image config: data in, data out, browser-safe",
+  "lib/packages/image-inventory.ts":
+    "an image's inventory from its layers' listings and captures: the server's and the local-image worker's one computation",
+  "lib/fs/merge-image.ts":
+    "an image's merged filesystem and figures from its layers' listings: the server's and the local-image worker's one computation",
+  "lib/fs/locate.ts": "where a file's bytes are (layer, entry) in listings and a merge: shared with the local-image worker",
+  "lib/layer/entries.ts":
+    "tar entries to LayerEntries over tar-stream's extractor, whatever feeds it: Node streams on the server, Web streams in the local-image worker",
+  "lib/layer/pax.ts": "tar-stream's extractor keeping raw capability records (tar-stream is browser-safe): shared with the local-image worker",
+  "lib/layer/capture-sinks.ts": "what the one pass over a layer keeps for package inventories (Uint8Array): shared with the local-image worker",
+  "lib/layer/sniff.ts": "a layer's or archive's format from its first bytes (Uint8Array): shared with the local-image worker",
 };
 /**
  * Entry points of worker threads and what only they import: they run outside Next's server
@@ -80,8 +90,12 @@ const WORKER_ONLY: Record<string, string> = {
  * Folders whose every module is browser-safe, without a marker each: lib/archive reads docker-archive
  * and OCI layouts over an interface (files by path), so the command line (over a tar file or a folder)
  * and the browser (over a File, in a Web Worker) share one reading of the formats.
+ *
+ * lib/local is the Web Worker that reads an archive opened in the browser (its entry, worker.ts, is
+ * started by lib/client/local-source.ts with `new Worker(new URL(…))`, which is no import edge, so
+ * this rule is what keeps the worker's whole graph browser-safe).
  */
-const BROWSER_SAFE_DIRS = ["lib/archive/"];
+const BROWSER_SAFE_DIRS = ["lib/archive/", "lib/local/"];
 
 /** The command line (lib/cli) is a leaf: it drives the services, and nothing in the app or lib depends on it. */
 const CLI_DIR = "lib/cli/";

@@ -19,6 +19,7 @@ import {
   type LayerSpec,
 } from "../support/image-builder";
 import { Pusher } from "./push";
+import { pushManyTags, pushSupplyChain } from "./supply-fixtures";
 
 export const DIVE_DATA = join(import.meta.dirname, "..", "..", "..", "shared", "dive-data");
 
@@ -428,6 +429,8 @@ export async function pushFixtures() {
     diveOciUncompressed: pushOciLayout("test-oci-uncompressed-image.tar", "dive/oci-uncompressed"),
     compareA: pushSingle(OPEN_REGISTRY, "fixtures/compare", "a", COMPARE_SPECS.compareA),
     compareB: pushSingle(OPEN_REGISTRY, "fixtures/compare", "b", COMPARE_SPECS.compareB),
+    manyTags: pushManyTags(),
+    supply: pushSupplyChain(),
   });
 }
 

@@ -1,15 +1,7 @@
 import "server-only";
 import { Duplex } from "node:stream";
 import { Worker } from "node:worker_threads";
-import type { FromWorker, ToWorker, VerifiedCheckpoint, WorkerOptions } from "@/lib/layer/seek/protocol";
-
-/** What a gzip layer's first read learns for random access later. */
-export interface GzipSeekIndex {
-  compressedBytes: number;
-  uncompressedBytes: number;
-  /** Sorted by offset; the first is the start of the blob. */
-  checkpoints: VerifiedCheckpoint[];
-}
+import type { BuiltSeekIndex, FromWorker, ToWorker, WorkerOptions } from "@/lib/layer/seek/protocol";
 
 /** Compressed chunks handed to the worker before waiting for it: enough to keep it busy, no more. */
 const INPUTS_AHEAD = 4;
@@ -32,7 +24,7 @@ function spawnWorker(options: WorkerOptions): Worker {
  * a decompression bomb or a slow reader holds at most the worker's credit in memory.
  */
 export class IndexingGunzip extends Duplex {
-  index: GzipSeekIndex | null = null;
+  index: BuiltSeekIndex | null = null;
   private readonly worker: Worker;
   private inputsAhead = 0;
   private writeWaiting: (() => void) | null = null;
@@ -88,7 +80,7 @@ export class IndexingGunzip extends Duplex {
       }
       case "done": {
         const { checkpoints, compressedBytes, uncompressedBytes } = message;
-        this.index = { checkpoints, compressedBytes, uncompressedBytes };
+        this.index = { format: "gzip", checkpoints, compressedBytes, uncompressedBytes };
         void this.worker.terminate();
         this.push(null);
         return this.finalWaiting?.();

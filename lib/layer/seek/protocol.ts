@@ -22,3 +22,12 @@ export type FromWorker =
   /** The first checkpoint is the start of the blob (a gzip header, not a deflate block). */
   | { kind: "done"; checkpoints: VerifiedCheckpoint[]; compressedBytes: number; uncompressedBytes: number }
   | { kind: "error"; message: string };
+
+/** What the first read of a layer learns for random access later (gzip: by the worker; zstd: by frames). */
+export interface BuiltSeekIndex {
+  format: "gzip" | "zstd";
+  compressedBytes: number;
+  uncompressedBytes: number;
+  /** Sorted by offset; the first is the start of the blob. */
+  checkpoints: VerifiedCheckpoint[];
+}

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { PortholeError } from "@/lib/core/errors";
 import { ResumedGunzip } from "@/lib/layer/seek/resumed-gunzip";
+import { ResumedZstd } from "@/lib/layer/seek/resumed-zstd";
 import type { SeekIndex, SpanStart } from "@/lib/layer/seek/seek-index";
 
 /** Opens compressed bytes [from, to) of the blob; `partial` false: the whole blob came instead. */
@@ -22,7 +23,7 @@ function spansFor(index: SeekIndex, offset: number, end: number): { first: numbe
 }
 
 /**
- * Bytes [offset, offset + length) of a gzip layer's uncompressed stream, read from the checkpoint
+ * Bytes [offset, offset + length) of a layer's uncompressed stream (gzip, or zstd of many frames), read from the checkpoint
  * before `offset` with one Range request: each compressed span is checked against the digest the
  * verified first read recorded before any of it is inflated, so a registry that serves other bytes
  * for a range fails (502) exactly as a bad blob digest does. Null when the registry ignored the
@@ -42,7 +43,7 @@ export async function readRange(index: SeekIndex, offset: number, length: number
 
 async function* inflateSpans(index: SeekIndex, first: number, last: number, body: Readable, offset: number, length: number): AsyncGenerator<Buffer> {
   const start = index.spans[first] as SpanStart;
-  const inflater = new ResumedGunzip({ ...start, window: index.window(first) });
+  const inflater = index.format === "zstd" ? new ResumedZstd() : new ResumedGunzip({ ...start, window: index.window(first) });
   let position = start.out;
   const end = offset + length;
   try {

@@ -1,6 +1,6 @@
 import "server-only";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
-import type { GzipSeekIndex } from "@/lib/layer/seek/indexing-gunzip";
+import type { BuiltSeekIndex } from "@/lib/layer/seek/protocol";
 
 /** Where inflating can resume, and the digest of the compressed span from there to the next one. */
 export interface SpanStart {
@@ -9,8 +9,9 @@ export interface SpanStart {
   sha256: string;
 }
 
-/** A gzip layer's random-access index as the reader uses it: windows are inflated only when needed. */
+/** A layer's random-access index as the reader uses it: windows are inflated only when needed. */
 export interface SeekIndex {
+  format: BuiltSeekIndex["format"];
   compressedBytes: number;
   uncompressedBytes: number;
   /** Sorted by offset; the first is the start of the blob. */
@@ -19,7 +20,8 @@ export interface SeekIndex {
 }
 
 interface StoredHeader {
-  version: 1;
+  version: 2;
+  format: BuiltSeekIndex["format"];
   compressedBytes: number;
   uncompressedBytes: number;
   spans: SpanStart[];
@@ -32,10 +34,11 @@ interface StoredHeader {
  * (windows are mostly text and code: they shrink to a third or so). The disk cache verifies the
  * whole on read; the version guards against an older layout.
  */
-export function serializeSeekIndex(index: GzipSeekIndex): Buffer {
+export function serializeSeekIndex(index: BuiltSeekIndex): Buffer {
   const windows = index.checkpoints.map((checkpoint) => (checkpoint.window.length > 0 ? deflateRawSync(checkpoint.window) : Buffer.alloc(0)));
   const header: StoredHeader = {
-    version: 1,
+    version: 2,
+    format: index.format,
     compressedBytes: index.compressedBytes,
     uncompressedBytes: index.uncompressedBytes,
     spans: index.checkpoints.map(({ bit, out, sha256 }) => ({ bit, out, sha256 })),
@@ -48,7 +51,7 @@ export function serializeSeekIndex(index: GzipSeekIndex): Buffer {
 export function parseSeekIndex(data: Buffer): SeekIndex | null {
   const newline = data.indexOf(0x0a);
   const header = JSON.parse(data.toString("utf8", 0, newline)) as StoredHeader;
-  if (header.version !== 1) return null;
+  if (header.version !== 2) return null;
   const starts: number[] = [];
   let at = newline + 1;
   for (const bytes of header.windowBytes) {
@@ -56,6 +59,7 @@ export function parseSeekIndex(data: Buffer): SeekIndex | null {
     at += bytes;
   }
   return {
+    format: header.format,
     compressedBytes: header.compressedBytes,
     uncompressedBytes: header.uncompressedBytes,
     spans: header.spans,

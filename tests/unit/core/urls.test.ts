@@ -3,11 +3,12 @@ import {
   compareUrl,
   imageUrl,
   lineHash,
-  packagesHash,
+  tabHash,
+  PACKAGES_HASH,
   parseCompareUrl,
   parseImageUrl,
   parseLineHash,
-  parsePackagesHash,
+  parseTabHash,
   pinnedCompare,
   pinnedRef,
   type CompareLocation,
@@ -84,17 +85,17 @@ describe("line selections", () => {
 
 describe("the packages tab's fragment", () => {
   it("opens the tab, and a package's files, by name, round-tripping awkward names", () => {
-    expect(packagesHash(null)).toBe("#packages");
-    expect(packagesHash("deb:libc6")).toBe("#packages/deb:libc6");
+    expect(tabHash(PACKAGES_HASH, null)).toBe("#packages");
+    expect(tabHash(PACKAGES_HASH, "deb:libc6")).toBe("#packages/deb:libc6");
     for (const key of ["deb:libc6", "npm:@types/node", "python:a b#c%d?é", "deb:<img src=x>"]) {
-      expect(parsePackagesHash(packagesHash(key))).toEqual({ open: key });
+      expect(parseTabHash(PACKAGES_HASH, tabHash(PACKAGES_HASH, key))).toEqual({ open: key });
     }
-    expect(parsePackagesHash("#packages")).toEqual({ open: null });
-    expect(parsePackagesHash("#packages/")).toEqual({ open: null });
-    expect(parsePackagesHash("#packages/%E0%A4%A")).toEqual({ open: "%E0%A4%A" });
-    expect(parsePackagesHash("#L12")).toBeNull();
-    expect(parsePackagesHash("#packagesx")).toBeNull();
-    expect(parsePackagesHash("")).toBeNull();
+    expect(parseTabHash(PACKAGES_HASH, "#packages")).toEqual({ open: null });
+    expect(parseTabHash(PACKAGES_HASH, "#packages/")).toEqual({ open: null });
+    expect(parseTabHash(PACKAGES_HASH, "#packages/%E0%A4%A")).toEqual({ open: "%E0%A4%A" });
+    expect(parseTabHash(PACKAGES_HASH, "#L12")).toBeNull();
+    expect(parseTabHash(PACKAGES_HASH, "#packagesx")).toBeNull();
+    expect(parseTabHash(PACKAGES_HASH, "")).toBeNull();
   });
 });
 

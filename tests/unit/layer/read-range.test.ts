@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import type { LayerEntry } from "@/lib/core/api-types";
 import { listLayer } from "@/lib/layer/read";
-import type { GzipSeekIndex } from "@/lib/layer/seek/indexing-gunzip";
+import type { BuiltSeekIndex } from "@/lib/layer/seek/protocol";
 import { IndexingGunzip } from "@/lib/layer/seek/indexing-gunzip";
 import { readRange, type FetchRange } from "@/lib/layer/seek/read-range";
 import { parseSeekIndex, serializeSeekIndex, type SeekIndex } from "@/lib/layer/seek/seek-index";
@@ -100,34 +100,66 @@ describe("reading a range of a gzip layer from its seek index", () => {
   });
 });
 
-describe("a layer listing indexed for random access", () => {
-  it("gives each file its offset in the tar: GNU tar's pax archive read back file by file by Range", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "porthole-seek-"));
-    const long = `${"deep/".repeat(30)}name-longer-than-a-ustar-header-holds.txt`;
-    mkdirSync(join(dir, "root", long, ".."), { recursive: true });
-    const files: Record<string, Buffer> = {
-      "root/a.txt": Buffer.from("first\n"),
-      "root/empty": Buffer.alloc(0),
-      "root/big.bin": Buffer.concat([randomBytes(700_000), sample()]),
-      [`root/${long}`]: Buffer.from("a name in a pax record\n"),
-      "root/zz-last": Buffer.from("the last file\n"),
-    };
-    for (const [path, content] of Object.entries(files)) writeFileSync(join(dir, path), content);
-    const gz = execFileSync("tar", ["--format=pax", "--sort=name", "-czf", "-", "-C", dir, "root"], { maxBuffer: 1 << 30 });
-    let index: GzipSeekIndex | null = null;
-    const entries: LayerEntry[] = [];
-    const seek = { span: 64 * 1024, onIndex: (built: GzipSeekIndex) => (index = built) };
-    for await (const entry of listLayer(Readable.from([gz]), { seek })) entries.push(entry);
-    const stored = parseSeekIndex(serializeSeekIndex(index!))!;
-    expect(stored.spans.length).toBeGreaterThan(5);
-    for (const [path, content] of Object.entries(files)) {
-      const entry = entries.find((e) => e.path === `/${path}`)!;
-      if (content.length === 0) {
-        expect(entry.offset).toBeUndefined();
-        continue;
-      }
-      const bytes = await collect((await readRange(stored, entry.offset!, entry.size, fetcher(gz)))!);
-      expect(bytes.equals(readFileSync(join(dir, path))), path).toBe(true);
+/** A real GNU tar layer (pax, a long name, an empty file, a big file) and its files' contents. */
+function gnuTar(): { tar: Buffer; dir: string; files: Record<string, Buffer> } {
+  const dir = mkdtempSync(join(tmpdir(), "porthole-seek-"));
+  const long = `${"deep/".repeat(30)}name-longer-than-a-ustar-header-holds.txt`;
+  mkdirSync(join(dir, "root", long, ".."), { recursive: true });
+  const files: Record<string, Buffer> = {
+    "root/a.txt": Buffer.from("first\n"),
+    "root/empty": Buffer.alloc(0),
+    "root/big.bin": Buffer.concat([randomBytes(700_000), sample()]),
+    [`root/${long}`]: Buffer.from("a name in a pax record\n"),
+    "root/zz-last": Buffer.from("the last file\n"),
+  };
+  for (const [path, content] of Object.entries(files)) writeFileSync(join(dir, path), content);
+  const tar = execFileSync("tar", ["--format=pax", "--sort=name", "-cf", "-", "-C", dir, "root"], { maxBuffer: 1 << 30 });
+  return { tar, dir, files };
+}
+
+/** zstd of many frames, as pzstd or zstd:chunked write it: each 200 kB piece of the tar its own frame. */
+function zstdFrames(tar: Buffer): Buffer {
+  const frames: Buffer[] = [];
+  for (let at = 0; at < tar.length; at += 200_000) frames.push(execFileSync("zstd", ["-q", "-c", "-3"], { input: tar.subarray(at, at + 200_000) }));
+  return Buffer.concat(frames);
+}
+
+/** Lists `blob` with indexing on, then reads every file back by Range through the stored index. */
+async function readBackByRange(blob: Buffer, { dir, files }: ReturnType<typeof gnuTar>): Promise<SeekIndex> {
+  let index: BuiltSeekIndex | null = null;
+  const entries: LayerEntry[] = [];
+  const seek = { span: 64 * 1024, onIndex: (built: BuiltSeekIndex) => (index = built) };
+  for await (const entry of listLayer(Readable.from([blob]), { seek })) entries.push(entry);
+  const stored = parseSeekIndex(serializeSeekIndex(index!))!;
+  for (const [path, content] of Object.entries(files)) {
+    const entry = entries.find((e) => e.path === `/${path}`)!;
+    if (content.length === 0) {
+      expect(entry.offset).toBeUndefined();
+      continue;
     }
+    const bytes = await collect((await readRange(stored, entry.offset!, entry.size, fetcher(blob)))!);
+    expect(bytes.equals(readFileSync(join(dir, path))), path).toBe(true);
+  }
+  return stored;
+}
+
+describe("a layer listing indexed for random access", () => {
+  it("gzip: gives each file its offset in the tar; GNU tar's pax archive read back file by file by Range", async () => {
+    const layer = gnuTar();
+    const index = await readBackByRange(gzipSync(layer.tar), layer);
+    expect([index.format, index.spans.length > 5]).toEqual(["gzip", true]);
+  });
+
+  it("zstd of many frames: a checkpoint at a frame start after every span, files read back by Range", async () => {
+    const layer = gnuTar();
+    const index = await readBackByRange(zstdFrames(layer.tar), layer);
+    expect([index.format, index.spans.length > 3]).toEqual(["zstd", true]);
+  });
+
+  it("zstd of one frame: nothing to resume from, no index (files are read as a stream)", async () => {
+    const blob = execFileSync("zstd", ["-q", "-c", "-3"], { input: gnuTar().tar, maxBuffer: 1 << 30 });
+    let built: BuiltSeekIndex | null = null;
+    for await (const entry of listLayer(Readable.from([blob]), { seek: { span: 64 * 1024, onIndex: (index) => (built = index) } })) void entry;
+    expect(built).toBeNull();
   });
 });

@@ -3,7 +3,7 @@ import { ndjsonFileResponse, ndjsonResponse } from "@/lib/http/ndjson";
 import { handle } from "@/lib/http/respond";
 import { proveBlobAccess } from "@/lib/service/access";
 import { cachedLayerIndex, layerEntries } from "@/lib/service/layer-index";
-import { registryLayer } from "@/lib/service/layer-source";
+import { queriedLayer } from "@/lib/service/layer-source";
 import { otherMethods } from "@/lib/http/methods";
 
 export const runtime = "nodejs";
@@ -17,7 +17,7 @@ export function GET(request: Request) {
     const { size } = await proveBlobAccess(image.ref, digest, image.auth);
     const headers = { "Cache-Control": imageCacheControl(image, true) };
     const cached = await cachedLayerIndex(digest);
-    const layer = registryLayer(image.ref, { digest, size }, image.auth);
-    return cached ? ndjsonFileResponse(cached, headers) : ndjsonResponse(layerEntries(layer), headers);
+    if (cached) return ndjsonFileResponse(cached, headers);
+    return ndjsonResponse(layerEntries(await queriedLayer(image, digest, size)), headers);
   });
 }

@@ -1,0 +1,90 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, type DragEvent } from "react";
+import { ErrorPanel } from "@/components/ErrorPanel";
+import { openLocalArchive } from "@/lib/client/local-archives";
+import { imageUrl } from "@/lib/core/urls";
+
+const ARCHIVES = ".tar,.tgz,.gz,.zst,.tzst,application/x-tar,application/gzip,application/zstd";
+
+/** The name an opened archive goes by in its URL: the file's, or the chosen folder's. */
+function archiveName(files: File[]): string {
+  const first = files[0] as File;
+  return first.webkitRelativePath.split("/")[0] || first.name;
+}
+
+interface OpenLocalProps {
+  /** What to do once it is open (by default: go to the image's page). */
+  onOpened?: (name: string) => void;
+}
+
+/**
+ * Opens a `docker save`, `podman save` or OCI archive (or an OCI layout folder) from this computer:
+ * read by a worker in this tab, never uploaded. A bad file is said so here, and the page stays usable.
+ */
+export function OpenLocal({ onOpened }: OpenLocalProps) {
+  const router = useRouter();
+  const [state, setState] = useState<{ opening: string } | { error: unknown } | null>(null);
+  const [over, setOver] = useState(false);
+
+  const open = (list: FileList | null) => {
+    const files = list ? [...list] : [];
+    if (files.length === 0) return;
+    const name = archiveName(files);
+    setState({ opening: name });
+    openLocalArchive(name, files).then(
+      () =>
+        onOpened ? onOpened(name) : router.push(imageUrl({ ref: name, platform: null, view: { kind: "fs", path: "/", upTo: null }, local: true })),
+      (error: unknown) => setState({ error }),
+    );
+  };
+  const drop = (event: DragEvent<HTMLElement>) => {
+    event.preventDefault();
+    setOver(false);
+    open(event.dataTransfer.files);
+  };
+
+  return (
+    <section
+      aria-label="Open a local image"
+      onDragOver={(event) => (event.preventDefault(), setOver(true))}
+      onDragLeave={() => setOver(false)}
+      onDrop={drop}
+      className={`rounded-lg border-2 border-dashed p-4 text-sm ${over ? "border-sky-500 bg-sky-50 dark:bg-sky-950" : "border-zinc-300 dark:border-zinc-700"}`}
+    >
+      <p className="font-medium">Or open an image file from this computer</p>
+      <p className="mt-1 text-zinc-600 dark:text-zinc-400">
+        A <code>docker save</code> or <code>podman save</code> archive, or an OCI archive (<code>.tar</code>, <code>.tar.gz</code>,{" "}
+        <code>.tar.zst</code>): drop it here or choose it. It is read in this browser tab — nothing is uploaded.
+      </p>
+      <div className="mt-3 flex flex-wrap gap-3">
+        <label className="cursor-pointer rounded border border-zinc-300 px-3 py-1 hover:border-sky-500 dark:border-zinc-700">
+          Choose an archive…
+          <input type="file" accept={ARCHIVES} aria-label="Image archive" className="sr-only" onChange={(event) => open(event.target.files)} />
+        </label>
+        <label className="cursor-pointer rounded border border-zinc-300 px-3 py-1 hover:border-sky-500 dark:border-zinc-700">
+          Choose an OCI layout folder…
+          <input
+            type="file"
+            aria-label="OCI layout folder"
+            className="sr-only"
+            // Not in React's typings: makes the picker choose a folder, and gives every file in it.
+            {...{ webkitdirectory: "" }}
+            onChange={(event) => open(event.target.files)}
+          />
+        </label>
+      </div>
+      {state && "opening" in state && (
+        <p role="status" className="mt-3 text-zinc-500">
+          Reading {state.opening}…
+        </p>
+      )}
+      {state && "error" in state && (
+        <div className="mt-3">
+          <ErrorPanel error={state.error} />
+        </div>
+      )}
+    </section>
+  );
+}

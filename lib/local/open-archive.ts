@@ -1,0 +1,23 @@
+import { PortholeError } from "@/lib/core/errors";
+import { detectCompression, SNIFF_BYTES } from "@/lib/layer/sniff";
+import { folderFiles, tarFiles, type LocalFiles } from "@/lib/local/archive-files";
+import { spillDecompressed } from "@/lib/local/spill";
+
+/**
+ * What the user opened, as files by path: a tar read in place; a compressed tar (`.tar.gz`,
+ * `.tar.zst`), which cannot be read in place, first inflated to this origin's private disk space;
+ * or the files of a folder (an OCI layout).
+ */
+export async function openArchive(name: string, files: readonly File[]): Promise<LocalFiles> {
+  const [only] = files;
+  if (!only) throw new PortholeError("BAD_REQUEST", `${name} is empty`);
+  if (files.length > 1 || only.webkitRelativePath.includes("/")) return folderFiles(files);
+  const head = new Uint8Array(await only.slice(0, SNIFF_BYTES).arrayBuffer());
+  const kind = detectCompression(head, head.length < SNIFF_BYTES);
+  if (kind === "tar") return tarFiles(only);
+  if (kind === "gzip" || kind === "zstd") return tarFiles(await spillDecompressed(name, only));
+  throw new PortholeError(
+    "UNSUPPORTED",
+    `${name} is not a tar archive (nor a gzip or zstd compressed one): open a docker save, podman save or OCI archive`,
+  );
+}

@@ -1,0 +1,194 @@
+import { execFileSync } from "node:child_process";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import type { FsResponse } from "@/lib/core/api-types";
+import { imageUrl } from "@/lib/core/urls";
+import { dockerArchive, ociArchive } from "@/tests/support/archive-writer";
+import { buildImage } from "@/tests/support/image-builder";
+import { APP_URL } from "@/tests/world/config";
+import { DIVE_DATA, SPECS } from "@/tests/world/fixtures";
+import { keepScreenshot, pagePerTest } from "./browser";
+
+const fixtures = inject("fixtures");
+const DIR = mkdtempSync(join(tmpdir(), "porthole-local-"));
+const at = (name: string) => join(DIR, name);
+
+let page: Page;
+/** Requests that carried a body, and any request to the API, while local archives were open. */
+const sent: string[] = [];
+const apiCalls: string[] = [];
+pagePerTest((opened) => {
+  page = opened;
+  sent.length = 0;
+  apiCalls.length = 0;
+  page.on("request", (request) => {
+    if (request.postDataBuffer() !== null || request.method() !== "GET") sent.push(`${request.method()} ${request.url()}`);
+    if (new URL(request.url()).pathname.startsWith("/api/")) apiCalls.push(request.url());
+  });
+});
+
+const viewer = () => page.getByRole("region", { name: "File viewer" });
+const text = (testId: string) => page.getByTestId(testId).innerText();
+
+/** Opens an archive from the home page's picker; resolves once its page is shown. */
+async function openArchive(path: string, input = "Image archive"): Promise<void> {
+  await page.goto(`${APP_URL}/`);
+  await page.getByLabel(input).setInputFiles(path);
+  await page.waitForURL("**/local/**");
+}
+
+/** Nothing left this browser: no request body, no API request. */
+function expectNothingSent(): void {
+  expect(sent).toEqual([]);
+  expect(apiCalls).toEqual([]);
+}
+
+/** The layer rows, figures and top of the tree as the page shows them, once every layer was read. */
+async function shown(layers: number): Promise<{ layers: string[]; figures: string[]; tree: string }> {
+  await expect.poll(() => page.getByTestId("figure-efficiency").count(), { timeout: 30_000 }).toBe(1);
+  await expect
+    .poll(
+      () =>
+        page
+          .getByRole("status")
+          .filter({ hasText: /reading|queued/ })
+          .count(),
+      { timeout: 30_000 },
+    )
+    .toBe(0);
+  const rows = await Promise.all(Array.from({ length: layers }, (_, i) => text(`layer-${i}`)));
+  const figures = await Promise.all(["efficiency", "wasted", "reclaimable", "user-wasted"].map((name) => text(`figure-${name}`)));
+  return { layers: rows, figures, tree: await page.getByRole("tree").first().innerText() };
+}
+
+/** The same, for the image in the test registry. */
+async function shownFromRegistry(ref: string, layers: number) {
+  await page.goto(`${APP_URL}${imageUrl({ ref, platform: null, view: { kind: "fs", path: "/", upTo: null } })}`);
+  return shown(layers);
+}
+
+const apiFs = async (ref: string) => (await fetch(`${APP_URL}/api/v1/fs?ref=${encodeURIComponent(ref)}`)).json() as Promise<FsResponse>;
+
+beforeAll(async () => {
+  writeFileSync(at("multi.tar"), await dockerArchive(await buildImage(SPECS.multi), "multi:v1"));
+  writeFileSync(at("oci-zstd.tar"), await ociArchive(await buildImage(SPECS.ociZstd), "v1"));
+  writeFileSync(at("oci-zstd.tar.gz"), await ociArchive(await buildImage(SPECS.ociZstd), "v1", "gzip"));
+  writeFileSync(at("multi.tar.zst"), await dockerArchive(await buildImage(SPECS.multi), "multi:v1", "zstd"));
+  writeFileSync(at("not-an-archive.tar"), Buffer.from("these are not the bytes you are looking for\n".repeat(40)));
+  const dive = readFileSync(join(DIVE_DATA, "test-docker-image.tar"));
+  writeFileSync(at("truncated.tar"), dive.subarray(0, Math.floor(dive.length / 2)));
+  const plain = await buildImage(SPECS.plain);
+  // A layout whose manifest names a layer blob it lacks, and one whose layer does not match its digest.
+  writeFileSync(at("missing-blob.tar"), await ociArchive({ ...plain, layers: [] }, "v1"));
+  const flipped = Buffer.from(plain.layers[0]!.bytes);
+  flipped[600] = (flipped[600] as number) ^ 1;
+  const corrupt = { ...plain, layers: [{ ...plain.layers[0]!, bytes: flipped }] };
+  writeFileSync(at("corrupt-layer.tar"), await ociArchive(corrupt, "v1"));
+  mkdirSync(at("oci-layout"));
+  execFileSync("tar", ["-xf", at("oci-zstd.tar"), "-C", at("oci-layout")]);
+  // A 10 GB file of zeros, sparse on disk.
+  closeSync(openSync(at("zeros.tar"), "w"));
+  truncateSync(at("zeros.tar"), 10 * 1024 ** 3);
+});
+
+describe("local images, read in the browser", () => {
+  it("dive's docker save: the same layers, figures (98.4 %) and tree as the API, and a file's text", async () => {
+    const api = await apiFs(fixtures.diveDocker.ref);
+    const registry = await shownFromRegistry(fixtures.diveDocker.ref, api.layers.length);
+    sent.length = 0;
+    apiCalls.length = 0;
+    await openArchive(join(DIVE_DATA, "test-docker-image.tar"));
+    await expect.poll(() => page.getByText("nothing uploaded").count()).toBeGreaterThan(0);
+    const local = await shown(api.layers.length);
+    expect(local.figures[0]).toBe("98.4 %");
+    expect(local).toEqual(registry);
+    await keepScreenshot(page, "local-dive");
+    // A file, opened through the app's own links (a page load would leave the archive behind).
+    const waster = api.inefficiencies.find((item) => api.files.some((file) => file.path === item.path && file.type === "file"));
+    await page.getByRole("region", { name: "Image efficiency" }).getByRole("link", { name: waster?.path }).click();
+    const expected = await (
+      await fetch(`${APP_URL}/api/v1/file?ref=${encodeURIComponent(fixtures.diveDocker.ref)}&path=${encodeURIComponent(waster?.path ?? "")}`)
+    ).text();
+    await expect.poll(() => viewer().innerText()).toContain(expected.split("\n")[0]);
+    expectNothingSent();
+  });
+
+  for (const file of ["test-oci-gzip-image.tar", "test-oci-zstd-image.tar", "test-oci-estargz-image.tar", "test-oci-uncompressed-image.tar"]) {
+    it(`dive's OCI layout ${file}: the figures and layers of the API`, async () => {
+      const ref = fixtures[`diveOci${file.split("-")[2]!.replace(/^./, (c) => c.toUpperCase())}` as "diveOciGzip"].ref;
+      const api = await apiFs(ref);
+      const registry = await shownFromRegistry(ref, api.layers.length);
+      sent.length = 0;
+      apiCalls.length = 0;
+      await openArchive(join(DIVE_DATA, file));
+      expect(await shown(api.layers.length)).toEqual(registry);
+      expectNothingSent();
+    });
+  }
+
+  it("a docker-archive the tests wrote: its file's text; a shared link says whose machine the image is on", async () => {
+    await openArchive(at("multi.tar"));
+    await page.locator('[role=treeitem][data-path="/app"] a').click();
+    await page.locator('[role=treeitem][data-path="/app/main.txt"] a').click();
+    await page.waitForURL("**/local/multi.tar/-/fs/app/main.txt");
+    await expect.poll(() => viewer().innerText()).toContain("line 3");
+    expectNothingSent();
+    await page.reload();
+    await expect.poll(() => page.getByRole("alert").filter({ hasText: "on someone else's machine" }).count()).toBe(1);
+    // Opening the file here follows the link.
+    await page.getByLabel("Image archive").setInputFiles(at("multi.tar"));
+    await expect.poll(() => viewer().innerText(), { timeout: 30_000 }).toContain("line 3");
+  });
+
+  it("an oci-archive with a zstd layer, plain and compressed: the registry image's layers and files", async () => {
+    const registry = await shownFromRegistry(fixtures.ociZstd.ref, 2);
+    for (const name of ["oci-zstd.tar", "oci-zstd.tar.gz"]) {
+      sent.length = 0;
+      apiCalls.length = 0;
+      await openArchive(at(name));
+      expect(await shown(2)).toEqual(registry);
+      await page.locator('[role=treeitem][data-path="/zstd.txt"] a').click();
+      await expect.poll(() => viewer().innerText()).toContain("compressed with zstd");
+      expectNothingSent();
+    }
+  });
+
+  it("an OCI layout folder", async () => {
+    await openArchive(at("oci-layout"), "OCI layout folder");
+    await page.locator('[role=treeitem][data-path="/gzip.txt"] a').click();
+    await expect.poll(() => viewer().innerText()).toContain("compressed with gzip");
+    expectNothingSent();
+  });
+
+  it("a layer missing from the archive, and one that does not match its digest, are flagged", async () => {
+    await openArchive(at("missing-blob.tar"));
+    await expect.poll(() => page.getByTestId("layer-0").innerText(), { timeout: 20_000 }).toContain("error: the archive has no blobs/sha256/");
+    await openArchive(at("corrupt-layer.tar"));
+    await expect.poll(() => page.getByTestId("layer-0").innerText(), { timeout: 20_000 }).toContain("error: layer digest mismatch");
+    expectNothingSent();
+  });
+
+  it("a docker-archive compressed with zstd", async () => {
+    await openArchive(at("multi.tar.zst"));
+    await expect.poll(() => page.locator("[data-testid^=layer-]").count(), { timeout: 30_000 }).toBe(3);
+    expectNothingSent();
+  });
+
+  it("bad files: a clear message, and the page stays usable", async () => {
+    for (const [name, message] of [
+      ["not-an-archive.tar", "is not a tar archive"],
+      ["truncated.tar", "truncated"],
+      ["zeros.tar", "is not a container image archive"],
+    ] as const) {
+      await page.goto(`${APP_URL}/`);
+      await page.getByLabel("Image archive").setInputFiles(at(name));
+      await expect.poll(() => page.getByRole("alert").filter({ hasText: message }).count(), { timeout: 30_000 }).toBe(1);
+      await page.getByLabel("Image reference").fill("alpine:3.19");
+      expect(new URL(page.url()).pathname).toBe("/");
+    }
+    expectNothingSent();
+  });
+});

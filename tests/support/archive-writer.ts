@@ -1,0 +1,56 @@
+/**
+ * Writes built images (tests/support/image-builder.ts) as the archives `docker save` and `skopeo
+ * copy … oci-archive:` write: a docker-archive (manifest.json, `<id>.json`, `<id>/layer.tar`) and
+ * an OCI image layout as a tar (oci-layout, index.json, blobs/sha256/…), optionally compressed.
+ */
+import tar from "tar-stream";
+import { compress, MTIME, type BuiltImage, type Compression } from "./image-builder";
+
+const hex = (digest: string) => digest.slice(digest.indexOf(":") + 1);
+
+async function packFiles(files: [string, Buffer][]): Promise<Buffer> {
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  pack.on("data", (chunk) => chunks.push(chunk as Buffer));
+  const ended = new Promise<void>((resolve) => pack.on("end", () => resolve()));
+  for (const [name, bytes] of files) pack.entry({ name, size: bytes.length, mtime: MTIME, mode: 0o644 }, bytes);
+  pack.finalize();
+  await ended;
+  return Buffer.concat(chunks);
+}
+
+/** A `docker save` archive of one image tagged `tag`; its layers as built (gzip, zstd or plain). */
+export function dockerArchive(image: BuiltImage, tag: string, compression: Compression = "none"): Promise<Buffer> {
+  const configName = `${hex(image.config.digest)}.json`;
+  const layerNames = image.layers.map((layer) => `${hex(layer.diffId)}/layer.tar`);
+  const manifest = [{ Config: configName, RepoTags: [tag], Layers: layerNames }];
+  return packFiles([
+    ...image.layers.map((layer, i): [string, Buffer] => [layerNames[i] as string, layer.bytes]),
+    [configName, image.config.bytes],
+    ["manifest.json", Buffer.from(JSON.stringify(manifest))],
+  ]).then((archive) => compress(archive, compression));
+}
+
+/** An OCI image layout of one image (its ref.name `name`) as a tar, optionally compressed. */
+export function ociArchive(image: BuiltImage, name: string, compression: Compression = "none"): Promise<Buffer> {
+  const blob = (digest: string, bytes: Buffer): [string, Buffer] => [`blobs/sha256/${hex(digest)}`, bytes];
+  const index = {
+    schemaVersion: 2,
+    mediaType: "application/vnd.oci.image.index.v1+json",
+    manifests: [
+      {
+        mediaType: image.mediaType,
+        digest: image.manifest.digest,
+        size: image.manifest.bytes.length,
+        annotations: { "org.opencontainers.image.ref.name": name },
+      },
+    ],
+  };
+  return packFiles([
+    ["oci-layout", Buffer.from('{"imageLayoutVersion":"1.0.0"}')],
+    ["index.json", Buffer.from(JSON.stringify(index))],
+    blob(image.manifest.digest, image.manifest.bytes),
+    blob(image.config.digest, image.config.bytes),
+    ...image.layers.map((layer) => blob(layer.digest, layer.bytes)),
+  ]).then((archive) => compress(archive, compression));
+}
