@@ -56,7 +56,8 @@ export function DetailPane({ location, pinned, layers, tree, provisional, fs, hr
   }
   // The merged filesystem (all layers) is what the treemap draws; a layer's or a partial view is not.
   const merged = view.kind === "fs" && view.upTo === null;
-  const treemapOf = (dir: TreeNode) => (tree && fs && merged ? <TreemapPanel dir={dir} tree={tree} fs={fs} hrefFor={hrefFor} /> : null);
+  const treemapOf = (dir: TreeNode) =>
+    tree && fs && merged ? <TreemapPanel dir={dir} tree={tree} fs={fs} pinned={pinned} hrefFor={hrefFor} /> : null;
   if (selected && view.path !== "/") {
     return (
       <section aria-label="Directory" className="overflow-auto rounded border border-zinc-200 text-sm dark:border-zinc-800">

@@ -2,6 +2,7 @@
 
 import { PackagesPanel } from "@/components/packages/PackagesPanel";
 import { SupplyChainPanel } from "@/components/supply/SupplyChainPanel";
+import { useDataSource } from "@/lib/client/data-source";
 import { formatCount } from "@/lib/client/format";
 import { usePackages } from "@/lib/client/packages-data";
 import { useHash } from "@/lib/client/use-hash";
@@ -30,11 +31,12 @@ interface ImageOverviewProps {
  */
 export function ImageOverview({ image, pinned, layerHref, fileHref, children, treemap }: ImageOverviewProps) {
   const [hash, setHash] = useHash();
+  const { local } = useDataSource();
   const { packages } = usePackages(pinned);
   const packagesTab = parseTabHash(PACKAGES_HASH, hash);
   const supplyTab = parseTabHash(SUPPLY_CHAIN_HASH, hash);
   const showTreemap = parseTabHash(TREEMAP_HASH, hash) !== null;
-  const current = packagesTab ? "packages" : supplyTab ? "supply-chain" : showTreemap ? "treemap" : "efficiency";
+  const current = packagesTab ? "packages" : supplyTab && !local ? "supply-chain" : showTreemap ? "treemap" : "efficiency";
   const tab = (id: string, label: React.ReactNode, selected: boolean, hashFor: string) => (
     <button
       type="button"
@@ -61,7 +63,8 @@ export function ImageOverview({ image, pinned, layerHref, fileHref, children, tr
           current === "packages",
           PACKAGES_HASH,
         )}
-        {tab("supply-chain", "Supply chain", current === "supply-chain", SUPPLY_CHAIN_HASH)}
+        {/* A local image has no registry to hold its signatures, and its name must not reach the server. */}
+        {!local && tab("supply-chain", "Supply chain", current === "supply-chain", SUPPLY_CHAIN_HASH)}
         {tab("treemap", "Treemap", current === "treemap", TREEMAP_HASH)}
       </div>
       <div role="tabpanel" id="overview-panel" aria-labelledby={`overview-tab-${current}`} className="flex min-h-0 flex-1 flex-col overflow-auto">
@@ -73,7 +76,7 @@ export function ImageOverview({ image, pinned, layerHref, fileHref, children, tr
             open={packagesTab.open}
             onOpen={(key) => setHash(tabHash(PACKAGES_HASH, key))}
           />
-        ) : supplyTab ? (
+        ) : supplyTab && !local ? (
           <SupplyChainPanel image={image} pinned={pinned} open={supplyTab.open} onOpen={(digest) => setHash(tabHash(SUPPLY_CHAIN_HASH, digest))} />
         ) : showTreemap ? (
           treemap

@@ -1,15 +1,11 @@
 import type { Tile } from "@/lib/client/treemap";
 
 /**
- * Paints treemap tiles on a canvas: files in their layer's colour, directories as nested grey boxes
- * with their names, hidden (wasted) bytes hatched in red. One pass, no per-tile allocation beyond
- * the labels, so tens of thousands of tiles paint in a few milliseconds.
+ * Paints treemap tiles on a canvas: files in the colour `fill` gives them (their layer's, their
+ * package's), directories as nested grey boxes with their names, hidden (wasted) bytes hatched in
+ * red. One pass, no per-tile allocation beyond the labels, so tens of thousands of tiles paint in a
+ * few milliseconds.
  */
-
-/** A layer's colour: hues a golden angle apart, so neighbouring layers never look alike. */
-export function layerColour(layer: number): string {
-  return `hsl(${Math.round((200 + layer * 137.508) % 360)} 55% 62%)`;
-}
 
 export const WASTED_COLOUR = "#dc2626";
 const LABEL_FONT = "11px ui-sans-serif, system-ui, sans-serif";
@@ -44,7 +40,7 @@ function label(ctx: CanvasRenderingContext2D, tile: Tile, y: number): void {
   if (text) ctx.fillText(text, tile.x + 3, y);
 }
 
-export function drawTreemap(canvas: HTMLCanvasElement, tiles: readonly Tile[], width: number, height: number): void {
+export function drawTreemap(canvas: HTMLCanvasElement, tiles: readonly Tile[], width: number, height: number, fill: (tile: Tile) => string): void {
   const ctx = canvas.getContext("2d");
   if (!ctx) return;
   const ratio = window.devicePixelRatio || 1;
@@ -65,7 +61,7 @@ export function drawTreemap(canvas: HTMLCanvasElement, tiles: readonly Tile[], w
       }
       continue;
     }
-    ctx.fillStyle = tile.kind === "wasted" ? wasted : layerColour(tile.layer ?? 0);
+    ctx.fillStyle = tile.kind === "wasted" ? wasted : fill(tile);
     ctx.fillRect(tile.x, tile.y, tile.w, tile.h);
     if (tile.w > 3 && tile.h > 3) {
       ctx.strokeStyle = "rgba(255, 255, 255, 0.6)";

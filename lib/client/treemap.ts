@@ -1,6 +1,6 @@
-import type { FsResponse } from "@/lib/core/api-types";
+import type { FsHidden } from "@/lib/core/api-types";
 import { baseName, parentOf } from "@/lib/core/paths";
-import { findNode, type TreeNode } from "@/lib/client/tree";
+import { preorder, type TreeNode } from "@/lib/client/tree";
 
 /**
  * The treemap of a merged filesystem: each directory a box holding its entries, each file a tile
@@ -20,15 +20,26 @@ export interface Tile {
   size: number;
   /** The layer the visible file comes from. */
   layer: number | undefined;
+  /** For hidden bytes: how many hidden paths the tile stands for (0 for the others). */
+  hiddenFiles: number;
   /** 1 for the entries of the directory shown, 2 below them, … */
   depth: number;
   /** A directory box tall enough to carry its name on a header strip. */
   header: boolean;
 }
 
+/** Bytes that later layers hid, drawn as one tile: a file's lower copies, or a deleted directory's files. */
+export interface WastedItem {
+  /** The hidden path, or the top of the deleted subtree that held them. */
+  path: string;
+  size: number;
+  /** How many hidden paths it stands for. */
+  files: number;
+}
+
 /** Bytes that later layers hid, by the directory they are drawn in. */
 export interface WastedIndex {
-  items: ReadonlyMap<string, readonly { path: string; size: number }[]>;
+  items: ReadonlyMap<string, readonly WastedItem[]>;
   /** Per directory: the hidden bytes in it and below it. */
   totals: ReadonlyMap<string, number>;
 }
@@ -39,24 +50,29 @@ const PAD = 1;
 const MIN_SIDE = 1.5;
 
 /**
- * Where dive's inefficient paths (a path in several layers) drew the bytes no one sees: all copies
- * but the visible one, in the nearest directory that still exists.
+ * Where the hidden bytes (the fs answer's `hidden`, every one of them) are drawn: in the nearest
+ * directory that still exists, gathered by what stood there, so a deleted directory of thousands
+ * of files is one tile, not thousands.
  */
-export function wastedIndex(root: TreeNode, inefficiencies: FsResponse["inefficiencies"]): WastedIndex {
-  const items = new Map<string, { path: string; size: number }[]>();
+export function wastedIndex(root: TreeNode, hidden: readonly FsHidden[]): WastedIndex {
+  const nodes = preorder(root, (node) => node.type === "dir");
+  const dirs = new Set(nodes.filter((node) => node.type === "dir").map((node) => node.path));
+  const byDir = new Map<string, Map<string, WastedItem>>();
   const totals = new Map<string, number>();
-  for (const { path, wastedBytes } of inefficiencies) {
-    const visible = findNode(root, path);
-    const hidden = wastedBytes - (visible && visible.type !== "dir" ? visible.size : 0);
-    if (hidden <= 0) continue;
+  for (const { path, size } of hidden) {
+    let top = path;
     let dir = parentOf(path);
-    while (dir !== "/" && findNode(root, dir)?.type !== "dir") dir = parentOf(dir);
-    items.set(dir, [...(items.get(dir) ?? []), { path, size: hidden }]);
+    for (; dir !== "/" && !dirs.has(dir); dir = parentOf(dir)) top = dir;
+    const items = byDir.get(dir) ?? new Map<string, WastedItem>();
+    byDir.set(dir, items);
+    const item = items.get(top) ?? { path: top, size: 0, files: 0 };
+    items.set(top, { path: top, size: item.size + size, files: item.files + 1 });
     for (let at = dir; ; at = parentOf(at)) {
-      totals.set(at, (totals.get(at) ?? 0) + hidden);
+      totals.set(at, (totals.get(at) ?? 0) + size);
       if (at === "/") break;
     }
   }
+  const items = new Map([...byDir].map(([dir, gathered]) => [dir, [...gathered.values()]]));
   return { items, totals };
 }
 
@@ -113,7 +129,7 @@ export function squarify(weights: readonly number[], rect: Rect): Rect[] {
   return out;
 }
 
-type Entry = { weight: number; node: TreeNode } | { weight: number; wasted: { path: string; size: number } };
+type Entry = { weight: number; node: TreeNode } | { weight: number; wasted: WastedItem };
 
 /** What a directory box holds: its entries with bytes, and the hidden bytes drawn in it, largest first. */
 function entriesOf(node: TreeNode, wasted: WastedIndex): Entry[] {
@@ -148,8 +164,8 @@ export function layoutTreemap(root: TreeNode, wasted: WastedIndex, width: number
       const entry = entries[i] as Entry;
       const { depth } = box;
       if ("wasted" in entry) {
-        const { path, size } = entry.wasted;
-        tiles.push({ x, y, w, h, path, name: baseName(path), kind: "wasted", size, layer: undefined, depth, header: false });
+        const { path, size, files } = entry.wasted;
+        tiles.push({ x, y, w, h, path, name: baseName(path), kind: "wasted", size, layer: undefined, hiddenFiles: files, depth, header: false });
         continue;
       }
       const { node } = entry;
@@ -165,6 +181,7 @@ export function layoutTreemap(root: TreeNode, wasted: WastedIndex, width: number
         kind: isDir ? "dir" : "file",
         size: entry.weight,
         layer: node.layer,
+        hiddenFiles: 0,
         depth,
         header,
       };

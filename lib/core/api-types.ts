@@ -128,6 +128,14 @@ export interface FsResponse {
   reclaimableBytes: number;
   /** dive's inefficient paths (found in several layers), most wasted bytes first, at most 100. */
   inefficiencies: { path: string; count: number; wastedBytes: number }[];
+  /** Every path whose regular-file bytes a later entry overwrote or deleted, in path order; their sum is `reclaimableBytes`. */
+  hidden: FsHidden[];
+}
+
+/** The bytes of a path's copies that are not the visible one. */
+export interface FsHidden {
+  path: string;
+  size: number;
 }
 
 export type ChangeKind = "added" | "modified" | "removed";

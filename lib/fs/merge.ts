@@ -207,11 +207,4 @@ export class FsMerge {
     const bytes = node.type === "file" ? { layer: node.layer, ordinal: node.ordinal } : node.type === "hardlink" ? (node.target ?? null) : null;
     return { type: node.type, ...(node.linkname !== undefined && { linkname: node.linkname }), bytes };
   }
-
-  /** Total size of the regular files visible now. */
-  visibleFileBytes(): number {
-    let total = 0;
-    for (const node of this.nodes.values()) if (node.type === "file") total += node.size;
-    return total;
-  }
 }

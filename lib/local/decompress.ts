@@ -1,7 +1,7 @@
 import { Decompress } from "fzstd";
 import { PortholeError } from "@/lib/core/errors";
 import { concatBytes } from "@/lib/core/bytes";
-import { CheckpointingGunzip } from "@/lib/layer/seek/gzip-checkpoints";
+import { PakoGunzip } from "@/lib/layer/pako-gunzip";
 import { detectCompression, SNIFF_BYTES, type LayerCompression } from "@/lib/layer/sniff";
 
 /**
@@ -32,12 +32,9 @@ async function* rest(first: Uint8Array, reader: ReadableStreamDefaultReader<Uint
   }
 }
 
-/**
- * Inflates gzip with pako (the seek index's inflater, with no checkpoints asked for): the browser's
- * DecompressionStream refuses a second gzip member, and eStargz layers are a member per file.
- */
+/** Inflates gzip with pako: the browser's DecompressionStream refuses a second gzip member, and eStargz layers are a member per file. */
 async function* gunzip(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const inflater = new CheckpointingGunzip(Number.POSITIVE_INFINITY, () => undefined);
+  const inflater = new PakoGunzip();
   for await (const chunk of source) yield* inflater.push(chunk);
   yield* inflater.flush();
   inflater.end();

@@ -104,6 +104,9 @@ describe("local images, read in the browser", () => {
     await expect.poll(() => page.getByText("nothing uploaded").count()).toBeGreaterThan(0);
     const local = await shown(api.layers.length);
     expect(local.figures[0]).toBe("98.4 %");
+    // No registry holds a local image's signatures: that tab is not offered (and asks the server nothing).
+    await expect.poll(() => page.getByRole("tab", { name: "Treemap" }).count()).toBe(1);
+    expect(await page.getByRole("tab", { name: "Supply chain" }).count()).toBe(0);
     expect(local).toEqual(registry);
     await keepScreenshot(page, "local-dive");
     // A file, opened through the app's own links (a page load would leave the archive behind).

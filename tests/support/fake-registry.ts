@@ -188,13 +188,13 @@ function requestedRange({ route, headers, content }: Exchange): [number, number]
 /** Blobs whole, whatever Range asks (HTTP allows a server to ignore it). */
 export const ignoringRange: Answer = (exchange) => serve({ ...exchange, headers: { ...exchange.headers, range: undefined } });
 
-/** Blob ranges with one byte in the middle flipped: a registry whose ranges do not match its blobs. */
+/** Blob ranges with one byte near their start flipped: a registry whose ranges do not match its blobs. */
 export const tamperingRange: Answer = (exchange) => {
   const range = requestedRange(exchange);
   if (!range || !exchange.content) return serve(exchange);
   const bytes = Buffer.from(exchange.content.bytes);
-  const middle = (range[0] + range[1]) >> 1;
-  bytes[middle] = (bytes[middle] as number) ^ 0x01;
+  const flipped = Math.min(range[0] + 16, range[1] - 1);
+  bytes[flipped] = (bytes[flipped] as number) ^ 0x01;
   return serve({ ...exchange, content: { ...exchange.content, bytes } });
 };
 

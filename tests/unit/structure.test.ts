@@ -37,7 +37,8 @@ const PURE_SHARED: Record<string, string> = {
     "manifests and indexes as JSON values, platform choice: shared with the archive readers, which run in the browser too",
   "lib/registry/image-info.ts": "builds ImageInfo from resolved documents: shared with the archive readers, which run in the browser too",
   "lib/layer/capability.ts": "decodes a security.capability value into getcap's text: bytes in (Uint8Array, DataView), string out",
-  "lib/layer/seek/gzip-checkpoints.ts": "inflates gzip with pako and marks deflate block boundaries: bytes in, bytes out; runs in a worker thread",
+  "lib/layer/seek/block-start.ts": "proves which bit a deflate block starts at by inflating candidates with pako: bytes in, a number out",
+  "lib/layer/pako-gunzip.ts": "gunzip in pure JS (pako), every member: the browser's, whose DecompressionStream stops at the first",
   "lib/layer/seek/resumed-gunzip.ts": "inflates gzip from a checkpoint with pako: bytes in, bytes out",
   "lib/layer/seek/protocol.ts": "the messages to and from the inflate worker: types only",
   "lib/cache/replay.ts": "an in-memory, many-reader replay of an async sequence: no I/O of its own",
@@ -80,6 +81,7 @@ const PURE_SHARED: Record<string, string> = {
 const WORKER_ONLY: Record<string, string> = {
   "lib/layer/seek/inflate-worker.ts": "the worker that inflates and indexes a gzip layer (node:worker_threads)",
   "lib/layer/seek/span-hasher.ts": "hashes compressed spans inside the inflate worker (node:crypto)",
+  "lib/layer/seek/gzip-checkpoints.ts": "inflates gzip with Node's zlib binding inside the inflate worker, stopping at block boundaries (node:zlib)",
 };
 
 // Decided against (they use Node, so they need the marker): lib/registry/manifest.ts (node:crypto,

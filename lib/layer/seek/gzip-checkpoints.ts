@@ -1,25 +1,12 @@
-import { ZStream, Z_BLOCK, Z_BUF_ERROR, Z_NO_FLUSH, Z_OK, Z_STREAM_END, zlibInflate, zlibInflateInit2, zlibInflateReset } from "pako";
-
-/**
- * A place in a gzip stream where inflating can start again without what came before: a deflate
- * block boundary (zran.c's access point), with the last 32 KiB of output that later blocks may copy from.
- */
-export interface Checkpoint {
-  /** Compressed bit offset of the block header: blocks are not byte-aligned. */
-  bit: number;
-  /** Uncompressed offset the block starts at. */
-  out: number;
-  /** The output just before `out` (up to 32 KiB: back-references reach no further). */
-  window: Uint8Array;
-}
+import { constants, createGunzip } from "node:zlib";
+import { blockStartBit } from "@/lib/layer/seek/block-start";
+import type { Checkpoint } from "@/lib/layer/seek/protocol";
 
 /** Deflate's largest back-reference distance. */
-export const WINDOW_BYTES = 32 * 1024;
-const GZIP_WINDOW_BITS = 16 + 15;
+const WINDOW_BYTES = 32 * 1024;
 const OUTPUT_PIECE = 256 * 1024;
-/** data_type bits after Z_BLOCK (zlib.h): at a block boundary; the block just ended was the last. */
-const AT_BOUNDARY = 128;
-const LAST_BLOCK = 64;
+/** Output after a boundary that a candidate start must reproduce to be taken. */
+const PROOF_BYTES = 512;
 
 /** The last WINDOW_BYTES of everything written, in a ring. */
 class Window {
@@ -45,111 +32,151 @@ class Window {
   }
 }
 
+/** Node's zlib binding as its own zlib.js drives it synchronously (not in Node's typings). */
+interface ZlibInternals {
+  _handle: {
+    writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, output: Uint8Array, outOff: number, outLen: number): void;
+    onerror: (message: string, errno: number) => void;
+    close(): void;
+  };
+  /** [output bytes left, input bytes left] after the last write. */
+  _writeState: Uint32Array;
+}
+
+/** A boundary zlib stopped at, waiting for the output after it to prove which bit it starts at. */
+interface Candidate {
+  byte: number;
+  out: number;
+  window: Uint8Array;
+  /** The compressed bytes from the one before the boundary on, as they come. */
+  input: Uint8Array[];
+  proof: Uint8Array;
+  proven: number;
+}
+
 /**
- * Inflates a gzip stream (one or more members, as `gzip -dc` reads them) and, along the way, takes
- * a checkpoint at the first block boundary after every `span` bytes of output. Node's zlib does not
- * say where blocks end; pako (a port of zlib) does, through Z_BLOCK and `data_type`, as zran.c uses.
+ * Inflates a gzip stream (one or more members, as `gzip -dc` reads them) with Node's zlib and,
+ * along the way, takes a checkpoint at the first block boundary after every `span` bytes of output.
+ * zlib stops at block boundaries when asked (Z_BLOCK, as zran.c does); Node's public API hides
+ * that, so its binding is driven directly, as Node's own synchronous zlib does. The bit a block
+ * starts at is then proven with pako (`blockStartBit`). Runs in the inflate worker.
  */
 export class CheckpointingGunzip {
-  private readonly strm = new ZStream();
+  private readonly stream = createGunzip() as unknown as ZlibInternals;
   private readonly window = new Window();
-  /** Compressed bytes before the chunk being inflated. */
+  /** Compressed bytes of earlier chunks, and the last of them (a block may start inside it). */
   private consumed = 0;
-  /** Uncompressed bytes in the pieces yielded so far. */
+  private lastByte = 0;
   private produced = 0;
   private output: Uint8Array<ArrayBuffer> | null = null;
   private nextCheckpoint: number;
-  /** Between members: what follows the last one may be another (magic 1f 8b) or the end. */
-  private betweenMembers = false;
-  private finished = false;
+  private candidate: Candidate | null = null;
+  private failure: string | null = null;
 
   constructor(
     private readonly span: number,
     private readonly onCheckpoint: (checkpoint: Checkpoint) => void,
   ) {
-    zlibInflateInit2(this.strm, GZIP_WINDOW_BITS);
     this.nextCheckpoint = span;
+    this.stream._handle.onerror = (message) => (this.failure = message);
   }
 
   /** Total uncompressed bytes so far. */
   get outputBytes(): number {
-    return this.produced + (this.output ? this.strm.next_out : 0);
+    return this.produced + (this.output ? OUTPUT_PIECE - this.room : 0);
   }
+
+  private room = OUTPUT_PIECE;
 
   /**
    * Inflates `chunk`, yielding its output in full pieces (a few KiB of input can be gigabytes);
    * what does not fill a piece waits for the next chunk or `flush`.
    */
   *push(chunk: Uint8Array): Generator<Uint8Array> {
-    const strm = this.strm;
-    strm.input = chunk;
-    strm.next_in = 0;
-    strm.avail_in = chunk.length;
-    try {
-      while (strm.avail_in > 0 && !this.finished) {
-        if (this.betweenMembers && !this.startNextMember(chunk)) break;
-        this.inflateSome();
-        if (strm.avail_out === 0) yield* this.flush();
-      }
-    } finally {
-      this.consumed += chunk.length;
+    this.candidate?.input.push(chunk);
+    let at = 0;
+    while (at < chunk.length) {
+      at = this.inflate(chunk, at);
+      if (this.room === 0) yield* this.flush();
     }
+    this.consumed += chunk.length;
+    this.lastByte = chunk.length > 0 ? (chunk[chunk.length - 1] as number) : this.lastByte;
   }
 
   /** The output not yielded yet. */
   *flush(): Generator<Uint8Array> {
     const output = this.output;
-    if (!output || this.strm.next_out === 0) return;
+    if (!output || this.room === OUTPUT_PIECE) return;
+    const used = OUTPUT_PIECE - this.room;
     this.output = null;
-    this.produced += this.strm.next_out;
-    yield output.subarray(0, this.strm.next_out);
+    this.room = OUTPUT_PIECE;
+    this.produced += used;
+    yield output.subarray(0, used);
   }
 
-  /** Checks that the stream ended at the end of a member. */
+  /** Checks that the stream ended where a member does (zlib's own end-of-input check). */
   end(): void {
-    if (!this.betweenMembers && !this.finished) throw new Error("unexpected end of file");
+    const output = new Uint8Array(OUTPUT_PIECE);
+    this.stream._handle.writeSync(constants.Z_FINISH, new Uint8Array(0), 0, 0, output, 0, OUTPUT_PIECE);
+    this.stream._handle.close();
+    if (this.failure) throw new Error(this.failure);
   }
 
-  /** Inflates until the input is used up, the output piece is full, or a member ends. */
-  private inflateSome(): void {
-    const strm = this.strm;
-    if (!this.output) {
-      this.output = new Uint8Array(OUTPUT_PIECE);
-      strm.output = this.output;
-      strm.next_out = 0;
-      strm.avail_out = OUTPUT_PIECE;
-    }
-    while (strm.avail_in > 0 && strm.avail_out > 0) {
-      const due = this.produced + strm.next_out >= this.nextCheckpoint;
-      const before = strm.next_out;
-      const status = zlibInflate(strm, due ? Z_BLOCK : Z_NO_FLUSH);
-      this.window.write(this.output.subarray(before, strm.next_out));
-      if (status === Z_STREAM_END) {
-        this.betweenMembers = true;
-        return;
-      }
-      if (status !== Z_OK && status !== Z_BUF_ERROR) throw new Error(strm.msg || `inflate error ${status}`);
-      if (due && strm.data_type & AT_BOUNDARY && !(strm.data_type & LAST_BLOCK)) this.checkpoint();
-    }
+  /** One zlib call from `chunk[at]`; returns where the next one starts. */
+  private inflate(chunk: Uint8Array, at: number): number {
+    if (!this.output) this.output = new Uint8Array(OUTPUT_PIECE);
+    const due = !this.candidate && this.outputBytes >= this.nextCheckpoint;
+    const outAt = OUTPUT_PIECE - this.room;
+    this.stream._handle.writeSync(due ? constants.Z_BLOCK : constants.Z_NO_FLUSH, chunk, at, chunk.length - at, this.output, outAt, this.room);
+    if (this.failure) throw new Error(this.failure);
+    const [roomLeft, inputLeft] = this.stream._writeState as unknown as [number, number];
+    const made = this.output.subarray(outAt, OUTPUT_PIECE - roomLeft);
+    this.room = roomLeft;
+    const next = chunk.length - inputLeft;
+    this.window.write(made);
+    this.prove(made);
+    // Stopped early, with input and room left: zlib is at a block boundary.
+    if (due && inputLeft > 0 && roomLeft > 0) this.candidateAt(chunk, next);
+    // No progress without a boundary: the stream has ended, and what follows is not gzip (zeros).
+    return next === at && !due ? chunk.length : next;
   }
 
-  private checkpoint(): void {
-    const out = this.outputBytes;
-    // data_type's low bits: how many bits of the last byte read are not used yet.
-    const bit = (this.consumed + this.strm.next_in) * 8 - (this.strm.data_type & 7);
-    this.onCheckpoint({ bit, out, window: this.window.copy() });
-    this.nextCheckpoint = out + this.span;
+  private candidateAt(chunk: Uint8Array, next: number): void {
+    const before = next > 0 ? chunk.subarray(next - 1) : Uint8Array.of(this.lastByte, ...chunk);
+    this.candidate = {
+      byte: this.consumed + next,
+      out: this.outputBytes,
+      window: this.window.copy(),
+      input: [before],
+      proof: new Uint8Array(PROOF_BYTES),
+      proven: 0,
+    };
   }
 
-  /** After a member: another one if the magic follows; otherwise the rest is not gzip and is ignored. */
-  private startNextMember(chunk: Uint8Array): boolean {
-    const strm = this.strm;
-    if (chunk[strm.next_in] !== 0x1f) {
-      this.finished = true;
-      return false;
-    }
-    zlibInflateReset(this.strm);
-    this.betweenMembers = false;
-    return true;
+  /** Feeds output made after a candidate boundary to its proof; once there is enough, finds its bit. */
+  private prove(made: Uint8Array): void {
+    const candidate = this.candidate;
+    if (!candidate || made.length === 0) return;
+    const take = made.subarray(0, PROOF_BYTES - candidate.proven);
+    candidate.proof.set(take, candidate.proven);
+    candidate.proven += take.length;
+    if (candidate.proven < PROOF_BYTES) return;
+    this.candidate = null;
+    const input = candidate.input.length === 1 ? (candidate.input[0] as Uint8Array) : concat(candidate.input);
+    // input[0] is the byte before the boundary; a start that proves nothing is let go (the next boundary is tried).
+    const bit = blockStartBit(input, 1, candidate.window, candidate.proof);
+    if (bit === null) return;
+    this.onCheckpoint({ bit: (candidate.byte - 1) * 8 + bit, out: candidate.out, window: candidate.window });
+    this.nextCheckpoint = candidate.out + this.span;
   }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const all = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    all.set(part, at);
+    at += part.length;
+  }
+  return all;
 }

@@ -6,7 +6,8 @@
  * Runs outside Next's server environment: no server-only fence (see tests/unit/structure.test.ts).
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { CheckpointingGunzip, type Checkpoint } from "@/lib/layer/seek/gzip-checkpoints";
+import { CheckpointingGunzip } from "@/lib/layer/seek/gzip-checkpoints";
+import type { Checkpoint } from "@/lib/layer/seek/protocol";
 import type { FromWorker, ToWorker, WorkerOptions } from "@/lib/layer/seek/protocol";
 import { SpanHasher } from "@/lib/layer/seek/span-hasher";
 

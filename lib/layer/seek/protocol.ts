@@ -1,6 +1,18 @@
-/** Messages between a layer read and the worker that inflates its gzip stream (structured clone). */
+/** Messages between a layer read and the worker that inflates its gzip stream (structured clone), and the checkpoints they carry. */
 
-import type { Checkpoint } from "@/lib/layer/seek/gzip-checkpoints";
+/**
+ * A place in a compressed stream where decoding can start again without what came before: a
+ * deflate block boundary (zran.c's access point) with the last 32 KiB of output that later blocks
+ * may copy from, or a zstd frame start (no window).
+ */
+export interface Checkpoint {
+  /** Compressed bit offset: deflate blocks are not byte-aligned. */
+  bit: number;
+  /** Uncompressed offset it starts at. */
+  out: number;
+  /** The output just before `out` (up to 32 KiB: back-references reach no further). */
+  window: Uint8Array;
+}
 
 export interface WorkerOptions {
   /** Take a checkpoint every this many uncompressed bytes. */

@@ -1,5 +1,5 @@
 import { ZStream, Z_BUF_ERROR, Z_OK, Z_STREAM_END, zlibInflate, zlibInflateInit2, zlibInflateReset2, zlibInflateSetDictionary } from "pako";
-import type { Checkpoint } from "@/lib/layer/seek/gzip-checkpoints";
+import type { Checkpoint } from "@/lib/layer/seek/protocol";
 
 const RAW = -15;
 const GZIP = 16 + 15;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { gzipSync, constants } from "node:zlib";
-import { CheckpointingGunzip, type Checkpoint } from "@/lib/layer/seek/gzip-checkpoints";
+import { CheckpointingGunzip } from "@/lib/layer/seek/gzip-checkpoints";
+import type { Checkpoint } from "@/lib/layer/seek/protocol";
 import { ResumedGunzip } from "@/lib/layer/seek/resumed-gunzip";
 
 /** Text-like bytes that compress into many dynamic blocks, with some randomness so blocks differ. */
