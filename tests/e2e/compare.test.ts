@@ -154,8 +154,8 @@ describe("comparing two images in a real browser", () => {
     await expect.poll(() => page.getByTestId("compare-summary").innerText(), { timeout: 15_000 }).toContain("7 modified");
 
     await page.goto(`${APP_URL}/`);
-    await page.getByLabel("Image A").fill(compareA.ref);
-    await page.getByLabel("Image B").fill(compareB.ref);
+    await page.getByLabel("Image A", { exact: true }).fill(compareA.ref);
+    await page.getByLabel("Image B", { exact: true }).fill(compareB.ref);
     await page.getByRole("button", { name: "Compare", exact: true }).click();
     await page.waitForURL("**/compare/**");
     expect(decodeURIComponent(new URL(page.url()).pathname)).toBe(`/compare/${compareA.ref}/-/vs/${compareB.ref}`);
