@@ -7,15 +7,39 @@ import type { BuiltSeekIndex, FromWorker, ToWorker, WorkerOptions } from "@/lib/
 const INPUTS_AHEAD = 4;
 
 /**
- * Spawns the inflate worker. Bundled by Next, the worker is compiled JavaScript. Run from source
+ * Spawns an inflate worker. Bundled by Next, the worker is compiled JavaScript. Run from source
  * (tests, the command line) it is TypeScript, which a worker can only load through tsx's API.
  */
-function spawnWorker(options: WorkerOptions): Worker {
+function spawnWorker(): Worker {
   if (import.meta.url.endsWith(".ts")) {
     const source = JSON.stringify(import.meta.url.replace(/[^/]+$/, "inflate-worker.ts"));
-    return new Worker(`import("tsx/esm/api").then(({ tsImport }) => tsImport(${source}, ${source}))`, { eval: true, workerData: options });
+    return new Worker(`import("tsx/esm/api").then(({ tsImport }) => tsImport(${source}, ${source}))`, { eval: true });
   }
-  return new Worker(new URL("./inflate-worker.ts", import.meta.url), { workerData: options });
+  return new Worker(new URL("./inflate-worker.ts", import.meta.url));
+}
+
+/** A worker started ahead of need: a layer's first entries should not wait for a thread to start. */
+let spare: Worker | null = null;
+
+/** A started worker for one layer, and a spare started for the next (idle, it keeps no process alive). */
+function takeWorker(options: WorkerOptions): Worker {
+  const worker = spare ?? spawnWorker();
+  spare = null;
+  worker.ref();
+  worker.postMessage({ kind: "start", ...options } satisfies ToWorker);
+  setImmediate(startSpare);
+  return worker;
+}
+
+/** Starts a worker now, so that it is ready when a layer's first bytes arrive (it boots while the blob is requested). */
+export function startSpare(): void {
+  if (spare) return;
+  const worker = spawnWorker();
+  worker.unref();
+  // A spare that fails to start is dropped (its error is not the layer's: none was given to it yet).
+  worker.once("error", () => undefined);
+  worker.once("exit", () => spare === worker && (spare = null));
+  spare = worker;
 }
 
 /**
@@ -33,7 +57,7 @@ export class IndexingGunzip extends Duplex {
 
   constructor(span: number) {
     super();
-    this.worker = spawnWorker({ span });
+    this.worker = takeWorker({ span });
     this.worker.on("message", (message: FromWorker) => this.receive(message));
     this.worker.on("error", (error) => this.destroy(error));
     this.worker.on("exit", () => this.index || this.destroyed || this.destroy(new Error("the inflate worker stopped")));

@@ -1,11 +1,11 @@
 /**
  * A worker thread that inflates one gzip layer for its reader and indexes it for random access on
- * the way (checkpoints and the digest of each compressed span between them). pako is 2–3× slower
- * than Node's zlib but says where deflate blocks end; running it here keeps that cost off the
- * event loop, beside the tar parsing and hashing on the main thread.
+ * the way (checkpoints and the digest of each compressed span between them). Inflating here keeps
+ * it off the event loop, beside the tar parsing and hashing on the main thread. The worker is
+ * started before it is needed and told what to do by its first message.
  * Runs outside Next's server environment: no server-only fence (see tests/unit/structure.test.ts).
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { CheckpointingGunzip } from "@/lib/layer/seek/gzip-checkpoints";
 import type { Checkpoint } from "@/lib/layer/seek/protocol";
 import type { FromWorker, ToWorker, WorkerOptions } from "@/lib/layer/seek/protocol";
@@ -15,13 +15,15 @@ import { SpanHasher } from "@/lib/layer/seek/span-hasher";
 const CREDIT = 16 * 1024 * 1024;
 
 const port = parentPort as NonNullable<typeof parentPort>;
-const options = workerData as WorkerOptions;
 const hasher = new SpanHasher();
 const checkpoints: Checkpoint[] = [];
-const inflater = new CheckpointingGunzip(options.span, (checkpoint) => {
-  hasher.cut(Math.floor(checkpoint.bit / 8));
-  checkpoints.push(checkpoint);
-});
+
+function start(options: WorkerOptions): CheckpointingGunzip {
+  return new CheckpointingGunzip(options.span, (checkpoint) => {
+    hasher.cut(Math.floor(checkpoint.bit / 8));
+    checkpoints.push(checkpoint);
+  });
+}
 
 const queue: ToWorker[] = [];
 let wake: (() => void) | null = null;
@@ -45,7 +47,7 @@ async function pass(pieces: Iterable<Uint8Array>): Promise<void> {
   }
 }
 
-async function inflate(data: Uint8Array): Promise<void> {
+async function inflate(inflater: CheckpointingGunzip, data: Uint8Array): Promise<void> {
   hasher.feed(data);
   compressedBytes += data.length;
   await pass(inflater.push(data));
@@ -56,15 +58,18 @@ async function inflate(data: Uint8Array): Promise<void> {
 }
 
 async function run(): Promise<void> {
+  let inflater: CheckpointingGunzip | null = null;
   for (;;) {
     const message = queue.shift();
     if (!message) {
       await next();
       continue;
     }
-    if (message.kind === "input") await inflate(message.data);
+    if (message.kind === "start") inflater = start(message);
+    if (message.kind === "input" && inflater) await inflate(inflater, message.data);
     if (message.kind === "end") break;
   }
+  if (!inflater) throw new Error("the inflate worker was not started");
   await pass(inflater.flush());
   inflater.end();
   const digests = hasher.end();

@@ -20,7 +20,8 @@ export interface WorkerOptions {
 }
 
 /** To the worker. Output is credited back as the reader takes it, so the worker runs at most `credit` ahead. */
-export type ToWorker = { kind: "input"; data: Uint8Array } | { kind: "credit"; bytes: number } | { kind: "end" };
+export type ToWorker =
+  ({ kind: "start" } & WorkerOptions) | { kind: "input"; data: Uint8Array } | { kind: "credit"; bytes: number } | { kind: "end" };
 
 /** A checkpoint with the sha256 (hex) of the compressed bytes from its byte to the next checkpoint's (or the end). */
 export interface VerifiedCheckpoint extends Checkpoint {
