@@ -1,8 +1,9 @@
 import "server-only";
 import { settings, SettingsError } from "@/lib/config";
 import { installFrontDoor } from "@/lib/http/front-door";
+import { startSpare } from "@/lib/layer/seek/indexing-gunzip";
 
-/** Checks the settings (a bad one ends the process, naming the variable), then opens the front door. */
+/** Checks the settings (a bad one ends the process, naming the variable), opens the front door, and starts a spare inflate worker. */
 export function startServer(): void {
   try {
     settings();
@@ -12,4 +13,5 @@ export function startServer(): void {
     process.exit(1);
   }
   installFrontDoor();
+  startSpare();
 }

@@ -4,7 +4,6 @@ import { diskCache } from "@/lib/cache/disk-cache";
 import { Recent } from "@/lib/cache/recent";
 import { settings } from "@/lib/config";
 import type { LayerReadOptions } from "@/lib/layer/read";
-import { startSpare } from "@/lib/layer/seek/indexing-gunzip";
 import type { BuiltSeekIndex } from "@/lib/layer/seek/protocol";
 import { readRange } from "@/lib/layer/seek/read-range";
 import { parseSeekIndex, serializeSeekIndex, type SeekIndex } from "@/lib/layer/seek/seek-index";
@@ -24,7 +23,6 @@ const parsed = new Recent<SeekIndex | null>(64);
 export function seekIndexing(layer: LayerSource): { seek?: LayerReadOptions["seek"]; store(): Promise<void> } {
   if (!layer.openRange || (layer.size ?? 0) < settings().seekIndexMinBytes) return { store: async () => {} };
   let built: BuiltSeekIndex | null = null;
-  startSpare();
   return {
     seek: { span: CHECKPOINT_SPAN, onIndex: (index) => (built = index) },
     store: async () => {

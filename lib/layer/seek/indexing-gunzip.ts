@@ -18,28 +18,34 @@ function spawnWorker(): Worker {
   return new Worker(new URL("./inflate-worker.ts", import.meta.url));
 }
 
-/** A worker started ahead of need: a layer's first entries should not wait for a thread to start. */
-let spare: Worker | null = null;
+/**
+ * One worker started ahead of need, so a layer's first entries do not wait for a thread to boot.
+ * Kept on globalThis: Next.js bundles instrumentation (which starts it) and route handlers apart.
+ */
+const SPARE = Symbol.for("porthole.spare-inflate-worker");
+const holder = globalThis as { [SPARE]?: Worker | null };
 
-/** A started worker for one layer, and a spare started for the next (idle, it keeps no process alive). */
+/** A started worker for one layer: the spare, or a new one. */
 function takeWorker(options: WorkerOptions): Worker {
-  const worker = spare ?? spawnWorker();
-  spare = null;
+  const worker = holder[SPARE] ?? spawnWorker();
+  holder[SPARE] = null;
   worker.ref();
   worker.postMessage({ kind: "start", ...options } satisfies ToWorker);
-  setImmediate(startSpare);
   return worker;
 }
 
-/** Starts a worker now, so that it is ready when a layer's first bytes arrive (it boots while the blob is requested). */
+/**
+ * Starts the spare worker, if there is none: at start-up, and when a layer read ends (not while one
+ * runs, so that a listing holds one worker's memory, not two). Idle, it keeps no process alive.
+ */
 export function startSpare(): void {
-  if (spare) return;
+  if (holder[SPARE]) return;
   const worker = spawnWorker();
   worker.unref();
-  // A spare that fails to start is dropped (its error is not the layer's: none was given to it yet).
+  // A spare that fails to start is dropped (its error is not a layer's: none was given to it yet).
   worker.once("error", () => undefined);
-  worker.once("exit", () => spare === worker && (spare = null));
-  spare = worker;
+  worker.once("exit", () => holder[SPARE] === worker && (holder[SPARE] = null));
+  holder[SPARE] = worker;
 }
 
 /**
@@ -84,6 +90,7 @@ export class IndexingGunzip extends Duplex {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     void this.worker.terminate();
+    startSpare();
     callback(error);
   }
 
@@ -106,6 +113,7 @@ export class IndexingGunzip extends Duplex {
         const { checkpoints, compressedBytes, uncompressedBytes } = message;
         this.index = { format: "gzip", checkpoints, compressedBytes, uncompressedBytes };
         void this.worker.terminate();
+        startSpare();
         this.push(null);
         return this.finalWaiting?.();
       }
