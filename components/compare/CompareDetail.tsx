@@ -75,7 +75,7 @@ export function CompareDetail({ diff, location, hrefFor }: CompareDetailProps) {
   }
   return (
     <div className="flex min-h-0 flex-1 flex-col gap-3 overflow-auto">
-      {change && <FileDiff key={path} change={change} refs={refs} />}
+      {change && <FileDiff key={path} change={change} refs={refs} local={{ a: location.localA, b: location.localB }} />}
       {changedCount(below) > 0 && (
         <section aria-label="Directory" className="rounded border border-zinc-200 p-3 text-sm dark:border-zinc-800">
           <p className="font-mono font-medium">{path}/</p>

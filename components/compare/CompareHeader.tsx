@@ -7,22 +7,23 @@ import { formatBytes, formatCount, formatPercent, formatSignedBytes, shortDigest
 import { useOrigin } from "@/lib/client/use-origin";
 import type { DiffResponse, DiffSide } from "@/lib/core/api-types";
 import { formatPlatform } from "@/lib/core/platform";
-import { compareUrl, imageUrl, pinnedCompare, pinnedRef, type CompareLocation } from "@/lib/core/urls";
+import { compareUrl, pinnedCompare, pinnedRef, sideImageUrl, type CompareLocation } from "@/lib/core/urls";
 
 /** One image of the two: what it resolved to and its headline figures, linked to its own page. */
-function Side({ name, side }: { name: "A" | "B"; side: DiffSide }) {
+function Side({ name, side, local }: { name: "A" | "B"; side: DiffSide; local: boolean | undefined }) {
   const pinned = pinnedRef(side.ref, side.digest);
   return (
     <section aria-label={`Image ${name}`} className="min-w-0 rounded border border-zinc-200 p-3 dark:border-zinc-800">
       <div className="flex items-baseline gap-2">
         <span className="rounded bg-zinc-100 px-1.5 text-xs font-semibold text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">{name}</span>
         <Link
-          href={imageUrl({ ref: pinned, platform: null, view: { kind: "fs", path: "/", upTo: null } })}
+          href={sideImageUrl(pinned, local)}
           className="min-w-0 break-all font-mono text-sm font-semibold text-sky-700 hover:underline dark:text-sky-400"
           data-testid={`ref-${name.toLowerCase()}`}
         >
           {side.ref}
         </Link>
+        {local && <span className="text-xs text-emerald-700 dark:text-emerald-400">local file, read in this tab</span>}
       </div>
       <p className="mt-1 flex flex-wrap gap-x-2 text-xs text-zinc-500">
         <span className="font-mono" title={side.digest} data-testid={`digest-${name.toLowerCase()}`}>
@@ -56,8 +57,8 @@ export function CompareHeader({ diff, location }: { diff: DiffResponse; location
       }
     >
       <div className="mt-3 grid gap-3 md:grid-cols-2">
-        <Side name="A" side={diff.a} />
-        <Side name="B" side={diff.b} />
+        <Side name="A" side={diff.a} local={location.localA} />
+        <Side name="B" side={diff.b} local={location.localB} />
       </div>
       <p className="mt-3 flex flex-wrap gap-x-3 gap-y-1 text-sm" data-testid="compare-summary">
         <span className={KIND_COLOUR.added}>

@@ -2,13 +2,26 @@
 
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
+import { useDataSource } from "@/lib/client/data-source";
+import { openedArchives } from "@/lib/client/local-archives";
 import { rememberRef, useRecentRefs } from "@/lib/client/recent";
 import { referenceProblem } from "@/lib/client/reference-input";
-import { compareUrl, pinnedRef } from "@/lib/core/urls";
+import type { ImageInfo } from "@/lib/core/api-types";
+import { parseLocalRef } from "@/lib/core/local-ref";
+import { compareUrl } from "@/lib/core/urls";
 
-/** The image header's "Compare with…": another reference (recent ones suggested), compared with this exact image as A. */
-export function CompareWith({ imageRef, digest }: { imageRef: string; digest: string }) {
+/**
+ * The image header's "Compare with…": another reference (recent ones suggested), or an archive
+ * opened in this tab, compared with this exact image as A (a local image as well: the comparison
+ * is then made in this tab).
+ */
+export function CompareWith({ image }: { image: ImageInfo }) {
   const router = useRouter();
+  const source = useDataSource();
+  const imageRef = image.ref;
+  const compareWith = (b: string, localB: boolean) =>
+    router.push(compareUrl({ a: source.pinned(image), b, platformA: null, platformB: null, path: "/", localA: source.local, localB }));
+  const files = openedArchives().filter((name) => !source.local || name !== parseLocalRef(imageRef).archive);
   const suggestions = useId();
   const recent = useRecentRefs().filter((ref) => ref !== imageRef);
   const [opened, setOpened] = useState(false);
@@ -36,7 +49,7 @@ export function CompareWith({ imageRef, digest }: { imageRef: string; digest: st
         setError(problem);
         if (problem) return;
         rememberRef(value.trim());
-        router.push(compareUrl({ a: pinnedRef(imageRef, digest), b: value.trim(), platformA: null, platformB: null, path: "/" }));
+        compareWith(value.trim(), false);
       }}
     >
       <input
@@ -68,6 +81,17 @@ export function CompareWith({ imageRef, digest }: { imageRef: string; digest: st
           {error}
         </span>
       )}
+      {files.length > 0 && <span className="text-zinc-500">or a file opened in this tab:</span>}
+      {files.map((name) => (
+        <button
+          key={name}
+          type="button"
+          onClick={() => compareWith(name, true)}
+          className="rounded border border-emerald-600 px-2 py-0.5 font-mono text-emerald-700 hover:bg-emerald-50 dark:text-emerald-400 dark:hover:bg-emerald-950"
+        >
+          {name}
+        </button>
+      ))}
     </form>
   );
 }

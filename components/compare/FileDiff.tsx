@@ -11,7 +11,7 @@ import { formatBytes } from "@/lib/client/format";
 import { textDiff } from "@/lib/client/text-diff";
 import { READ_LIMIT, useFileHead } from "@/lib/client/use-file-head";
 import type { DiffChange, DiffEntry } from "@/lib/core/api-types";
-import { imageUrl } from "@/lib/core/urls";
+import { sideImageUrl } from "@/lib/core/urls";
 
 const hasBytes = (entry: DiffEntry | null) => entry !== null && (entry.type === "file" || entry.type === "hardlink");
 /** A NUL byte in the first 8 KiB makes a file binary, as the file viewer decides. */
@@ -22,10 +22,12 @@ interface FileDiffProps {
   change: DiffChange;
   /** Both images, pinned to their digests. */
   refs: { a: string; b: string };
+  /** Which of them are local images (their links stay in this tab's /local/ pages). */
+  local: { a?: boolean | undefined; b?: boolean | undefined };
 }
 
 /** One path's difference: its metadata side by side, then its bytes as a line diff (text) or their sizes and digests (binary). */
-export function FileDiff({ change, refs }: FileDiffProps) {
+export function FileDiff({ change, refs, local }: FileDiffProps) {
   const { path } = change;
   // Bytes are fetched only when they differ: a mode change needs no download.
   const contentDiffers = change.change !== "modified" || (change.fields ?? []).some((field) => field === "content" || field === "type");
@@ -39,7 +41,7 @@ export function FileDiff({ change, refs }: FileDiffProps) {
   const ready = (urlA !== null || urlB !== null) && !loading && error === undefined;
   const rows = useMemo(() => (ready && !binary ? textDiff(decode(a.head?.bytes), decode(b.head?.bytes)) : null), [ready, binary, a.head, b.head]);
   const truncated = a.head?.truncated || b.head?.truncated;
-  const link = (ref: string) => imageUrl({ ref, platform: null, view: { kind: "fs", path, upTo: null } });
+  const link = (side: "a" | "b") => sideImageUrl(refs[side], local[side], path);
 
   return (
     <section role="region" aria-label="File difference" className="rounded border border-zinc-200 dark:border-zinc-800">
@@ -52,12 +54,12 @@ export function FileDiff({ change, refs }: FileDiffProps) {
           {change.fields ? `: ${change.fields.join(", ")}` : ""}
         </span>
         {change.a && (
-          <Link href={link(refs.a)} className="rounded border border-zinc-300 px-2 py-0.5 text-xs hover:border-sky-500 dark:border-zinc-700">
+          <Link href={link("a")} className="rounded border border-zinc-300 px-2 py-0.5 text-xs hover:border-sky-500 dark:border-zinc-700">
             in A
           </Link>
         )}
         {change.b && (
-          <Link href={link(refs.b)} className="rounded border border-zinc-300 px-2 py-0.5 text-xs hover:border-sky-500 dark:border-zinc-700">
+          <Link href={link("b")} className="rounded border border-zinc-300 px-2 py-0.5 text-xs hover:border-sky-500 dark:border-zinc-700">
             in B
           </Link>
         )}

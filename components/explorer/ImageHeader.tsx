@@ -82,13 +82,11 @@ export function ImageHeader({
             </label>
           )}
           {!location.local && (
-            <>
-              <Link href={repoUrl(`${image.registry}/${image.repository}`)} className="text-sm text-sky-600 hover:underline">
-                Tags of {image.repository}
-              </Link>
-              <CompareWith imageRef={image.ref} digest={image.digest} />
-            </>
+            <Link href={repoUrl(`${image.registry}/${image.repository}`)} className="text-sm text-sky-600 hover:underline">
+              Tags of {image.repository}
+            </Link>
           )}
+          <CompareWith image={image} />
         </>
       }
     >

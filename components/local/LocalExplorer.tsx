@@ -1,18 +1,14 @@
 "use client";
 
-import { useEffect, useMemo, useState } from "react";
 import { SWRConfig } from "swr";
 import { Skeleton } from "@/components/ErrorPanel";
-import { Explorer } from "@/components/explorer/Explorer";
 import { Elsewhere } from "@/components/local/Elsewhere";
+import { LocalImage } from "@/components/local/LocalImage";
 import { DataSourceProvider } from "@/lib/client/data-source";
-import { localArchive } from "@/lib/client/local-archives";
 import type { LocalSource } from "@/lib/client/local-source";
+import { OWN_CACHE, useLocalArchives } from "@/lib/client/use-local-archives";
 import { parseLocalRef } from "@/lib/core/local-ref";
 import type { Location } from "@/lib/core/urls";
-
-/** A fresh SWR cache: a local image's answers never mix with a registry image's of the same name. */
-const ownCache = { provider: () => new Map() };
 
 /**
  * The explorer over an archive this tab opened, its data answered by the worker reading it. A link
@@ -21,32 +17,17 @@ const ownCache = { provider: () => new Map() };
  */
 export function LocalExplorer({ location }: { location: Location }) {
   const { archive } = parseLocalRef(location.ref);
-  // Bumped when the archive is opened from this page: look for it again.
-  const [attempt, setAttempt] = useState(0);
-  const opened = useMemo(() => (attempt >= 0 ? localArchive(archive) : null), [archive, attempt]);
-  const [settled, setSettled] = useState<{ of: Promise<LocalSource>; source: LocalSource | null } | null>(null);
-  useEffect(() => {
-    if (!opened) return;
-    let current = true;
-    opened.then(
-      (source) => current && setSettled({ of: opened, source }),
-      () => current && setSettled({ of: opened, source: null }),
-    );
-    return () => {
-      current = false;
-    };
-  }, [opened]);
-  const source = !opened ? null : settled?.of === opened ? settled.source : undefined;
+  const { found, retry } = useLocalArchives([archive]);
 
-  if (source === undefined) return <Skeleton label="Opening the archive" />;
-  if (source === null) return <Elsewhere location={location} archive={archive} onFound={() => setAttempt((n) => n + 1)} />;
+  if (found === undefined) return <Skeleton label="Opening the archive" />;
+  if ("missing" in found) return <Elsewhere location={location} archive={archive} onFound={retry} />;
   return (
-    <SWRConfig value={ownCache}>
-      <DataSourceProvider value={source}>
+    <SWRConfig value={OWN_CACHE}>
+      <DataSourceProvider value={found.sources.get(archive) as LocalSource}>
         <p role="note" className="bg-emerald-50 px-6 py-1 text-sm text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100">
           Local image <span className="font-mono">{archive}</span>: read in this browser tab, nothing uploaded. Links to it work in this tab only.
         </p>
-        <Explorer location={location} />
+        <LocalImage location={location} />
       </DataSourceProvider>
     </SWRConfig>
   );

@@ -4,15 +4,10 @@ import { useRouter } from "next/navigation";
 import { useState, type DragEvent } from "react";
 import { ErrorPanel } from "@/components/ErrorPanel";
 import { openLocalArchive } from "@/lib/client/local-archives";
+import { dropped, pickedFile, pickedFolder, type Picked } from "@/lib/client/opened-files";
 import { imageUrl } from "@/lib/core/urls";
 
 const ARCHIVES = ".tar,.tgz,.gz,.zst,.tzst,application/x-tar,application/gzip,application/zstd";
-
-/** The name an opened archive goes by in its URL: the file's, or the chosen folder's. */
-function archiveName(files: File[]): string {
-  const first = files[0] as File;
-  return first.webkitRelativePath.split("/")[0] || first.name;
-}
 
 interface OpenLocalProps {
   /** What to do once it is open (by default: go to the image's page). */
@@ -28,12 +23,9 @@ export function OpenLocal({ onOpened }: OpenLocalProps) {
   const [state, setState] = useState<{ opening: string } | { error: unknown } | null>(null);
   const [over, setOver] = useState(false);
 
-  const open = (list: FileList | null) => {
-    const files = list ? [...list] : [];
-    if (files.length === 0) return;
-    const name = archiveName(files);
+  const open = ({ name, opened }: Picked) => {
     setState({ opening: name });
-    openLocalArchive(name, files).then(
+    openLocalArchive(name, opened).then(
       () =>
         onOpened ? onOpened(name) : router.push(imageUrl({ ref: name, platform: null, view: { kind: "fs", path: "/", upTo: null }, local: true })),
       (error: unknown) => setState({ error }),
@@ -42,7 +34,11 @@ export function OpenLocal({ onOpened }: OpenLocalProps) {
   const drop = (event: DragEvent<HTMLElement>) => {
     event.preventDefault();
     setOver(false);
-    open(event.dataTransfer.files);
+    // A folder's files are read before it opens: say so at once.
+    const what = dropped(event.dataTransfer);
+    if (!what) return;
+    setState({ opening: "what was dropped" });
+    what.then(open, (error: unknown) => setState({ error }));
   };
 
   return (
@@ -56,12 +52,21 @@ export function OpenLocal({ onOpened }: OpenLocalProps) {
       <p className="font-medium">Or open an image file from this computer</p>
       <p className="mt-1 text-zinc-600 dark:text-zinc-400">
         A <code>docker save</code> or <code>podman save</code> archive, or an OCI archive (<code>.tar</code>, <code>.tar.gz</code>,{" "}
-        <code>.tar.zst</code>): drop it here or choose it. It is read in this browser tab — nothing is uploaded.
+        <code>.tar.zst</code>), or an OCI layout folder: drop it here or choose it. It is read in this browser tab — nothing is uploaded.
       </p>
       <div className="mt-3 flex flex-wrap gap-3">
         <label className="cursor-pointer rounded border border-zinc-300 px-3 py-1 hover:border-sky-500 dark:border-zinc-700">
           Choose an archive…
-          <input type="file" accept={ARCHIVES} aria-label="Image archive" className="sr-only" onChange={(event) => open(event.target.files)} />
+          <input
+            type="file"
+            accept={ARCHIVES}
+            aria-label="Image archive"
+            className="sr-only"
+            onChange={(event) => {
+              const file = event.target.files?.[0];
+              if (file) open(pickedFile(file));
+            }}
+          />
         </label>
         <label className="cursor-pointer rounded border border-zinc-300 px-3 py-1 hover:border-sky-500 dark:border-zinc-700">
           Choose an OCI layout folder…
@@ -71,7 +76,10 @@ export function OpenLocal({ onOpened }: OpenLocalProps) {
             className="sr-only"
             // Not in React's typings: makes the picker choose a folder, and gives every file in it.
             {...{ webkitdirectory: "" }}
-            onChange={(event) => open(event.target.files)}
+            onChange={(event) => {
+              const folder = pickedFolder([...(event.target.files ?? [])]);
+              if (folder) open(folder);
+            }}
           />
         </label>
       </div>

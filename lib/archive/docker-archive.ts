@@ -37,6 +37,8 @@ function chooseImage(images: SavedImage[], name: string | null): { image: SavedI
     throw new PortholeError(
       "BAD_REQUEST",
       `the archive holds ${images.length} images: name one (docker-archive:PATH:TAG or :@N; tags: ${tags.join(", ") || "none"})`,
+      // The name that picks each, for a client to offer the choice.
+      { details: { images: images.map((image, i) => image.RepoTags?.[0] ?? `@${i}`) } },
     );
   }
   return { image: only, tag: only.RepoTags?.[0] ?? null };

@@ -31,11 +31,16 @@ async function readManifest(files: ArchiveFiles, { digest, mediaType }: { digest
 
 /**
  * The entry of index.json that `name` picks (its `org.opencontainers.image.ref.name`, as skopeo's
- * oci:DIR:TAG), or the only one; null when the entries are the platforms of one image (index.json
+ * oci:DIR:TAG, or `@N`: the Nth, for entries without a name), or the only one; null when the entries are the platforms of one image (index.json
  * itself is then the index to choose from).
  */
 function chooseEntry(index: IndexManifest, name: string | null): Descriptor | null {
   const names = index.manifests.map((entry) => entry.annotations?.[REF_NAME]).filter(Boolean);
+  if (name && /^@\d+$/.test(name)) {
+    const found = index.manifests[Number(name.slice(1))];
+    if (!found) throw new PortholeError("NOT_FOUND", `the layout has ${index.manifests.length} images; there is no ${name}`);
+    return found;
+  }
   if (name) {
     const found = index.manifests.find((entry) => entry.annotations?.[REF_NAME] === name);
     if (!found) throw new PortholeError("NOT_FOUND", `the layout has no image named ${name} (it has: ${names.join(", ") || "no names"})`);
@@ -45,7 +50,9 @@ function chooseEntry(index: IndexManifest, name: string | null): Descriptor | nu
   if (index.manifests.length > 1 && names.length === 0 && index.manifests.every((entry) => entry.platform)) return null;
   throw new PortholeError(
     "BAD_REQUEST",
-    `the layout holds ${index.manifests.length} images: name one (oci:DIR:NAME; names: ${names.join(", ") || "none"})`,
+    `the layout holds ${index.manifests.length} images: name one (oci:DIR:NAME or :@N; names: ${names.join(", ") || "none"})`,
+    // The name that picks each, for a client to offer the choice.
+    { details: { images: index.manifests.map((entry, i) => entry.annotations?.[REF_NAME] ?? `@${i}`) } },
   );
 }
 

@@ -125,10 +125,12 @@ export interface FileHead {
   truncated: boolean;
 }
 
+/** A file's first part as a head: whether the file goes on beyond it. */
+export const headOf = ({ bytes, size }: FilePart): FileHead => ({ bytes, truncated: size > bytes.length });
+
 /** Reads at most `limit` bytes of a file from its start: large files are shown in part. */
 export async function readFileHead(url: string, limit: number, signal: AbortSignal): Promise<FileHead> {
-  const { bytes, size } = await readFilePart(url, 0, limit, signal);
-  return { bytes, truncated: size > bytes.length };
+  return headOf(await readFilePart(url, 0, limit, signal));
 }
 
 type LayerLine = LayerEntry | { done: true } | { error: unknown };

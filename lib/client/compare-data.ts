@@ -1,6 +1,8 @@
 import useSWR from "swr";
-import type { DiffResponse, ImageInfo } from "@/lib/core/api-types";
-import { diffApiUrl, getJson, imageApiUrl } from "@/lib/client/api";
+import type { DiffResponse, FsResponse, ImageInfo } from "@/lib/core/api-types";
+import { diffApiUrl, fsApiUrl, imageApiUrl } from "@/lib/client/api";
+import { useDataSource, type DataSource } from "@/lib/client/data-source";
+import { compareLoaded, type ComparedImage } from "@/lib/compare/diff";
 import { PortholeError } from "@/lib/core/errors";
 import { parseReference } from "@/lib/core/reference";
 import type { CompareLocation } from "@/lib/core/urls";
@@ -33,12 +35,36 @@ function registryOf(ref: string): string | null {
   }
 }
 
+/** One side as the comparison needs it, from its own source: the API, or the worker reading its archive. */
+async function loadSide(source: DataSource, ref: string, platform: string | null): Promise<ComparedImage> {
+  const image = await source.getJson<ImageInfo>(imageApiUrl(ref, platform));
+  return { image, fs: await source.getJson<FsResponse>(fsApiUrl(source.pinned(image))) };
+}
+
 /**
- * The comparison the URL names (one request: the server merges both images). The diff's error does
+ * A comparison with a local side, made here from both merged listings with the server's own pure
+ * modules: the server cannot see the local image, and is never told of it.
+ */
+async function compareHere(source: DataSource, { a, b, platformA, platformB }: CompareLocation): Promise<DiffResponse> {
+  const [left, right] = await Promise.all([loadSide(source, a, platformA), loadSide(source, b, platformB)]);
+  return compareLoaded(left, right);
+}
+
+/**
+ * The comparison the URL names (one request: the server merges both images; with a local side, the
+ * page's source routes each side's requests and the difference is computed here). The diff's error does
  * not say which side failed, so when it is one that signing in fixes, each side is asked on its own.
  */
-export function useCompareData({ a, b, platformA, platformB }: CompareLocation): CompareData {
-  const diff = useSWR<DiffResponse>(diffApiUrl(a, b, platformA, platformB), getJson, once);
+export function useCompareData(location: CompareLocation): CompareData {
+  const { a, b, platformA, platformB } = location;
+  const source = useDataSource();
+  const { getJson } = source;
+  const here = location.localA || location.localB;
+  const diff = useSWR<DiffResponse>(
+    here ? ["compare-here", a, b, platformA, platformB] : diffApiUrl(a, b, platformA, platformB),
+    here ? () => compareHere(source, location) : getJson,
+    once,
+  );
   const probe = needsSignIn(diff.error);
   const sideA = useSWR<ImageInfo>(probe ? imageApiUrl(a, platformA) : null, getJson, once);
   const sideB = useSWR<ImageInfo>(probe ? imageApiUrl(b, platformB) : null, getJson, once);

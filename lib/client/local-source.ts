@@ -2,6 +2,7 @@ import type { LayerEntry } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
 import { formatLocalRef, parseLocalRef } from "@/lib/core/local-ref";
 import type { DataSource } from "@/lib/client/data-source";
+import type { Opened } from "@/lib/local/archive-files";
 import type { FromWorker, ToWorker } from "@/lib/local/protocol";
 
 type Waiter = { resolve(message: FromWorker): void; reject(error: PortholeError): void; onEntries?(entries: LayerEntry[]): void };
@@ -28,9 +29,9 @@ export class LocalSource implements DataSource {
   }
 
   /** Opens an archive (one tar file, or a folder's files) in a new worker; rejects with what is wrong with it. */
-  static async open(archive: string, files: File[]): Promise<LocalSource> {
+  static async open(archive: string, opened: Opened): Promise<LocalSource> {
     const source = new LocalSource();
-    await source.send(null, { type: "open", archive, files });
+    await source.send(null, { type: "open", archive, opened });
     return source;
   }
 

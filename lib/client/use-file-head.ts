@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
-import { readFileHead, type FileHead } from "@/lib/client/api";
+import { headOf, type FileHead } from "@/lib/client/api";
+import { useDataSource } from "@/lib/client/data-source";
 
 /** How much of a file the viewer reads: enough to show, little enough to highlight quickly. */
 export const READ_LIMIT = 2 * 1024 * 1024;
@@ -10,20 +11,21 @@ interface Result {
   error?: unknown;
 }
 
-/** The first READ_LIMIT bytes of the file at `url` (null: nothing to read), or the error reading them. */
+/** The first READ_LIMIT bytes of the file at `url` (null: nothing to read) from the page's data source, or the error reading them. */
 export function useFileHead(url: string | null): { head?: FileHead; error?: unknown } {
+  const { readFilePart } = useDataSource();
   const [result, setResult] = useState<Result | null>(null);
   useEffect(() => {
     if (url === null) return;
     const controller = new AbortController();
-    readFileHead(url, READ_LIMIT, controller.signal).then(
-      (head) => setResult({ url, head }),
+    readFilePart(url, 0, READ_LIMIT, controller.signal).then(
+      (part) => setResult({ url, head: headOf(part) }),
       (error: unknown) => {
         if (!controller.signal.aborted) setResult({ url, error });
       },
     );
     return () => controller.abort();
-  }, [url]);
+  }, [url, readFilePart]);
   // What was read for an earlier file is not shown for this one while it loads.
   return result !== null && result.url === url ? result : {};
 }

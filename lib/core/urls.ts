@@ -142,6 +142,8 @@ export function pinnedRef(ref: string, digest: string): string {
  *   /compare/{refA}/-/vs/{refB}                 every path that differs, and the config differences
  *   /compare/{refA}/-/vs/{refB}/-/fs/{path}     one path's difference
  *   ?platformA=os/arch  ?platformB=os/arch      for indexes, each side its own
+ *   ?localA=1  ?localB=1                        that side is a local image (`{file}[/{image}]`, as in /local/…),
+ *                                               read in this tab and compared here: the server is never asked about it
  * Refs are written as in /image/…; no ref has a `-` segment, so the separators are unambiguous.
  */
 export interface CompareLocation {
@@ -151,12 +153,21 @@ export interface CompareLocation {
   platformB: string | null;
   /** The path the page is about; `/` for the whole comparison. */
   path: string;
+  /** Side A is an archive opened in this tab, not a registry image. */
+  localA?: boolean;
+  localB?: boolean;
 }
 
 export function compareUrl(location: CompareLocation): string {
   let url = `/compare/${encodeRef(location.a)}/-/vs/${encodeRef(location.b)}`;
   if (location.path !== "/") url += `/-/fs/${encodePath(location.path)}`;
-  return withQuery(url, { platformA: location.platformA, platformB: location.platformB });
+  const flag = (local: boolean | undefined) => (local ? "1" : null);
+  return withQuery(url, {
+    platformA: location.platformA,
+    platformB: location.platformB,
+    localA: flag(location.localA),
+    localB: flag(location.localB),
+  });
 }
 
 /** Parses a raw request path `/compare/…` (percent-encoded, as the browser sent it). */
@@ -174,7 +185,14 @@ export function parseCompareUrl(pathname: string, search: URLSearchParams): Comp
     platformA: search.get("platformA"),
     platformB: search.get("platformB"),
     path: `/${pathParts.join("/")}`,
+    localA: search.get("localA") === "1",
+    localB: search.get("localB") === "1",
   };
+}
+
+/** One side of a comparison on its own page, at `path`: a registry image's, or a local one's (this tab's). */
+export function sideImageUrl(ref: string, local: boolean | undefined, path = "/"): string {
+  return imageUrl({ ref, platform: null, view: { kind: "fs", path, upTo: null }, local });
 }
 
 /** The same comparison with both sides pinned to their manifest digests (platforms then go without saying). */

@@ -36,9 +36,16 @@ export async function tarFiles(file: Blob): Promise<LocalFiles> {
   return filesOf(new Map([...members].map(([path, { offset, size }]) => [path, file.slice(offset, offset + size)])));
 }
 
-/** The files of a folder the user chose (an OCI layout), by their path inside it. */
-export function folderFiles(files: readonly File[]): LocalFiles {
-  // `webkitRelativePath` starts with the chosen folder's own name.
-  const inside = (file: File) => memberPath((file.webkitRelativePath || file.name).split("/").slice(1).join("/") || file.name);
-  return filesOf(new Map(files.map((file) => [inside(file), file as Blob])));
+/** A file of a folder the user opened, by its path inside the folder. */
+export interface FolderFile {
+  path: string;
+  file: Blob;
+}
+
+/** What the user opened: one archive file, or the files of a folder (an OCI layout), chosen or dropped. */
+export type Opened = { file: File } | { folder: FolderFile[] };
+
+/** The files of a folder the user opened (an OCI layout), by their path inside it. */
+export function folderFiles(files: readonly FolderFile[]): LocalFiles {
+  return filesOf(new Map(files.map(({ path, file }) => [memberPath(path), file])));
 }

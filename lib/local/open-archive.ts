@@ -1,6 +1,6 @@
 import { PortholeError } from "@/lib/core/errors";
 import { detectCompression, SNIFF_BYTES } from "@/lib/layer/sniff";
-import { folderFiles, tarFiles, type LocalFiles } from "@/lib/local/archive-files";
+import { folderFiles, tarFiles, type LocalFiles, type Opened } from "@/lib/local/archive-files";
 import { spillDecompressed } from "@/lib/local/spill";
 
 /**
@@ -8,10 +8,12 @@ import { spillDecompressed } from "@/lib/local/spill";
  * `.tar.zst`), which cannot be read in place, first inflated to this origin's private disk space;
  * or the files of a folder (an OCI layout).
  */
-export async function openArchive(name: string, files: readonly File[]): Promise<LocalFiles> {
-  const [only] = files;
-  if (!only) throw new PortholeError("BAD_REQUEST", `${name} is empty`);
-  if (files.length > 1 || only.webkitRelativePath.includes("/")) return folderFiles(files);
+export async function openArchive(name: string, opened: Opened): Promise<LocalFiles> {
+  if ("folder" in opened) {
+    if (opened.folder.length === 0) throw new PortholeError("BAD_REQUEST", `${name} is empty`);
+    return folderFiles(opened.folder);
+  }
+  const only = opened.file;
   const head = new Uint8Array(await only.slice(0, SNIFF_BYTES).arrayBuffer());
   const kind = detectCompression(head, head.length < SNIFF_BYTES);
   if (kind === "tar") return tarFiles(only);

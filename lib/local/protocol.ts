@@ -1,5 +1,6 @@
 import type { ErrorBody } from "@/lib/core/errors";
 import type { LayerEntry } from "@/lib/core/api-types";
+import type { Opened } from "@/lib/local/archive-files";
 
 /**
  * The messages between the page and the worker that reads a local archive. Requests name an API
@@ -7,7 +8,7 @@ import type { LayerEntry } from "@/lib/core/api-types";
  * `changes`, `packages`); `file` and `layer` carry bytes and a stream of entries.
  */
 export type ToWorker =
-  | { type: "open"; archive: string; files: File[] }
+  | { type: "open"; archive: string; opened: Opened }
   | { type: "json"; id: number; endpoint: string; params: Record<string, string> }
   | { type: "file"; id: number; params: Record<string, string>; offset: number; length: number }
   | { type: "layer"; id: number; params: Record<string, string> }

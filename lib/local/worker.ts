@@ -51,7 +51,7 @@ async function answer(endpoint: string, params: Record<string, string>): Promise
 
 async function handle(message: ToWorker): Promise<void> {
   if (message.type === "open") {
-    files = openArchive(message.archive, message.files);
+    files = openArchive(message.archive, message.opened);
     // Not an image archive at all is said at once, where the file was chosen.
     await archiveFormat(await files, message.archive);
     return post({ type: "opened" });

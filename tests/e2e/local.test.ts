@@ -6,10 +6,10 @@ import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { FsResponse } from "@/lib/core/api-types";
 import { imageUrl } from "@/lib/core/urls";
-import { dockerArchive, ociArchive } from "@/tests/support/archive-writer";
+import { dockerArchive, dockerArchiveOf, ociArchive, ociArchiveOf } from "@/tests/support/archive-writer";
 import { buildImage } from "@/tests/support/image-builder";
 import { APP_URL } from "@/tests/world/config";
-import { DIVE_DATA, SPECS } from "@/tests/world/fixtures";
+import { COMPARE_SPECS, DIVE_DATA, SPECS } from "@/tests/world/fixtures";
 import { keepScreenshot, pagePerTest } from "./browser";
 
 const fixtures = inject("fixtures");
@@ -89,6 +89,23 @@ beforeAll(async () => {
   writeFileSync(at("corrupt-layer.tar"), await ociArchive(corrupt, "v1"));
   mkdirSync(at("oci-layout"));
   execFileSync("tar", ["-xf", at("oci-zstd.tar"), "-C", at("oci-layout")]);
+  writeFileSync(at("compare-a.tar"), await ociArchive(await buildImage(COMPARE_SPECS.compareA), "a"));
+  writeFileSync(at("compare-b.tar"), await ociArchive(await buildImage(COMPARE_SPECS.compareB), "b"));
+  const [multi, zstd] = [await buildImage(SPECS.multi), await buildImage(SPECS.ociZstd)];
+  writeFileSync(
+    at("two-images.tar"),
+    await dockerArchiveOf([
+      [multi, "multi:v1"],
+      [plain, "plain:v1"],
+    ]),
+  );
+  writeFileSync(
+    at("two-images-oci.tar"),
+    await ociArchiveOf([
+      [plain, "plain"],
+      [zstd, "zstd"],
+    ]),
+  );
   // A 10 GB file of zeros, sparse on disk.
   closeSync(openSync(at("zeros.tar"), "w"));
   truncateSync(at("zeros.tar"), 10 * 1024 ** 3);
@@ -166,11 +183,60 @@ describe("local images, read in the browser", () => {
     expectNothingSent();
   });
 
+  it("an OCI layout folder dropped on the home page (its entries faked: playwright cannot drop a folder)", async () => {
+    const root = at("oci-layout");
+    const files = execFileSync("find", [".", "-type", "f"], { cwd: root, encoding: "utf8" })
+      .split("\n")
+      .filter(Boolean)
+      .map((path) => ({ path: path.slice(2), base64: readFileSync(join(root, path)).toString("base64") }));
+    await page.goto(`${APP_URL}/`);
+    // A drop whose only item is a folder entry, read as Chromium reads one: entries in batches, then none.
+    await page.getByRole("region", { name: "Open a local image" }).evaluate((zone, files) => {
+      type Node = { name: string; isFile: boolean; isDirectory: boolean; [more: string]: unknown };
+      const directory = (name: string, prefix: string): Node => {
+        const names = [...new Set(files.filter((f) => f.path.startsWith(prefix)).map((f) => f.path.slice(prefix.length).split("/")[0] as string))];
+        const entries = names.map((child) => {
+          const file = files.find((f) => f.path === prefix + child);
+          if (!file) return directory(child, `${prefix}${child}/`);
+          const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
+          return { name: child, isFile: true, isDirectory: false, file: (done: (file: File) => void) => done(new File([bytes], child)) };
+        });
+        const createReader = () => {
+          let done = false;
+          return { readEntries: (give: (batch: Node[]) => void) => give(done ? [] : ((done = true), entries)) };
+        };
+        return { name, isFile: false, isDirectory: true, createReader };
+      };
+      const drop = new Event("drop", { bubbles: true, cancelable: true });
+      Object.defineProperty(drop, "dataTransfer", { value: { items: [{ webkitGetAsEntry: () => directory("dropped-layout", "") }], files: [] } });
+      zone.dispatchEvent(drop);
+    }, files);
+    await page.waitForURL("**/local/dropped-layout");
+    await page.locator('[role=treeitem][data-path="/gzip.txt"] a').click();
+    await expect.poll(() => viewer().innerText()).toContain("compressed with gzip");
+    expectNothingSent();
+  });
+
   it("a layer missing from the archive, and one that does not match its digest, are flagged", async () => {
     await openArchive(at("missing-blob.tar"));
     await expect.poll(() => page.getByTestId("layer-0").innerText(), { timeout: 20_000 }).toContain("error: the archive has no blobs/sha256/");
     await openArchive(at("corrupt-layer.tar"));
     await expect.poll(() => page.getByTestId("layer-0").innerText(), { timeout: 20_000 }).toContain("error: layer digest mismatch");
+    expectNothingSent();
+  });
+
+  it("an archive of two images (docker save, OCI layout): a choice of them, the choice in the URL", async () => {
+    for (const [file, names, pick, path] of [
+      ["two-images.tar", ["multi:v1", "plain:v1"], "plain:v1", "/plain.txt"],
+      ["two-images-oci.tar", ["plain", "zstd"], "zstd", "/zstd.txt"],
+    ] as const) {
+      await openArchive(at(file));
+      const images = page.getByRole("list", { name: "Images in the archive" });
+      await expect.poll(() => images.getByRole("link").allInnerTexts(), { timeout: 20_000 }).toEqual(names);
+      await images.getByRole("link", { name: pick }).click();
+      await page.waitForURL(`**/local/${file}/${pick}`);
+      await expect.poll(() => page.locator(`[role=treeitem][data-path="${path}"]`).count(), { timeout: 20_000 }).toBe(1);
+    }
     expectNothingSent();
   });
 
@@ -193,5 +259,60 @@ describe("local images, read in the browser", () => {
       expect(new URL(page.url()).pathname).toBe("/");
     }
     expectNothingSent();
+  });
+});
+
+describe("comparing local images, in the browser", () => {
+  const summary = () => page.getByTestId("compare-summary").innerText();
+  /** The same figures as the registry pair's comparison (tests/e2e/compare.test.ts), and /etc/motd's changed lines. */
+  async function expectComparePair(): Promise<void> {
+    await expect.poll(summary, { timeout: 30_000 }).toContain("3 added (+24 B)");
+    expect(await summary()).toMatch(/6 removed \(\u221220 B\).*7 modified.*13 unchanged.*1 shared base layer/s);
+    // Both sides' packages came, each from its own source; a local side links to its page in this tab.
+    await expect.poll(() => page.getByTestId("package-diff-summary").count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.getByTestId("ref-a").getAttribute("href")).toMatch(/^\/local\/compare-a\.tar@sha256:[0-9a-f]{64}$/);
+    await page.locator('[role=treeitem][data-path="/etc"]').getByRole("button").click();
+    await page.locator('[role=treeitem][data-path="/etc/motd"] a').click();
+    const rows = () =>
+      page
+        .getByTestId("text-diff")
+        .locator("tr[data-kind]")
+        .evaluateAll((all) => all.map((r) => r.lastElementChild?.textContent));
+    await expect.poll(rows, { timeout: 15_000 }).toEqual(["hello", "HELLO"]);
+  }
+  /** Opens another archive in this same tab (through the app's links: a page load would lose the first). */
+  async function openAnother(path: string): Promise<void> {
+    await page.getByRole("link", { name: "Porthole" }).first().click();
+    await page.waitForURL(`${APP_URL}/`);
+    await page.getByLabel("Image archive").setInputFiles(path);
+    await page.waitForURL(`**/local/${path.split("/").pop()}`);
+  }
+
+  it("a local image against a registry image: computed in this tab, only the registry side asked of the server", async () => {
+    await openArchive(at("compare-a.tar"));
+    await page.getByRole("button", { name: "Compare with…" }).click();
+    await page.getByLabel("Compare with", { exact: true }).fill(fixtures.compareB.ref);
+    await page.getByRole("button", { name: "Compare", exact: true }).click();
+    await page.waitForURL("**/compare/**");
+    expect(new URL(page.url()).searchParams.get("localA")).toBe("1");
+    await expectComparePair();
+    await keepScreenshot(page, "compare-local-registry");
+    expect(sent).toEqual([]);
+    expect(apiCalls.length).toBeGreaterThan(0);
+    expect(apiCalls.filter((url) => url.includes("compare-a") || url.includes("/api/v1/diff"))).toEqual([]);
+  });
+
+  it("two local files: nothing asked of the server", async () => {
+    await openArchive(at("compare-b.tar"));
+    await openAnother(at("compare-a.tar"));
+    await page.getByRole("button", { name: "Compare with…" }).click();
+    await page.getByRole("button", { name: "compare-b.tar" }).click();
+    await page.waitForURL("**/compare/**");
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ localA: "1", localB: "1" });
+    await expectComparePair();
+    expectNothingSent();
+    // A shared link finds neither file, and says so.
+    await page.reload();
+    await expect.poll(() => page.getByRole("alert").filter({ hasText: "on someone else's machine" }).count()).toBe(1);
   });
 });

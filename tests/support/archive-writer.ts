@@ -21,36 +21,42 @@ async function packFiles(files: [string, Buffer][]): Promise<Buffer> {
 
 /** A `docker save` archive of one image tagged `tag`; its layers as built (gzip, zstd or plain). */
 export function dockerArchive(image: BuiltImage, tag: string, compression: Compression = "none"): Promise<Buffer> {
-  const configName = `${hex(image.config.digest)}.json`;
-  const layerNames = image.layers.map((layer) => `${hex(layer.diffId)}/layer.tar`);
-  const manifest = [{ Config: configName, RepoTags: [tag], Layers: layerNames }];
-  return packFiles([
-    ...image.layers.map((layer, i): [string, Buffer] => [layerNames[i] as string, layer.bytes]),
-    [configName, image.config.bytes],
-    ["manifest.json", Buffer.from(JSON.stringify(manifest))],
-  ]).then((archive) => compress(archive, compression));
+  return dockerArchiveOf([[image, tag]], compression);
+}
+
+/** A `docker save` archive of several images, each with its tag (as `docker save a:1 b:2` writes). */
+export function dockerArchiveOf(tagged: [BuiltImage, string][], compression: Compression = "none"): Promise<Buffer> {
+  const files = new Map<string, Buffer>();
+  const manifest = tagged.map(([image, tag]) => {
+    const configName = `${hex(image.config.digest)}.json`;
+    const layerNames = image.layers.map((layer) => `${hex(layer.diffId)}/layer.tar`);
+    image.layers.forEach((layer, i) => files.set(layerNames[i] as string, layer.bytes));
+    files.set(configName, image.config.bytes);
+    return { Config: configName, RepoTags: [tag], Layers: layerNames };
+  });
+  return packFiles([...files, ["manifest.json", Buffer.from(JSON.stringify(manifest))]]).then((archive) => compress(archive, compression));
 }
 
 /** An OCI image layout of one image (its ref.name `name`) as a tar, optionally compressed. */
 export function ociArchive(image: BuiltImage, name: string, compression: Compression = "none"): Promise<Buffer> {
-  const blob = (digest: string, bytes: Buffer): [string, Buffer] => [`blobs/sha256/${hex(digest)}`, bytes];
-  const index = {
-    schemaVersion: 2,
-    mediaType: "application/vnd.oci.image.index.v1+json",
-    manifests: [
-      {
-        mediaType: image.mediaType,
-        digest: image.manifest.digest,
-        size: image.manifest.bytes.length,
-        annotations: { "org.opencontainers.image.ref.name": name },
-      },
-    ],
-  };
+  return ociArchiveOf([[image, name]], compression);
+}
+
+/** An OCI image layout of several images, each with its ref.name, as a tar (what `docker save` of two tags writes since Docker 25). */
+export function ociArchiveOf(named: [BuiltImage, string][], compression: Compression = "none"): Promise<Buffer> {
+  const blobs = new Map<string, Buffer>();
+  const blob = (digest: string, bytes: Buffer) => blobs.set(`blobs/sha256/${hex(digest)}`, bytes);
+  const manifests = named.map(([image, name]) => {
+    blob(image.manifest.digest, image.manifest.bytes);
+    blob(image.config.digest, image.config.bytes);
+    for (const layer of image.layers) blob(layer.digest, layer.bytes);
+    const annotations = { "org.opencontainers.image.ref.name": name };
+    return { mediaType: image.mediaType, digest: image.manifest.digest, size: image.manifest.bytes.length, annotations };
+  });
+  const index = { schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests };
   return packFiles([
     ["oci-layout", Buffer.from('{"imageLayoutVersion":"1.0.0"}')],
     ["index.json", Buffer.from(JSON.stringify(index))],
-    blob(image.manifest.digest, image.manifest.bytes),
-    blob(image.config.digest, image.config.bytes),
-    ...image.layers.map((layer) => blob(layer.digest, layer.bytes)),
+    ...blobs,
   ]).then((archive) => compress(archive, compression));
 }

@@ -46,6 +46,7 @@ const PURE_SHARED: Record<string, string> = {
   "lib/cache/recent.ts": "an in-memory memo of the most recent computations: no I/O of its own",
   "lib/compare/files.ts": "compares two merged file lists: data in, data out",
   "lib/compare/config.ts": "compares two image configs: data in, data out",
+  "lib/compare/diff.ts": "two merged images compared: the server's /diff, the CLI, and the browser for a local side",
   "lib/packages/types.ts": "the types package-database parsers share: no code of its own",
   "lib/packages/text.ts": "decodes package-database bytes into bounded lines and problems (Uint8Array, TextDecoder): browser-safe",
   "lib/packages/paths.ts": "resolves paths a package database lists: strings in, strings out",

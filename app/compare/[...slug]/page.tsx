@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { CompareExplorer } from "@/components/compare/CompareExplorer";
+import { LocalCompare } from "@/components/compare/LocalCompare";
 import { PATHNAME_HEADER, parseCompareUrl, type CompareLocation } from "@/lib/core/urls";
 
 interface Props {
@@ -21,5 +22,8 @@ export async function generateMetadata({ searchParams }: Props): Promise<Metadat
 export default async function ComparePage({ searchParams }: Props) {
   const current = await location(searchParams);
   // Another pair is another comparison: its tree state starts afresh; another path keeps it.
-  return <CompareExplorer key={`${current.a}|${current.platformA}|${current.b}|${current.platformB}`} location={current} />;
+  const key = `${current.a}|${current.platformA}|${current.localA}|${current.b}|${current.platformB}|${current.localB}`;
+  // A local side is read in this tab: the comparison is made there, never asked of the server.
+  if (current.localA || current.localB) return <LocalCompare key={key} location={current} />;
+  return <CompareExplorer key={key} location={current} />;
 }

@@ -4,7 +4,7 @@ import type { DiffResponse, DiffSide } from "@/lib/core/api-types";
 import { words } from "@/lib/cli/args";
 import { printJson, type Command } from "@/lib/cli/context";
 import { percent } from "@/lib/cli/text";
-import { compareLoaded } from "@/lib/service/compare";
+import { compareLoaded } from "@/lib/compare/diff";
 import { imageFs } from "@/lib/service/image-fs";
 
 const LETTER = { added: "A", removed: "D", modified: "M" } as const;

@@ -122,4 +122,15 @@ describe("readOciLayout", () => {
     await expect(readOciLayout(inMemory(raw), origin, null, null)).rejects.toThrow(/holds 2 images: name one .*v1, v2/);
     await expect(readOciLayout(inMemory(raw), origin, "v3", null)).rejects.toThrow(/no image named v3/);
   });
+
+  it("names each image of a layout that holds several (its ref name, else @N), and @N picks one", async () => {
+    const raw = await readTarFiles(join(DIVE_DATA, "test-oci-gzip-image.tar"));
+    const [entry] = JSON.parse(raw.get("index.json")!.toString()).manifests;
+    const named = { ...entry, annotations: { "org.opencontainers.image.ref.name": "v1" } };
+    raw.set("index.json", Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [named, { ...entry, annotations: {} }] })));
+    const refused = await readOciLayout(inMemory(raw), origin, null, null).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: "BAD_REQUEST", details: { images: ["v1", "@1"] } });
+    expect((await readOciLayout(inMemory(raw), origin, "@1", null)).image.digest).toBe(entry.digest);
+    await expect(readOciLayout(inMemory(raw), origin, "@2", null)).rejects.toThrow(/has 2 images; there is no @2/);
+  });
 });

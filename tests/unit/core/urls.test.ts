@@ -116,14 +116,22 @@ describe("compare URLs", () => {
   it.each(names)("round-trips the path %s for every pair of refs", (path) => {
     for (const a of refs) {
       for (const b of refs) {
-        const location: CompareLocation = { a, b, platformA: null, platformB: "linux/arm64/v8", path };
+        const location: CompareLocation = { a, b, platformA: null, platformB: "linux/arm64/v8", path, localA: false, localB: false };
         expect(roundTrip(location)).toEqual(location);
       }
     }
   });
 
   it("writes both refs as /image/ does, the path after /-/fs/, platforms in the query", () => {
-    const location: CompareLocation = { a: refs[1]!, b: refs[2]!, platformA: "linux/amd64", platformB: null, path: "/a#b?c%d e" };
+    const location: CompareLocation = {
+      a: refs[1]!,
+      b: refs[2]!,
+      platformA: "linux/amd64",
+      platformB: null,
+      path: "/a#b?c%d e",
+      localA: false,
+      localB: false,
+    };
     expect(compareUrl(location)).toBe(
       `/compare/127.0.0.1:15000/fixtures/fs:v1/-/vs/localhost:5000/app@${digestA}/-/fs/a%23b%3Fc%25d%20e?platformA=linux%2Famd64`,
     );
@@ -141,7 +149,24 @@ describe("compare URLs", () => {
       platformA: null,
       platformB: null,
       path: "/",
+      localA: false,
+      localB: false,
     });
+  });
+
+  it("says in the query which side is an archive opened in this tab", () => {
+    const location: CompareLocation = {
+      a: "my image.tar/app:v1",
+      b: refs[1]!,
+      platformA: null,
+      platformB: null,
+      path: "/",
+      localA: true,
+      localB: false,
+    };
+    expect(compareUrl(location)).toBe("/compare/my%20image.tar/app:v1/-/vs/127.0.0.1:15000/fixtures/fs:v1?localA=1");
+    expect(roundTrip(location)).toEqual(location);
+    expect(roundTrip({ ...location, localB: true })).toEqual({ ...location, localB: true });
   });
 
   it("leaves b empty when the link has no /-/vs/ (the API then says what is missing)", () => {
