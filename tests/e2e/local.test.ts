@@ -6,7 +6,7 @@ import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { FsResponse } from "@/lib/core/api-types";
 import { imageUrl } from "@/lib/core/urls";
-import { dockerArchive, dockerArchiveOf, ociArchive, ociArchiveOf } from "@/tests/support/archive-writer";
+import { dockerArchive, dockerArchiveOf, ociArchive, ociArchiveOf, ociPlatformsArchive } from "@/tests/support/archive-writer";
 import { buildImage } from "@/tests/support/image-builder";
 import { APP_URL } from "@/tests/world/config";
 import { COMPARE_SPECS, DIVE_DATA, SPECS } from "@/tests/world/fixtures";
@@ -89,6 +89,13 @@ beforeAll(async () => {
   writeFileSync(at("corrupt-layer.tar"), await ociArchive(corrupt, "v1"));
   mkdirSync(at("oci-layout"));
   execFileSync("tar", ["-xf", at("oci-zstd.tar"), "-C", at("oci-layout")]);
+  const arch = (architecture: string, variant?: string) =>
+    buildImage({
+      format: "oci",
+      platform: { os: "linux", architecture, ...(variant && { variant }) },
+      layers: [{ entries: [{ name: "arch.txt", content: `${architecture}\n` }] }],
+    });
+  writeFileSync(at("platforms.tar"), await ociPlatformsArchive([await arch("amd64"), await arch("arm64", "v8")]));
   writeFileSync(at("compare-a.tar"), await ociArchive(await buildImage(COMPARE_SPECS.compareA), "a"));
   writeFileSync(at("compare-b.tar"), await ociArchive(await buildImage(COMPARE_SPECS.compareB), "b"));
   const [multi, zstd] = [await buildImage(SPECS.multi), await buildImage(SPECS.ociZstd)];
@@ -174,6 +181,17 @@ describe("local images, read in the browser", () => {
       await expect.poll(() => viewer().innerText()).toContain("compressed with zstd");
       expectNothingSent();
     }
+  });
+
+  it("an archive of one image for two platforms: linux/amd64 first, the platform picker switches in the tab", async () => {
+    await openArchive(at("platforms.tar"));
+    await page.locator('[role=treeitem][data-path="/arch.txt"] a').click();
+    await expect.poll(() => viewer().innerText()).toContain("amd64");
+    await page.getByLabel("Platform").selectOption("linux/arm64/v8");
+    await page.waitForURL("**platform=linux%2Farm64%2Fv8**");
+    await page.locator('[role=treeitem][data-path="/arch.txt"] a').click();
+    await expect.poll(() => viewer().innerText()).toContain("arm64");
+    expectNothingSent();
   });
 
   it("an OCI layout folder", async () => {

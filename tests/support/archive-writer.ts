@@ -60,3 +60,17 @@ export function ociArchiveOf(named: [BuiltImage, string][], compression: Compres
     ...blobs,
   ]).then((archive) => compress(archive, compression));
 }
+
+/** An OCI image layout whose index lists one image per platform (no names), as `skopeo copy --all` writes it. */
+export function ociPlatformsArchive(images: BuiltImage[]): Promise<Buffer> {
+  const blobs = new Map<string, Buffer>();
+  const blob = (digest: string, bytes: Buffer) => blobs.set(`blobs/sha256/${hex(digest)}`, bytes);
+  const manifests = images.map((image) => {
+    blob(image.manifest.digest, image.manifest.bytes);
+    blob(image.config.digest, image.config.bytes);
+    for (const layer of image.layers) blob(layer.digest, layer.bytes);
+    return { mediaType: image.mediaType, digest: image.manifest.digest, size: image.manifest.bytes.length, platform: image.platform };
+  });
+  const index = { schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests };
+  return packFiles([["oci-layout", Buffer.from('{"imageLayoutVersion":"1.0.0"}')], ["index.json", Buffer.from(JSON.stringify(index))], ...blobs]);
+}
