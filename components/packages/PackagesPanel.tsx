@@ -1,5 +1,6 @@
 "use client";
 
+import { SearchBox } from "@/components/SearchBox";
 import { useMemo, useState } from "react";
 import { ErrorPanel, Skeleton } from "@/components/ErrorPanel";
 import { PackageTable } from "@/components/packages/PackageTable";
@@ -61,14 +62,7 @@ export function PackagesPanel({ pinned, layerHref, fileHref, open, onOpen }: Pac
   return (
     <section aria-label="Installed packages" className="flex min-h-0 flex-1 flex-col gap-2 p-3">
       <div className="flex items-center gap-2">
-        <input
-          type="search"
-          aria-label="Search packages"
-          placeholder="Search packages: name or version"
-          value={query}
-          onChange={(event) => setQuery(event.target.value)}
-          className="min-w-0 flex-1 rounded border border-zinc-300 bg-white px-2 py-1 font-mono text-sm outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:border-zinc-700 dark:bg-zinc-900"
-        />
+        <SearchBox label="Search packages" placeholder="Search packages: name or version" value={query} onChange={setQuery} />
         <span role="status" className="shrink-0 text-xs text-zinc-500">
           {rows.length === total ? `${formatCount(total)} packages` : `${formatCount(rows.length)} of ${formatCount(total)}`}
         </span>

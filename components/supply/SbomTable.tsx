@@ -1,4 +1,5 @@
 import { useMemo, useState } from "react";
+import { SearchBox } from "@/components/SearchBox";
 import { formatCount } from "@/lib/client/format";
 import type { SbomPackage } from "@/lib/client/supply-chain";
 
@@ -18,14 +19,7 @@ export function SbomTable({ format, packages }: { format: string; packages: read
         <h4 className="font-medium">
           {format}: {formatCount(packages.length)} packages
         </h4>
-        <input
-          type="search"
-          aria-label="Search the SBOM"
-          placeholder="Search packages"
-          value={query}
-          onChange={(event) => setQuery(event.target.value)}
-          className="ml-auto rounded border border-zinc-300 px-2 py-0.5 dark:border-zinc-700 dark:bg-zinc-900"
-        />
+        <SearchBox label="Search the SBOM" placeholder="Search packages" value={query} onChange={setQuery} />
       </div>
       <div className="max-h-80 overflow-auto">
         <table aria-label="SBOM packages" className="w-full text-xs">
