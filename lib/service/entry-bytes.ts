@@ -16,7 +16,7 @@ export interface ByteRange {
 }
 
 /** The part of a `size`-byte file a request asks for: all of it, or the range cut to the file's end. */
-export function clampRange(size: number, part: ByteRange | null): ByteRange {
+function clampRange(size: number, part: ByteRange | null): ByteRange {
   if (!part) return { offset: 0, length: size };
   if (part.offset > 0 && part.offset >= size) {
     throw new PortholeError("RANGE_NOT_SATISFIABLE", `the range starts at byte ${part.offset}, past the end of the ${size}-byte file`);
@@ -29,6 +29,8 @@ export interface EntryBytes {
   content: Readable;
   /** How the bytes are read: by Range through the seek index, or by streaming the layer to them. */
   via: "range" | "stream";
+  /** The part asked for, cut to the file's end; absent when the whole file was asked for. */
+  range?: ByteRange;
 }
 
 /**
@@ -39,16 +41,20 @@ export interface EntryBytes {
 export async function openEntryBytes(layer: LayerSource, ordinal: number, part: ByteRange | null): Promise<EntryBytes> {
   const entry = (await collectLayer(layer))[ordinal];
   if (!entry) throw new PortholeError("UPSTREAM_INVALID", `layer ${layer.digest} changed: its entry ${ordinal} is gone`);
-  const { offset, length } = clampRange(entry.size, part);
-  if (length === 0) return { entry, content: Readable.from([]), via: "range" };
+  const range = clampRange(entry.size, part);
+  const { offset, length } = range;
+  const asked = { entry, ...(part && { range }) };
+  if (length === 0) return { ...asked, content: Readable.from([]), via: "range" };
   const ranged =
     (await readTocRange(layer, ordinal, offset, length)) ??
     (entry.offset !== undefined ? await readLayerRange(layer, entry.offset + offset, length) : null);
-  if (ranged)
-    return { entry, content: length === entry.size && entry.digest ? Readable.from(digestChecked(ranged, entry.digest)) : ranged, via: "range" };
+  if (ranged) {
+    const content = length === entry.size && entry.digest ? Readable.from(digestChecked(ranged, entry.digest)) : ranged;
+    return { ...asked, content, via: "range" };
+  }
   const opened = await openLayerEntry(await layer.open(), ordinal, { digest: layer.check.digest });
   if (!opened) throw new PortholeError("UPSTREAM_INVALID", `layer ${layer.digest} changed: its entry ${ordinal} is gone`);
-  return { entry, content: part ? Readable.from(slice(opened.content, offset, length)) : opened.content, via: "stream" };
+  return { ...asked, content: part ? Readable.from(slice(opened.content, offset, length)) : opened.content, via: "stream" };
 }
 
 /** The bytes, failing at the end unless they hash to `digest`. */

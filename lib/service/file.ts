@@ -1,25 +1,18 @@
 import "server-only";
-import type { Readable } from "node:stream";
-import type { LayerEntry } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
 import type { EntryLocation } from "@/lib/fs/merge";
 import { locateInLayerEntries, locateInMerge } from "@/lib/fs/locate";
 import { cleanPath } from "@/lib/core/paths";
 import { resolveImage, type ImageQuery } from "@/lib/service/image";
 import { imageFs, imageLayers } from "@/lib/service/image-fs";
-import { clampRange, openEntryBytes, type ByteRange, type EntryBytes } from "@/lib/service/entry-bytes";
+import { openEntryBytes, type ByteRange, type EntryBytes } from "@/lib/service/entry-bytes";
 import { collectLayer } from "@/lib/service/layer-index";
 import { registrySource, type ImageSource } from "@/lib/service/layer-source";
 
-export interface OpenedFile {
-  entry: LayerEntry;
-  /** The file's bytes, or the part asked for. */
-  content: Readable;
+/** A file's bytes (or the part asked for), and the layer they come from. */
+export interface OpenedFile extends EntryBytes {
   /** Digest of the layer the bytes come from. */
   layerDigest: string;
-  /** The part of the file `content` is (clamped to the file); absent for all of it. */
-  range?: ByteRange;
-  via: EntryBytes["via"];
 }
 
 /** Where `path`'s bytes are as of layer `index` alone (hardlinks may point into lower layers). */
@@ -60,6 +53,5 @@ export async function openSourceFile(
     location = await locateMerged(source, path);
   }
   const layer = source.layers[location.layer] as ImageSource["layers"][number];
-  const { entry, content, via } = await openEntryBytes(layer, location.ordinal, part);
-  return { entry, content, via, layerDigest: layer.digest, ...(part && { range: clampRange(entry.size, part) }) };
+  return { ...(await openEntryBytes(layer, location.ordinal, part)), layerDigest: layer.digest };
 }

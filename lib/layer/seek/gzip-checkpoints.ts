@@ -1,4 +1,5 @@
 import { constants, createGunzip } from "node:zlib";
+import { concatBytes } from "@/lib/core/bytes";
 import { blockStartBit } from "@/lib/layer/seek/block-start";
 import type { Checkpoint } from "@/lib/layer/seek/protocol";
 
@@ -162,21 +163,11 @@ export class CheckpointingGunzip {
     candidate.proven += take.length;
     if (candidate.proven < PROOF_BYTES) return;
     this.candidate = null;
-    const input = candidate.input.length === 1 ? (candidate.input[0] as Uint8Array) : concat(candidate.input);
+    const input = candidate.input.length === 1 ? (candidate.input[0] as Uint8Array) : concatBytes(candidate.input);
     // input[0] is the byte before the boundary; a start that proves nothing is let go (the next boundary is tried).
     const bit = blockStartBit(input, 1, candidate.window, candidate.proof);
     if (bit === null) return;
     this.onCheckpoint({ bit: (candidate.byte - 1) * 8 + bit, out: candidate.out, window: candidate.window });
     this.nextCheckpoint = candidate.out + this.span;
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const all = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    all.set(part, at);
-    at += part.length;
-  }
-  return all;
 }
