@@ -5,6 +5,7 @@ import { mkdir, readFile, readdir, rename, rm, stat, utimes } from "node:fs/prom
 import { join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { MemoryLru } from "@/lib/cache/memory-lru";
 import { settings } from "@/lib/config";
 
 /** A stored entry: its file is named `<sha256 of key>-<sha256 of content>`, so it carries its own check. */
@@ -24,6 +25,10 @@ async function digestOfFile(path: string): Promise<string> {
   return hash.digest("hex");
 }
 
+/** Small entries read back are also kept in memory, checked once, up to this many bytes in all (bursts of requests for one image read the same manifests again and again). */
+const MEMORY_MAX_BYTES = 32 * 1024 ** 2;
+const MEMORY_ENTRY_MAX_BYTES = 1024 ** 2;
+
 /**
  * A content-addressed, size-bounded disk cache with least-recently-used eviction.
  * Only immutable data goes in (keys are derived from digests), so entries never need invalidating.
@@ -31,10 +36,14 @@ async function digestOfFile(path: string): Promise<string> {
  * that a later read would take as whole. Every read checks the entry against the content digest in
  * its name: a file damaged on disk (truncated, bit rot, a full disk) is dropped, logged and reported
  * missing, so callers fetch it again instead of serving it. Recency survives restarts through mtimes.
+ * Small entries that were read are kept in memory as well, where no disk fault reaches them: a
+ * read of one touches no file (so its mtime, the recency after a restart, is that of its last read
+ * from disk).
  */
 export class DiskCache {
   private readonly entries = new Map<string, Entry>(); // key hash -> entry, oldest first
   private total = 0;
+  private readonly inMemory = new MemoryLru(MEMORY_MAX_BYTES, MEMORY_ENTRY_MAX_BYTES); // key hash -> checked bytes
   private loaded: Promise<void> | null = null;
 
   constructor(
@@ -55,6 +64,11 @@ export class DiskCache {
   async read(key: string): Promise<Buffer | null> {
     const found = await this.lookup(key);
     if (!found) return null;
+    const kept = this.inMemory.get(found.name);
+    if (kept) {
+      this.markUsed(found.name, found.entry);
+      return kept;
+    }
     const bytes = await readFile(found.path).catch(() => null);
     if (!bytes) return this.drop(key, found.name, found.path, "the file is gone");
     if (bytes.length !== found.entry.size)
@@ -63,7 +77,15 @@ export class DiskCache {
       return this.drop(key, found.name, found.path, "its bytes do not match their digest");
     }
     await this.touch(found.name, found.entry, found.path);
+    this.inMemory.set(found.name, bytes);
     return bytes;
+  }
+
+  /** A checked entry: a small one's bytes (kept in memory, as `read`), a large one's path (as `get`); null when missing or damaged. */
+  async open(key: string): Promise<Buffer | string | null> {
+    const found = await this.lookup(key);
+    if (!found) return null;
+    return found.entry.size <= MEMORY_ENTRY_MAX_BYTES ? this.read(key) : this.get(key);
   }
 
   private async lookup(key: string): Promise<{ name: string; entry: Entry; path: string } | null> {
@@ -81,9 +103,14 @@ export class DiskCache {
     return null;
   }
 
-  private async touch(name: string, entry: Entry, path: string): Promise<string> {
+  /** Moves an entry to the recent end of the eviction order. */
+  private markUsed(name: string, entry: Entry): void {
     this.entries.delete(name);
     this.entries.set(name, entry);
+  }
+
+  private async touch(name: string, entry: Entry, path: string): Promise<string> {
+    this.markUsed(name, entry);
     const now = new Date();
     await utimes(path, now, now).catch(() => undefined);
     return path;
@@ -130,6 +157,7 @@ export class DiskCache {
   }
 
   private forget(name: string): void {
+    this.inMemory.delete(name);
     const entry = this.entries.get(name);
     if (!entry) return;
     this.entries.delete(name);

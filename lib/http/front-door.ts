@@ -2,7 +2,9 @@ import "server-only";
 import http from "node:http";
 import { settings } from "@/lib/config";
 import { PortholeError } from "@/lib/core/errors";
+import { directHandler, sendError, serveDirect } from "@/lib/http/direct-lane";
 import { CLIENT_HEADER, clientAddress } from "@/lib/http/client-address";
+import { logWhenClosed } from "@/lib/http/log";
 import { RateLimiter } from "@/lib/http/rate-limit";
 import { shutdownState } from "@/lib/http/shutdown";
 
@@ -10,18 +12,13 @@ const INSTALLED = Symbol.for("porthole.front-door");
 /** After the grace period and the streams' error lines, how long before what is left is cut. */
 const FINAL_CUT_MS = 1000;
 
-function refuse(response: http.ServerResponse, error: PortholeError): void {
-  const headers: http.OutgoingHttpHeaders = { "content-type": "application/json", "cache-control": "no-store", "x-content-type-options": "nosniff" };
-  if (error.retryAfter !== undefined) headers["retry-after"] = String(error.retryAfter);
-  if (error.code === "SHUTTING_DOWN") headers.connection = "close";
-  response.writeHead(error.status, headers).end(JSON.stringify(error.toJSON()));
-}
+/** API requests count against a client's rate (and are logged); pages, assets and health checks do not. */
+const limited = (path: string) => path.startsWith("/api/") && !path.startsWith("/api/health");
 
 /** Why a request may not go in, or null: the server is stopping, or this client is over its rate. */
 function refusal(request: http.IncomingMessage, client: string, limiter: RateLimiter): PortholeError | null {
   if (shutdownState().stopping) return new PortholeError("SHUTTING_DOWN", "the server is shutting down; try again in a moment");
-  const path = request.url ?? "/";
-  if (!path.startsWith("/api/") || path.startsWith("/api/health")) return null;
+  if (!limited(request.url ?? "/")) return null;
   const wait = limiter.take(client);
   if (wait === 0) return null;
   return new PortholeError(
@@ -53,7 +50,8 @@ function shutDownGracefully(open: Set<http.ServerResponse>): void {
 /**
  * The server's front door, run before Next.js sees a request: stamps the client's address on it
  * (replacing any the client sent), applies each client's rate limit, turns requests away while
- * shutting down, and keeps track of what is open for the shutdown. Next.js offers no hook before
+ * shutting down, keeps track of what is open for the shutdown, and answers API GETs whose route is
+ * loaded through the direct lane (direct-lane.ts). Next.js offers no hook before
  * its router that sees the socket, so this wraps how every HTTP server in the process emits
  * requests; installed once, from instrumentation.ts.
  */
@@ -69,14 +67,18 @@ export function installFrontDoor(): void {
     const [request, response] = args as [http.IncomingMessage, http.ServerResponse];
     const client = clientAddress(request, settings().trustedProxies);
     request.headers[CLIENT_HEADER] = client;
+    if (limited(request.url ?? "/")) logWhenClosed(request, response);
     const refused = refusal(request, client, limiter);
     if (refused) {
-      refuse(response, refused);
+      sendError(response, refused);
       return true;
     }
     open.add(response);
     response.once("close", () => open.delete(response));
-    return emit.call(this, event, ...args);
+    const direct = directHandler(request);
+    if (!direct) return emit.call(this, event, ...args);
+    void serveDirect(request, response, direct);
+    return true;
   };
   process.once("SIGTERM", () => shutDownGracefully(open));
 }

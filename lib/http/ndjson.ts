@@ -56,8 +56,11 @@ export async function ndjsonResponse<T>(source: AsyncGenerator<T>, headers: Reco
   return new Response(body, { headers: { "Content-Type": "application/x-ndjson; charset=utf-8", "X-Accel-Buffering": "no", ...headers } });
 }
 
-/** An NDJSON file already in the response format (a cached layer index), streamed as it is. */
-export function ndjsonFileResponse(path: string, headers: Record<string, string>): Response {
-  const body = Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
-  return new Response(body, { headers: { "Content-Type": "application/x-ndjson; charset=utf-8", ...headers } });
+/** NDJSON already in the response format (a cached layer index): sent as it is, from memory (with its length) or streamed from its file. */
+export function ndjsonFileResponse(cached: Buffer | string, headers: Record<string, string>): Response {
+  const type = { "Content-Type": "application/x-ndjson; charset=utf-8" };
+  if (typeof cached !== "string")
+    return new Response(new Uint8Array(cached), { headers: { ...type, "Content-Length": String(cached.length), ...headers } });
+  const body = Readable.toWeb(createReadStream(cached)) as ReadableStream<Uint8Array>;
+  return new Response(body, { headers: { ...type, ...headers } });
 }

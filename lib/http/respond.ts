@@ -1,7 +1,6 @@
 import "server-only";
 import { parseDigest } from "@/lib/core/digest";
 import { asPortholeError, PortholeError } from "@/lib/core/errors";
-import { logRequest } from "@/lib/http/log";
 
 /** Turns any thrown value into the JSON error response of /api/v1. */
 export function errorResponse(error: unknown): Response {
@@ -50,19 +49,13 @@ export class Query {
   }
 }
 
-/**
- * Runs a route handler body: maps failures to error responses and logs the request once its body
- * has been sent. Keeps route handlers thin.
- */
+/** Runs a route handler body, mapping failures to error responses. Keeps route handlers thin. */
 export async function handle(request: Request, run: (query: Query) => Promise<Response>): Promise<Response> {
-  const started = performance.now();
-  let response: Response;
   try {
-    response = await run(new Query(request));
+    return await run(new Query(request));
   } catch (error) {
-    response = errorResponse(error);
+    return errorResponse(error);
   }
-  return logRequest(request, response, started);
 }
 
 /**

@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
+import { MemoryLru } from "@/lib/cache/memory-lru";
 import type { LayerEntry } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
 import { openLayerEntry } from "@/lib/layer/read";
@@ -27,16 +28,24 @@ function clampRange(size: number, part: ByteRange | null): ByteRange {
 export interface EntryBytes {
   entry: LayerEntry;
   content: Readable;
-  /** How the bytes are read: by Range through the seek index, or by streaming the layer to them. */
-  via: "range" | "stream";
+  /** How the bytes are read: by Range through the seek index, by streaming the layer to them, or from memory (a small file read lately). */
+  via: "range" | "stream" | "memory";
   /** The part asked for, cut to the file's end; absent when the whole file was asked for. */
   range?: ByteRange;
 }
 
 /**
+ * Small files read whole lately, checked against their listing's digest: views of one file in a
+ * burst (a shared link going round) read its layer once, not once each.
+ */
+const SMALL_FILE_BYTES = 256 * 1024;
+const smallFiles = new MemoryLru(32 * 1024 ** 2, SMALL_FILE_BYTES);
+
+/**
  * The bytes of a layer's entry `ordinal` (all, or `part`): by Range, without reading the layer
  * again, from its eStargz chunks or through its seek index when it has either; otherwise by
- * streaming the layer up to the entry. A whole file read by Range is also checked against the digest its listing recorded.
+ * streaming the layer up to the entry. A whole file is also checked against the digest its listing
+ * recorded, and a small one kept for the next requests.
  */
 export async function openEntryBytes(layer: LayerSource, ordinal: number, part: ByteRange | null): Promise<EntryBytes> {
   const entry = (await collectLayer(layer))[ordinal];
@@ -45,24 +54,30 @@ export async function openEntryBytes(layer: LayerSource, ordinal: number, part: 
   const { offset, length } = range;
   const asked = { entry, ...(part && { range }) };
   if (length === 0) return { ...asked, content: Readable.from([]), via: "range" };
+  const keptKey = `${layer.digest}\n${ordinal}`;
+  const kept = smallFiles.get(keptKey);
+  if (kept) return { ...asked, content: Readable.from([kept.subarray(offset, offset + length)]), via: "memory" };
+  const whole = length === entry.size && entry.type === "file" && entry.digest ? { digest: entry.digest, keptKey } : null;
+  const checked = (source: Readable) => (whole ? Readable.from(digestChecked(source, whole.digest, whole.keptKey)) : source);
   const ranged =
     (await readTocRange(layer, ordinal, offset, length)) ??
     (entry.offset !== undefined ? await readLayerRange(layer, entry.offset + offset, length) : null);
-  if (ranged) {
-    const content = length === entry.size && entry.digest ? Readable.from(digestChecked(ranged, entry.digest)) : ranged;
-    return { ...asked, content, via: "range" };
-  }
+  if (ranged) return { ...asked, content: checked(ranged), via: "range" };
   const opened = await openLayerEntry(await layer.open(), ordinal, { digest: layer.check.digest });
   if (!opened) throw new PortholeError("UPSTREAM_INVALID", `layer ${layer.digest} changed: its entry ${ordinal} is gone`);
-  return { ...asked, content: part ? Readable.from(slice(opened.content, offset, length)) : opened.content, via: "stream" };
+  return { ...asked, content: part ? Readable.from(slice(opened.content, offset, length)) : checked(opened.content), via: "stream" };
 }
 
-/** The bytes, failing at the end unless they hash to `digest`. */
-async function* digestChecked(source: Readable, digest: string): AsyncGenerator<Buffer> {
+/** The bytes, failing at the end unless they hash to `digest`; once they do, a small file is kept under `keptKey`. */
+async function* digestChecked(source: Readable, digest: string, keptKey: string): AsyncGenerator<Buffer> {
   const hash = createHash("sha256");
+  const chunks: Buffer[] = [];
+  let size = 0;
   try {
     for await (const chunk of source as AsyncIterable<Buffer>) {
       hash.update(chunk);
+      size += chunk.length;
+      if (size <= SMALL_FILE_BYTES) chunks.push(chunk);
       yield chunk;
     }
   } finally {
@@ -70,6 +85,7 @@ async function* digestChecked(source: Readable, digest: string): AsyncGenerator<
   }
   const actual = `sha256:${hash.digest("hex")}`;
   if (actual !== digest) throw new PortholeError("UPSTREAM_INVALID", `the file's bytes do not match its digest in the listing (${actual})`);
+  if (size <= SMALL_FILE_BYTES) smallFiles.set(keptKey, Buffer.concat(chunks));
 }
 
 /** Bytes [offset, offset + length) of the source's; it is stopped once they went by. */

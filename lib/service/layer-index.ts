@@ -1,6 +1,6 @@
 import "server-only";
 import { createReadStream } from "node:fs";
-import { PassThrough } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import { createInterface } from "node:readline";
 import type { LayerEntry } from "@/lib/core/api-types";
 import { diskCache } from "@/lib/cache/disk-cache";
@@ -31,7 +31,7 @@ const capturesKey = (digest: string) => `layer-captures:v1:${digest}`;
  * whole layer was read and verified. Callers must have proven access to the repository.
  */
 export async function* layerEntries(layer: LayerSource): AsyncGenerator<LayerEntry> {
-  const cached = await diskCache().get(layerIndexKey(layer.digest));
+  const cached = await diskCache().open(layerIndexKey(layer.digest));
   if (cached) {
     yield* readIndex(cached);
     return;
@@ -68,11 +68,11 @@ export async function layerCaptures(layer: LayerSource): Promise<LayerCaptures> 
 }
 
 /**
- * The path of a layer's complete cached index: NDJSON in exactly the layer endpoint's format,
- * ending with its `done` line, so it can be sent as it is.
+ * A layer's complete cached index (its bytes when small, else its file's path): NDJSON in exactly
+ * the layer endpoint's format, ending with its `done` line, so it can be sent as it is.
  */
-export function cachedLayerIndex(digest: string): Promise<string | null> {
-  return diskCache().get(layerIndexKey(digest));
+export function cachedLayerIndex(digest: string): Promise<Buffer | string | null> {
+  return diskCache().open(layerIndexKey(digest));
 }
 
 async function produce(layer: LayerSource, replay: Replay<LayerEntry>): Promise<void> {
@@ -107,8 +107,9 @@ async function produce(layer: LayerSource, replay: Replay<LayerEntry>): Promise<
   }
 }
 
-async function* readIndex(path: string): AsyncGenerator<LayerEntry> {
-  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+async function* readIndex(cached: Buffer | string): AsyncGenerator<LayerEntry> {
+  const input = typeof cached === "string" ? createReadStream(cached) : Readable.from([cached]);
+  const lines = createInterface({ input, crlfDelay: Infinity });
   let end: IndexEnd | null = null;
   let count = 0;
   for await (const line of lines) {

@@ -162,3 +162,22 @@ describe("everything under /api answers the JSON error shape", () => {
     expect(put.allow).toBe("GET, POST, DELETE, HEAD");
   });
 });
+
+describe("the direct lane", () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp("http://127.0.0.1:3196");
+  });
+  afterAll(() => app.stop());
+
+  it("answers a route's GETs without Next.js once Next.js has loaded the route, exactly as Next.js did", async () => {
+    for (const path of ["/api/v1/session", `/api/v1/image?ref=${encodeURIComponent("Not A Ref!")}`]) {
+      const [throughNext, direct] = [await get(`${app.url}${path}`), await get(`${app.url}${path}`)];
+      // Next.js marks what its router answered with its own Vary; the lane does not.
+      expect(String(throughNext.headers.vary), path).toMatch(/\brsc\b/);
+      expect(direct.headers.vary, path).toBeUndefined();
+      const seen = (answer: Answer) => [answer.status, answer.headers["content-type"], answer.headers["cache-control"], answer.body];
+      expect(seen(direct), path).toEqual(seen(throughNext));
+    }
+  });
+});

@@ -121,3 +121,27 @@ describe("DiskCache.read: a small entry's bytes, checked as they are read", () =
     expect(await readdir(dir)).toEqual([]);
   });
 });
+
+describe("DiskCache.read: entries read once are kept in memory, checked", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("serves a second read from memory: damage on disk since cannot reach it", async () => {
+    const cache = new DiskCache(dir, 1024);
+    await cache.put("config:sha256:a", '{"a":1}');
+    expect((await cache.read("config:sha256:a"))?.toString()).toBe('{"a":1}');
+    await writeFile(join(dir, (await readdir(dir))[0] as string), '{"a":2}');
+    expect((await cache.read("config:sha256:a"))?.toString()).toBe('{"a":1}');
+  });
+
+  it("forgets what it kept when the entry is evicted or replaced", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const cache = new DiskCache(dir, 25);
+    await cache.put("a", "x".repeat(10));
+    expect((await cache.read("a"))?.toString()).toBe("x".repeat(10));
+    await cache.put("b", "y".repeat(10));
+    await cache.put("c", "z".repeat(10)); // past 25 bytes: a, the least recently used, goes
+    expect(await cache.read("a")).toBeNull();
+    await cache.put("b", "w".repeat(10));
+    expect((await cache.read("b"))?.toString()).toBe("w".repeat(10));
+  });
+});

@@ -3,10 +3,12 @@ import { cacheControl, handle } from "@/lib/http/respond";
 import { isPinned } from "@/lib/core/reference";
 import { compareImages } from "@/lib/service/compare";
 import { otherMethods } from "@/lib/http/methods";
+import { serveDirectly } from "@/lib/http/direct-lane";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+serveDirectly("/api/v1/diff", GET);
 
 export function GET(request: Request) {
   return handle(request, async (query) => {

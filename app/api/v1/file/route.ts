@@ -5,10 +5,12 @@ import { handle } from "@/lib/http/respond";
 import { openFile } from "@/lib/service/file";
 import { isPinned } from "@/lib/core/reference";
 import { otherMethods } from "@/lib/http/methods";
+import { serveDirectly } from "@/lib/http/direct-lane";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+serveDirectly("/api/v1/file", GET);
 
 export function GET(request: Request) {
   return handle(request, async (query) => {

@@ -3,10 +3,12 @@ import { jsonOnce, jsonText } from "@/lib/http/json-once";
 import { handle } from "@/lib/http/respond";
 import { loadImageFs } from "@/lib/service/image-fs";
 import { otherMethods } from "@/lib/http/methods";
+import { serveDirectly } from "@/lib/http/direct-lane";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+serveDirectly("/api/v1/fs", GET);
 
 export function GET(request: Request) {
   return handle(request, async (query) => {

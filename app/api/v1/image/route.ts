@@ -2,10 +2,12 @@ import { imageQuery } from "@/lib/http/image-query";
 import { handle } from "@/lib/http/respond";
 import { resolveImage } from "@/lib/service/image";
 import { otherMethods } from "@/lib/http/methods";
+import { serveDirectly } from "@/lib/http/direct-lane";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+serveDirectly("/api/v1/image", GET);
 
 export function GET(request: Request) {
   return handle(request, async (query) => {

@@ -5,10 +5,12 @@ import { proveBlobAccess } from "@/lib/service/access";
 import { cachedLayerIndex, layerEntries } from "@/lib/service/layer-index";
 import { queriedLayer } from "@/lib/service/layer-source";
 import { otherMethods } from "@/lib/http/methods";
+import { serveDirectly } from "@/lib/http/direct-lane";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+serveDirectly("/api/v1/layer", GET);
 
 export function GET(request: Request) {
   return handle(request, async (query) => {

@@ -1,11 +1,13 @@
 import { imageCacheControl, imageQuery } from "@/lib/http/image-query";
 import { otherMethods } from "@/lib/http/methods";
+import { serveDirectly } from "@/lib/http/direct-lane";
 import { handle } from "@/lib/http/respond";
 import { imagePackages } from "@/lib/service/packages";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+serveDirectly("/api/v1/packages", GET);
 
 export function GET(request: Request) {
   return handle(request, async (query) => {

@@ -2,10 +2,12 @@ import { handle } from "@/lib/http/respond";
 import { sessionCookie, sessionOf, type Session } from "@/lib/session/session";
 import { signIn, signOut } from "@/lib/session/sign-in";
 import { otherMethods } from "@/lib/http/methods";
+import { serveDirectly } from "@/lib/http/direct-lane";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 export const { PUT, PATCH } = otherMethods("GET", "POST", "DELETE");
+serveDirectly("/api/v1/session", GET);
 
 /** The registries a session is signed in to (never the secrets), with the cookie that holds it when it changed. */
 function sessionAnswer(session: Session, request: Request, changed: boolean): Response {
