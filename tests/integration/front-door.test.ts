@@ -104,9 +104,14 @@ describe("shutdown", () => {
     });
   }
 
-  it("on SIGTERM, lets the grace period pass, then ends a listing with an error line (never a false done) and exits", async () => {
+  // The first request to a route goes through Next.js, which loads it; later ones take the direct lane.
+  it.each([
+    ["through Next.js", false],
+    ["through the direct lane", true],
+  ])("on SIGTERM, lets the grace period pass, then ends a listing with an error line (never a false done) and exits (%s)", async (_lane, direct) => {
     app = await startApp("http://127.0.0.1:3194", { PORTHOLE_SHUTDOWN_GRACE_MS: "1000" });
     const running = app;
+    if (direct) expect((await get(`${running.url}/api/v1/layer`)).status).toBe(400);
     const { first, rest } = await stalledListing(running);
     expect(JSON.parse(first.split("\n")[0] as string).path).toMatch(/^\/f\/\d+\.txt$/);
     const exited = new Promise<void>((resolve) => running.child.once("exit", () => resolve()));
