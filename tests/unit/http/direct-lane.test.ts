@@ -97,7 +97,11 @@ describe("the direct lane", () => {
         }),
     );
     const { response, body } = await get(`${url}/api/v1/file`, { "accept-encoding": "gzip" });
-    expect([response.statusCode, response.headers["content-encoding"], response.headers["content-range"]]).toEqual([206, undefined, "bytes 0-4095/65536"]);
+    expect([response.statusCode, response.headers["content-encoding"], response.headers["content-range"]]).toEqual([
+      206,
+      undefined,
+      "bytes 0-4095/65536",
+    ]);
     expect(body.equals(bytes.subarray(0, 4096))).toBe(true);
   });
 
