@@ -24,6 +24,7 @@ function content(seed: number, bytes: number): Buffer {
 }
 
 const FILES = Array.from({ length: 24 }, (_, i) => ({ name: `data/file${String(i).padStart(2, "0")}.txt`, content: content(i, 700_000) }));
+const SMALL = [content(100, 3000), content(101, 5000)] as const;
 let registry: FakeRegistry;
 let image: BuiltImage;
 let layerDigest = "";
@@ -34,7 +35,17 @@ beforeAll(async () => {
   overrideSettings({ allowPrivateHosts: "all", seekIndexMinBytes: 1_000_000 });
   image = await buildImage({
     format: "oci",
-    layers: [{ entries: [...FILES, { name: "data/empty" }, { name: "data/zz-last", content: "the end\n" }] }],
+    layers: [
+      {
+        entries: [
+          ...FILES,
+          { name: "data/small-a", content: SMALL[0] },
+          { name: "data/small-b", content: SMALL[1] },
+          { name: "data/empty" },
+          { name: "data/zz-last", content: "the end\n" },
+        ],
+      },
+    ],
   });
   layerDigest = (image.layers[0] as { digest: string }).digest;
   expect((image.layers[0] as { bytes: Buffer }).bytes.length).toBeGreaterThan(1_000_000);
@@ -109,5 +120,34 @@ describe("opening a file of a listed layer", () => {
     // The check runs before any byte is inflated: the error comes before the body, with its status.
     expect(response.status).toBe(502);
     expect(await response.json()).toMatchObject({ error: { code: "UPSTREAM_INVALID", message: expect.stringMatching(/other bytes/) } });
+  });
+});
+
+describe("small files read lately are kept in memory", () => {
+  const bytesOf = async (response: Response) => Buffer.from(await response.arrayBuffer());
+
+  it("serves the next views of a small file, and parts of it, from memory without reading the layer", async () => {
+    const first = await open("/data/small-a");
+    expect(first.headers.get("x-porthole-read")).toBe("range");
+    expect((await bytesOf(first)).equals(SMALL[0])).toBe(true);
+    const watch = watchBlobs();
+    const again = await open("/data/small-a");
+    expect(again.headers.get("x-porthole-read")).toBe("memory");
+    expect((await bytesOf(again)).equals(SMALL[0])).toBe(true);
+    const part = await open("/data/small-a", "&offset=10&length=100");
+    expect([part.status, part.headers.get("x-porthole-read")]).toEqual([206, "memory"]);
+    expect((await bytesOf(part)).equals(SMALL[0].subarray(10, 110))).toBe(true);
+    expect(watch.ranged() + watch.whole()).toBe(0);
+  });
+
+  it("keeps nothing from a read that failed its check: the next view reads the registry again", async () => {
+    registry.on("GET blob", tamperingRange);
+    expect((await open("/data/small-b")).status).toBe(502);
+    registry.on("GET blob", serve);
+    const watch = watchBlobs();
+    const response = await open("/data/small-b");
+    expect(response.headers.get("x-porthole-read")).toBe("range");
+    expect((await bytesOf(response)).equals(SMALL[1])).toBe(true);
+    expect(watch.ranged()).toBe(1);
   });
 });
