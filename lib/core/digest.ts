@@ -8,6 +8,9 @@ const DIGEST_SHAPE = /^([a-z0-9]+(?:[.+_-][a-z0-9]+)*):([a-zA-Z0-9=_-]+)$/;
 const HEX_LENGTH: Record<string, number> = { sha256: 64, sha512: 128 };
 const KNOWN_DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 
+/** A reference's `@digest` pin, at its end: the only `@` a registry reference can hold, while a local file name may hold its own. */
+export const DIGEST_PIN = /@(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+
 /** Whether `text` is a sha256 or sha512 digest we can verify (lowercase hex of the right length). */
 export function isDigest(text: string): boolean {
   return KNOWN_DIGEST.test(text);

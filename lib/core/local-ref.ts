@@ -1,3 +1,5 @@
+import { DIGEST_PIN } from "@/lib/core/digest";
+
 /**
  * A local image (an archive opened in this browser tab, never uploaded) is named like a registry
  * image, so the explorer's URLs and requests work unchanged: `{file}` or `{file}/{image}` (a tag or
@@ -13,10 +15,8 @@ export interface LocalRef {
   digest: string | null;
 }
 
-const PIN = /@(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
-
 export function parseLocalRef(ref: string): LocalRef {
-  const pin = PIN.exec(ref);
+  const pin = DIGEST_PIN.exec(ref);
   const bare = pin ? ref.slice(0, pin.index) : ref;
   const slash = bare.indexOf("/");
   return {

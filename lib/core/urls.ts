@@ -7,6 +7,8 @@
  *   /local/{file}[/{image}]…                  the same views of an archive opened in this tab (lib/core/local-ref.ts)
  * Path segments are percent-encoded, so names with spaces, #, ?, % and unicode round-trip.
  */
+import { DIGEST_PIN } from "@/lib/core/digest";
+
 export type View = { kind: "fs"; path: string; upTo: number | null } | { kind: "layer"; digest: string; path: string };
 
 export interface Location {
@@ -131,10 +133,9 @@ export function lineHash(range: { from: number; to: number }): string {
   return range.from === range.to ? `#L${range.from}` : `#L${range.from}-L${range.to}`;
 }
 
-/** A reference pinned to a manifest digest, so a shared link keeps showing the same bytes. */
+/** A reference pinned to a manifest digest (any pin it had replaced), so a shared link keeps showing the same bytes. */
 export function pinnedRef(ref: string, digest: string): string {
-  const at = ref.indexOf("@");
-  return `${at === -1 ? ref : ref.slice(0, at)}@${digest}`;
+  return `${ref.replace(DIGEST_PIN, "")}@${digest}`;
 }
 
 /**

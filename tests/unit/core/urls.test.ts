@@ -104,6 +104,9 @@ describe("pinnedRef", () => {
     const digest = `sha256:${"c".repeat(64)}`;
     expect(pinnedRef("127.0.0.1:15000/fixtures/fs:v1", digest)).toBe(`127.0.0.1:15000/fixtures/fs:v1@${digest}`);
     expect(pinnedRef(`a/b@sha256:${"d".repeat(64)}`, digest)).toBe(`a/b@${digest}`);
+    // A local file name may hold an `@` of its own: only a digest pin at the end is replaced.
+    expect(pinnedRef("my@image.tar/app:1", digest)).toBe(`my@image.tar/app:1@${digest}`);
+    expect(pinnedRef(`my@image.tar@sha256:${"d".repeat(64)}`, digest)).toBe(`my@image.tar@${digest}`);
   });
 });
 
