@@ -8,7 +8,16 @@ export interface Args {
 }
 
 /** Flags that take a value (`--platform linux/arm64` or `--platform=linux/arm64`); the rest are switches. */
-const VALUED = new Set(["platform", "layer", "ci-config", "lowestEfficiency", "highestWastedBytes", "highestUserWastedPercent"]);
+const VALUED = new Set([
+  "platform",
+  "platform-a",
+  "platform-b",
+  "layer",
+  "ci-config",
+  "lowestEfficiency",
+  "highestWastedBytes",
+  "highestUserWastedPercent",
+]);
 const SWITCHES = new Set(["json", "insecure", "files", "help"]);
 
 const usage = (message: string) => new PortholeError("BAD_REQUEST", message);

@@ -5,7 +5,8 @@ import type { ImageSource } from "@/lib/service/layer-source";
 /** What a command gets: its arguments, the image opener (credentials, platform, progress applied) and its outputs. */
 export interface Context {
   args: Args;
-  open(spec: string): Promise<ImageSource>;
+  /** Opens an image; `platform` (os/arch[/variant]) overrides `--platform` for this one (diff's `--platform-a`). */
+  open(spec: string, platform?: string | null): Promise<ImageSource>;
   /** Text to stdout (the answer: with `--json`, the only thing there). */
   print(text: string): void;
   /** Text to stderr (warnings). */

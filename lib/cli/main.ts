@@ -22,7 +22,7 @@ const USAGE = `porthole: look inside container images, as the Porthole web app d
   porthole inspect  REF              digest, platform, layers, config, efficiency, wasted and reclaimable bytes
   porthole ls       REF [PATH]       the merged tree (--layer N|DIGEST: one layer's entries), each path's layer
   porthole cat      REF PATH         a file's bytes to stdout (--layer N|DIGEST: as that layer has it)
-  porthole diff     A B              what changed between two images
+  porthole diff     A B              what changed between two images (--platform-a, --platform-b: each side's platform)
   porthole packages REF              installed packages and the attack surface (--files: each package's files)
   porthole ci       REF              dive's CI rules: exit 0 pass, 1 fail, 2 error
                                      (--lowestEfficiency 0.9, --highestWastedBytes 20MB|disabled,
@@ -41,8 +41,9 @@ function contextOf(args: Args, dockerConfigs: string[], progress: { done(): void
     stdout: process.stdout,
     print: (text) => void process.stdout.write(`${text}\n`),
     warn: (text) => void process.stderr.write(`${text}\n`),
-    async open(spec) {
-      const source = await openImage(spec, platform ? parsePlatform(platform) : null, (registry) => dockerCredentials(registry, dockerConfigs));
+    async open(spec, own) {
+      const chosen = own ?? platform;
+      const source = await openImage(spec, chosen ? parsePlatform(chosen) : null, (registry) => dockerCredentials(registry, dockerConfigs));
       const shown = withProgress(source, process.stderr);
       progress.push(shown);
       return shown.source;

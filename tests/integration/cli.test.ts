@@ -186,6 +186,13 @@ describe("porthole ls, cat, inspect, diff and packages answer as the API does", 
     expect(text).toContain("M /bin/su (mode)");
   });
 
+  it("diff --platform-a and --platform-b compare two platforms of one index, as the API's platformA and platformB", async () => {
+    const ref = fixtures.index.ref;
+    const answer = json(await run("diff", ref, ref, "--platform-a", "linux/amd64", "--platform-b=linux/arm64", "--json"));
+    expect(answer).toEqual(await api("diff", { a: ref, b: ref, platformA: "linux/amd64", platformB: "linux/arm64" }));
+    expect(answer.a.digest).not.toBe(answer.b.digest);
+  });
+
   it("packages --json is the packages answer", async () => {
     const status = "Package: alpha\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.0-1\n\n";
     const pushed = await pushSingle(OPEN_REGISTRY, "cli/packages", "v1", {

@@ -1,7 +1,7 @@
 import "server-only";
 import { formatBytes, formatSignedBytes } from "@/lib/client/format";
 import type { DiffResponse, DiffSide } from "@/lib/core/api-types";
-import { words } from "@/lib/cli/args";
+import { valueOf, words } from "@/lib/cli/args";
 import { printJson, type Command } from "@/lib/cli/context";
 import { percent } from "@/lib/cli/text";
 import { compareLoaded } from "@/lib/compare/diff";
@@ -24,10 +24,15 @@ function report(diff: DiffResponse): string[] {
   ];
 }
 
-/** `porthole diff A B`: what changed between two images, path by path and in their configs (`--json`: the diff answer). */
+/**
+ * `porthole diff A B`: what changed between two images, path by path and in their configs
+ * (`--json`: the diff answer). `--platform` picks both sides' platform, `--platform-a` and
+ * `--platform-b` each side's own (as the API's platformA and platformB): arm64 against amd64.
+ */
 export const diff: Command = async (context) => {
-  const [a, b] = words(context.args, 2, 2, "diff A B [--platform os/arch] [--json]");
-  const [left, right] = await Promise.all([context.open(a as string).then(imageFs), context.open(b as string).then(imageFs)]);
+  const [a, b] = words(context.args, 2, 2, "diff A B [--platform os/arch] [--platform-a os/arch] [--platform-b os/arch] [--json]");
+  const side = (spec: string, flag: string) => context.open(spec, valueOf(context.args, flag)).then(imageFs);
+  const [left, right] = await Promise.all([side(a as string, "platform-a"), side(b as string, "platform-b")]);
   const result = compareLoaded(left, right);
   if (context.args.flags.has("json")) return printJson(context, result);
   context.print(report(result).join("\n"));
