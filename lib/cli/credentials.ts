@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { PortholeError } from "@/lib/core/errors";
 import { DOCKER_HUB } from "@/lib/core/reference";
-import { parseDockerConfig, registryOfKey, type Credentials } from "@/lib/registry/credentials";
+import { IDENTITY_TOKEN_USER, parseDockerConfig, registryOfKey, withIdentityToken, type Credentials } from "@/lib/registry/credentials";
 
 /** The parts of a Docker config.json that name credential helpers. */
 interface HelperConfig {
@@ -33,7 +33,8 @@ function askHelper(helper: string, registry: string): Promise<Credentials | null
       if (error) return resolve(null);
       try {
         const { Username, Secret } = JSON.parse(stdout) as { Username?: string; Secret?: string };
-        resolve(Username && Secret !== undefined ? { username: Username, password: Secret } : null);
+        if (!Username || Secret === undefined) return resolve(null);
+        resolve(Username === IDENTITY_TOKEN_USER ? withIdentityToken(Username, Secret) : { username: Username, password: Secret });
       } catch {
         reject(new PortholeError("UNAUTHORIZED", `docker-credential-${helper} answered something that is not JSON`));
       }

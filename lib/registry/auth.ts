@@ -31,7 +31,10 @@ const repositoryChallenges = new Map<string, { challenge: Challenge; expires: nu
 const tokens = new Map<string, { token: string; expires: number }>();
 
 function credentialId(credentials: Credentials | null): string {
-  return credentials ? createHash("sha256").update(`${credentials.username}\0${credentials.password}`).digest("hex") : "anonymous";
+  if (!credentials) return "anonymous";
+  return createHash("sha256")
+    .update(`${credentials.username}\0${credentials.password}\0${credentials.identityToken ?? ""}`)
+    .digest("hex");
 }
 
 function basic(credentials: Credentials): string {
@@ -56,7 +59,7 @@ export class RegistryAuth {
   async header(): Promise<string | null> {
     const challenge = this.repositoryChallenge() ?? (await this.ping());
     if (!challenge) return null;
-    if (challenge.scheme === "basic") return this.credentials ? basic(this.credentials) : null;
+    if (challenge.scheme === "basic") return this.credentials && !this.credentials.identityToken ? basic(this.credentials) : null;
     if (challenge.scheme !== "bearer") return null;
     const key = this.tokenKey(challenge);
     const cached = tokens.get(key);
@@ -142,13 +145,16 @@ export class RegistryAuth {
     return url;
   }
 
-  /** The Docker token flow: GET realm?service&scope, with Basic credentials when we have them. */
+  /**
+   * A token from the registry's realm: the Docker token flow, or with an identity token the OAuth2
+   * flow (POST realm grant_type=refresh_token, distribution's token/oauth.md), as Docker does.
+   */
   private async fetchToken(challenge: Challenge): Promise<{ token: string; expiresIn: number }> {
     const url = this.realmUrl(challenge);
-    if (challenge.params.service) url.searchParams.set("service", challenge.params.service);
-    url.searchParams.set("scope", this.scope());
-    const response = await followRedirects(url, "GET", this.credentials ? { authorization: basic(this.credentials) } : {});
-    if (response.status === 401 || response.status === 403) {
+    const refreshToken = this.credentials?.identityToken;
+    const response = refreshToken ? await this.exchange(url, challenge, refreshToken) : await this.askForToken(url, challenge);
+    // An OAuth2 server refuses a bad refresh token with 400 invalid_grant (RFC 6749 5.2).
+    if (response.status === 401 || response.status === 403 || (refreshToken && response.status === 400)) {
       discard(response);
       throw this.credentials
         ? new PortholeError("UNAUTHORIZED", `the token server of ${this.registry} rejected the credentials for ${this.repository}`)
@@ -166,6 +172,20 @@ export class RegistryAuth {
     if (typeof token !== "string" || !token) throw new PortholeError("UPSTREAM_INVALID", `the token server of ${this.registry} returned no token`);
     const expiresIn = typeof parsed.expires_in === "number" && parsed.expires_in > 0 ? parsed.expires_in : 60;
     return { token, expiresIn };
+  }
+
+  /** GET realm?service&scope, with Basic credentials when we have them. */
+  private askForToken(url: URL, challenge: Challenge) {
+    if (challenge.params.service) url.searchParams.set("service", challenge.params.service);
+    url.searchParams.set("scope", this.scope());
+    return followRedirects(url, "GET", this.credentials ? { authorization: basic(this.credentials) } : {});
+  }
+
+  /** An identity token exchanged for an access token to this repository. */
+  private exchange(url: URL, challenge: Challenge, refreshToken: string) {
+    const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: "porthole", scope: this.scope() });
+    if (challenge.params.service) form.set("service", challenge.params.service);
+    return followRedirects(url, "POST", { "content-type": "application/x-www-form-urlencoded" }, form.toString());
   }
 }
 

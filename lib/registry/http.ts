@@ -24,7 +24,7 @@ const agents = {
  * connecting, names inside the DNS lookup, so the address checked is the address connected to.
  * Connect, idle and total timeouts become UPSTREAM_TIMEOUT, also while the body streams.
  */
-export function send(url: URL, options: { method?: string; headers?: Record<string, string> } = {}): Promise<UpstreamResponse> {
+export function send(url: URL, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
     const hostPort = url.host;
     let connectTo: string;
@@ -78,7 +78,7 @@ export function send(url: URL, options: { method?: string; headers?: Record<stri
       );
       resolve({ url, status: incoming.statusCode ?? 0, headers: incoming.headers, body: incoming });
     });
-    request.end();
+    request.end(options.body);
   });
 }
 

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { FsResponse } from "@/lib/core/api-types";
 import { cliHome, porthole, type CliRun } from "@/tests/support/porthole-cli";
-import { APP_URL, BASIC_REGISTRY, OPEN_REGISTRY, TEST_USER } from "@/tests/world/config";
+import { APP_URL, BASIC_REGISTRY, OPEN_REGISTRY, TEST_IDENTITY_TOKEN, TEST_USER, TOKEN_REGISTRY } from "@/tests/world/config";
 import { DIVE_DATA, pushSingle, SPECS } from "@/tests/world/fixtures";
 
 const fixtures = inject("fixtures");
@@ -285,6 +285,34 @@ describe("porthole uses Docker's credentials", () => {
     const result = await porthole(["cat", ref, "/hello.txt"], { env: { ...own.env, PATH: `${bin}:${process.env.PATH}` } });
     expect(result.stderr).toBe("");
     expect(result.stdout.toString()).toBe("hello from a registry with auth\n");
+  });
+
+  it("an identity token from auths (as `docker login` stores one for ACR), exchanged by the OAuth2 flow", async () => {
+    const own = cliHome();
+    const write = (identitytoken: string) =>
+      writeFileSync(
+        join(own.dockerConfig, "config.json"),
+        JSON.stringify({ auths: { [TOKEN_REGISTRY]: { auth: btoa("<token>:"), identitytoken } } }),
+      );
+    write(TEST_IDENTITY_TOKEN);
+    const result = await porthole(["cat", fixtures.tokenPrivate.ref, "/hello.txt"], { env: own.env });
+    expect([result.stderr, result.stdout.toString()]).toEqual(["", "hello from a registry with auth\n"]);
+    write("revoked-token");
+    const refused = await porthole(["cat", fixtures.tokenPrivate.ref, "/hello.txt"], { env: own.env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/rejected the credentials/);
+  });
+
+  it("an identity token from a credential helper (the username <token>)", async () => {
+    const own = cliHome();
+    const bin = join(own.home, "bin");
+    execFileSync("mkdir", ["-p", bin]);
+    const helper = join(bin, "docker-credential-porthole-token");
+    writeFileSync(helper, `#!/bin/sh\nread server\necho '{"ServerURL":"'$server'","Username":"<token>","Secret":"${TEST_IDENTITY_TOKEN}"}'\n`);
+    chmodSync(helper, 0o755);
+    writeFileSync(join(own.dockerConfig, "config.json"), JSON.stringify({ credsStore: "porthole-token" }));
+    const result = await porthole(["cat", fixtures.tokenPrivate.ref, "/hello.txt"], { env: { ...own.env, PATH: `${bin}:${process.env.PATH}` } });
+    expect([result.stderr, result.stdout.toString()]).toEqual(["", "hello from a registry with auth\n"]);
   });
 
   it("from PORTHOLE_DOCKER_CONFIG, as the server takes them", async () => {

@@ -10,6 +10,8 @@ export const APP_URL = "http://127.0.0.1:3100"; // the built app, for browser an
 
 /** The one user of the token server and the Basic registry. */
 export const TEST_USER = { username: "porthole", password: "s3cret-pass" };
+/** The test user's OAuth2 refresh token (Docker's identity token), which the token server exchanges for access tokens. */
+export const TEST_IDENTITY_TOKEN = "porthole-refresh-token-1";
 
 /** Repositories on TOKEN_REGISTRY under this prefix allow anonymous pull; all others need TEST_USER. */
 export const ANONYMOUS_PREFIX = "public/";

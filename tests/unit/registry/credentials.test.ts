@@ -17,4 +17,20 @@ describe("parseDockerConfig", () => {
     expect(creds.get("ghcr.io")).toEqual({ username: "carol", password: "tok" });
     expect(creds.has("broken.example")).toBe(false);
   });
+
+  it("takes an identity token over a password, as Docker does (the OAuth2 flow then uses it)", () => {
+    const config = JSON.stringify({
+      auths: {
+        "myregistry.azurecr.io": { auth: Buffer.from("00000000-0000-0000-0000-000000000000:").toString("base64"), identitytoken: "eyJ-refresh" },
+        "token-only.example": { identitytoken: "refresh-2" },
+      },
+    });
+    const creds = parseDockerConfig(config);
+    expect(creds.get("myregistry.azurecr.io")).toEqual({
+      username: "00000000-0000-0000-0000-000000000000",
+      password: "",
+      identityToken: "eyJ-refresh",
+    });
+    expect(creds.get("token-only.example")).toEqual({ username: "<token>", password: "", identityToken: "refresh-2" });
+  });
 });
