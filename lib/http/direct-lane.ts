@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { constants, createGzip, gzip } from "node:zlib";
 import { MemoryLru } from "@/lib/cache/memory-lru";
 import { asPortholeError, PortholeError } from "@/lib/core/errors";
+import { acceptsGzip } from "@/lib/http/accept-encoding";
 
 type Handler = (request: Request) => Response | Promise<Response>;
 
@@ -56,7 +57,7 @@ function webRequest(request: IncomingMessage): Request | null {
 /** Below this a JSON answer goes as it is: gzip's set-up costs more than the bytes it saves. */
 const COMPRESS_FROM_BYTES = 1024;
 
-const accepts = (request: IncomingMessage) => /\bgzip\b/.test(String(request.headers["accept-encoding"] ?? ""));
+const accepts = (request: IncomingMessage) => acceptsGzip(request.headers["accept-encoding"]);
 
 function headersOf(answer: Response): Map<string, string | string[]> {
   const headers = new Map<string, string | string[]>();

@@ -1,4 +1,5 @@
 import "server-only";
+import type { CachedListing } from "@/lib/service/cached-listing";
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { asPortholeError } from "@/lib/core/errors";
@@ -56,11 +57,17 @@ export async function ndjsonResponse<T>(source: AsyncGenerator<T>, headers: Reco
   return new Response(body, { headers: { "Content-Type": "application/x-ndjson; charset=utf-8", "X-Accel-Buffering": "no", ...headers } });
 }
 
-/** NDJSON already in the response format (a cached layer index): sent as it is, from memory (with its length) or streamed from its file. */
-export function ndjsonFileResponse(cached: Buffer | string, headers: Record<string, string>): Response {
-  const type = { "Content-Type": "application/x-ndjson; charset=utf-8" };
-  if (typeof cached !== "string")
-    return new Response(new Uint8Array(cached), { headers: { ...type, "Content-Length": String(cached.length), ...headers } });
-  const body = Readable.toWeb(createReadStream(cached)) as ReadableStream<Uint8Array>;
-  return new Response(body, { headers: { ...type, ...headers } });
+/**
+ * NDJSON already in the response format (a cached layer listing, maybe gzipped): sent as it is,
+ * from memory (with its length) or streamed from its file.
+ */
+export function ndjsonFileResponse({ body, gzipped }: CachedListing, headers: Record<string, string>): Response {
+  const type = {
+    "Content-Type": "application/x-ndjson; charset=utf-8",
+    ...(gzipped && { "Content-Encoding": "gzip", Vary: "Accept-Encoding" }),
+  };
+  if (typeof body !== "string")
+    return new Response(new Uint8Array(body), { headers: { ...type, "Content-Length": String(body.length), ...headers } });
+  const stream = Readable.toWeb(createReadStream(body)) as ReadableStream<Uint8Array>;
+  return new Response(stream, { headers: { ...type, ...headers } });
 }

@@ -1,0 +1,70 @@
+/**
+ * A large cached listing is also kept gzipped, made once from the checked listing: clients that
+ * take gzip get it as it is, and a damaged gzip entry is dropped and made again, never sent.
+ */
+import { readdirSync, truncateSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { GET as getLayer } from "@/app/api/v1/layer/route";
+import { overrideSettings, settings } from "@/lib/config";
+import { gzippedIndexKey } from "@/lib/service/cached-listing";
+import { fakeRegistry, type FakeRegistry } from "@/tests/support/fake-registry";
+import { buildImage } from "@/tests/support/image-builder";
+
+let registry: FakeRegistry;
+let digest = "";
+let plain = "";
+
+const list = (headers: Record<string, string> = {}) =>
+  getLayer(new Request(`http://porthole.test/api/v1/layer?ref=${registry.host}/big:v1&digest=${digest}`, { headers }));
+
+/** The cache file of the gzipped listing (named by the sha256 of its key), or undefined. */
+const gzippedEntry = () => {
+  const name = createHash("sha256").update(gzippedIndexKey(digest)).digest("hex");
+  return readdirSync(settings().cacheDir).find((file) => file.startsWith(`${name}-`));
+};
+
+beforeAll(async () => {
+  overrideSettings({ allowPrivateHosts: "all" });
+  // 8 000 files, each listed with its digest: a listing of about 1.5 MB, past what is kept in memory.
+  const entries = Array.from({ length: 8000 }, (_, i) => ({ name: `usr/share/doc/package-${i}/copyright-${i}`, content: `${process.pid} ${i}` }));
+  const image = await buildImage({ format: "oci", layers: [{ entries }] });
+  digest = (image.layers[0] as { digest: string }).digest;
+  registry = await fakeRegistry();
+  registry.serveImage("big", "v1", image);
+  plain = await (await list()).text();
+  expect(plain.length).toBeGreaterThan(1024 ** 2);
+});
+afterAll(() => registry.close());
+
+describe("a large cached listing", () => {
+  it("goes gzipped to a client that takes gzip, the same lines, made once and kept", async () => {
+    const answer = await list({ "accept-encoding": "gzip, br" });
+    expect([answer.headers.get("content-encoding"), answer.headers.get("vary")]).toEqual(["gzip", "Accept-Encoding"]);
+    const zipped = Buffer.from(await answer.arrayBuffer());
+    expect(zipped.length).toBeLessThan(plain.length / 4);
+    expect(gunzipSync(zipped).toString()).toBe(plain);
+    expect(gzippedEntry()).toBeDefined();
+    const again = await list({ "accept-encoding": "gzip" });
+    expect(Buffer.from(await again.arrayBuffer()).equals(zipped)).toBe(true);
+  });
+
+  it("goes plain to a client that does not take gzip", async () => {
+    const answer = await list({ "accept-encoding": "gzip;q=0, identity" });
+    expect(answer.headers.get("content-encoding")).toBeNull();
+    expect(await answer.text()).toBe(plain);
+  });
+
+  // A gzipped listing is small enough to be kept in memory once checked, so damage on disk since is never read
+  // (damage found on a read from disk is dropped and refetched: tests/unit/cache/disk-cache.test.ts).
+  it("is never sent damaged when its gzipped entry is damaged on disk", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    await list({ "accept-encoding": "gzip" }).then((answer) => answer.arrayBuffer());
+    truncateSync(join(settings().cacheDir, gzippedEntry() as string), 100);
+    const answer = await list({ "accept-encoding": "gzip" });
+    expect(gunzipSync(Buffer.from(await answer.arrayBuffer())).toString()).toBe(plain);
+    vi.restoreAllMocks();
+  });
+});
