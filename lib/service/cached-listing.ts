@@ -1,6 +1,6 @@
 import "server-only";
 import { promisify } from "node:util";
-import { gzip } from "node:zlib";
+import { constants, gzip } from "node:zlib";
 import { diskCache } from "@/lib/cache/disk-cache";
 import { SharedFlight } from "@/lib/cache/shared-flight";
 import { cachedLayerIndex, layerIndexKey } from "@/lib/service/layer-index";
@@ -18,7 +18,7 @@ export interface CachedListing {
 /**
  * A layer's complete cached listing, as the layer endpoint sends it. A large one (one not kept in
  * memory) is also cached gzipped, made once from the checked listing: a client that takes gzip then
- * gets a file a tenth the size, checked and sent as it is, instead of megabytes hashed and
+ * gets a file a quarter the size, checked and sent as it is, instead of megabytes hashed and
  * compressed again for every request. Null when the layer was never listed (or its listing is gone).
  */
 export async function cachedListing(digest: string, gzipOk: boolean): Promise<CachedListing | null> {
@@ -34,6 +34,7 @@ export async function cachedListing(digest: string, gzipOk: boolean): Promise<Ca
 async function gzipListing(digest: string): Promise<Buffer | string | null> {
   const bytes = await diskCache().read(layerIndexKey(digest));
   if (!bytes) return null;
-  await diskCache().put(gzippedIndexKey(digest), await gzipped(bytes));
+  // The fastest level: the digests in a listing do not compress, so a slower one saves 2 % and costs half again the time.
+  await diskCache().put(gzippedIndexKey(digest), await gzipped(bytes, { level: constants.Z_BEST_SPEED }));
   return diskCache().open(gzippedIndexKey(digest));
 }
