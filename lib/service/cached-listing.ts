@@ -3,10 +3,9 @@ import { promisify } from "node:util";
 import { constants, gzip } from "node:zlib";
 import { diskCache } from "@/lib/cache/disk-cache";
 import { SharedFlight } from "@/lib/cache/shared-flight";
-import { cachedLayerIndex, layerIndexKey } from "@/lib/service/layer-index";
+import { cachedLayerIndex, gzippedIndexKey, layerIndexKey } from "@/lib/service/layer-index";
 
 const gzipped = promisify(gzip);
-export const gzippedIndexKey = (digest: string) => `layer-index-gzip:v4:${digest}`;
 const making = new SharedFlight<Buffer | string | null>();
 
 /** A layer's cached listing, in the layer endpoint's format: its bytes or its file, plain or gzipped. */
@@ -16,17 +15,18 @@ export interface CachedListing {
 }
 
 /**
- * A layer's complete cached listing, as the layer endpoint sends it. A large one (one not kept in
- * memory) is also cached gzipped, made once from the checked listing: a client that takes gzip then
- * gets a file a quarter the size, checked and sent as it is, instead of megabytes hashed and
- * compressed again for every request. Null when the layer was never listed (or its listing is gone).
+ * A layer's complete cached listing, as the layer endpoint sends it. Its listing was cached gzipped
+ * as well as plain (layer-index.ts): a client that takes gzip gets that, checked and sent as it is,
+ * a quarter the size, not megabytes hashed and compressed again for each request. A gzipped form
+ * that is gone (evicted, damaged, or never made before it was) is made again from the checked
+ * listing. Null when the layer was never listed (or its listing is gone).
  */
 export async function cachedListing(digest: string, gzipOk: boolean): Promise<CachedListing | null> {
   const kept = gzipOk ? await diskCache().open(gzippedIndexKey(digest)) : null;
   if (kept) return { body: kept, gzipped: true };
   const plain = await cachedLayerIndex(digest);
   if (plain === null) return null;
-  const made = gzipOk && typeof plain === "string" ? await making.run(digest, () => gzipListing(digest)) : null;
+  const made = gzipOk ? await making.run(digest, () => gzipListing(digest)) : null;
   return made ? { body: made, gzipped: true } : { body: plain, gzipped: false };
 }
 
@@ -34,7 +34,6 @@ export async function cachedListing(digest: string, gzipOk: boolean): Promise<Ca
 async function gzipListing(digest: string): Promise<Buffer | string | null> {
   const bytes = await diskCache().read(layerIndexKey(digest));
   if (!bytes) return null;
-  // The fastest level: the digests in a listing do not compress, so a slower one saves 2 % and costs half again the time.
   await diskCache().put(gzippedIndexKey(digest), await gzipped(bytes, { level: constants.Z_BEST_SPEED }));
   return diskCache().open(gzippedIndexKey(digest));
 }

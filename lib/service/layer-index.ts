@@ -2,6 +2,7 @@ import "server-only";
 import { createReadStream } from "node:fs";
 import { PassThrough, Readable } from "node:stream";
 import { createInterface } from "node:readline";
+import { constants, createGzip } from "node:zlib";
 import type { LayerEntry } from "@/lib/core/api-types";
 import { diskCache } from "@/lib/cache/disk-cache";
 import { Recent } from "@/lib/cache/recent";
@@ -22,6 +23,8 @@ interface IndexEnd {
 const inFlight = new Map<string, Replay<LayerEntry>>();
 // v4: entries carry file capabilities and their data offsets (v3 was the first written with the layer's captures; v2 had content digests; v1 none).
 export const layerIndexKey = (digest: string) => `layer-index:v4:${digest}`;
+/** The same listing gzipped, as the layer endpoint sends it to clients that take gzip. */
+export const gzippedIndexKey = (digest: string) => `layer-index-gzip:v4:${digest}`;
 const capturesKey = (digest: string) => `layer-captures:v1:${digest}`;
 
 /**
@@ -77,9 +80,14 @@ export function cachedLayerIndex(digest: string): Promise<Buffer | string | null
 
 async function produce(layer: LayerSource, replay: Replay<LayerEntry>): Promise<void> {
   const lines = new PassThrough();
-  const committed = diskCache()
-    .put(layerIndexKey(layer.digest), lines)
-    .catch(() => undefined);
+  // Gzipped too, in the same pass (the fastest level: the digests in a listing do not compress, so a
+  // slower one saves 2 % for half again the time); each is committed only when the listing is whole.
+  const zipped = lines.pipe(createGzip({ level: constants.Z_BEST_SPEED }));
+  const committed = Promise.all(
+    [diskCache().put(layerIndexKey(layer.digest), lines), diskCache().put(gzippedIndexKey(layer.digest), zipped)].map((put) =>
+      put.catch(() => undefined),
+    ),
+  );
   try {
     const captured = emptyCaptures();
     const indexing = seekIndexing(layer);
@@ -103,6 +111,7 @@ async function produce(layer: LayerSource, replay: Replay<LayerEntry>): Promise<
     replay.end();
   } catch (error) {
     lines.destroy(error as Error);
+    zipped.destroy(error as Error);
     replay.fail(error);
   }
 }

@@ -1,15 +1,15 @@
 /**
- * A large cached listing is also kept gzipped, made once from the checked listing: clients that
- * take gzip get it as it is, and a damaged gzip entry is dropped and made again, never sent.
+ * A listing is cached gzipped as well as plain, in the same pass: clients that take gzip get it as
+ * it is; one that is gone is made again from the checked listing, and a damaged one is never sent.
  */
-import { readdirSync, truncateSync } from "node:fs";
+import { readdirSync, rmSync, truncateSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as getLayer } from "@/app/api/v1/layer/route";
 import { overrideSettings, settings } from "@/lib/config";
-import { gzippedIndexKey } from "@/lib/service/cached-listing";
+import { gzippedIndexKey } from "@/lib/service/layer-index";
 import { fakeRegistry, type FakeRegistry } from "@/tests/support/fake-registry";
 import { buildImage } from "@/tests/support/image-builder";
 
@@ -40,7 +40,19 @@ beforeAll(async () => {
 afterAll(() => registry.close());
 
 describe("a large cached listing", () => {
-  it("goes gzipped to a client that takes gzip, the same lines, made once and kept", async () => {
+  it("was cached gzipped in the same pass; gone from the disk before it was read, it is made again", async () => {
+    const made = gzippedEntry();
+    expect(made).toBeDefined();
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    rmSync(join(settings().cacheDir, made as string));
+    const answer = await list({ "accept-encoding": "gzip" });
+    expect(answer.headers.get("content-encoding")).toBe("gzip");
+    expect(gunzipSync(Buffer.from(await answer.arrayBuffer())).toString()).toBe(plain);
+    expect(gzippedEntry()).toBeDefined();
+    vi.restoreAllMocks();
+  });
+
+  it("goes gzipped to a client that takes gzip, the same lines, sent as kept", async () => {
     const answer = await list({ "accept-encoding": "gzip, br" });
     expect([answer.headers.get("content-encoding"), answer.headers.get("vary")]).toEqual(["gzip", "Accept-Encoding"]);
     const zipped = Buffer.from(await answer.arrayBuffer());
