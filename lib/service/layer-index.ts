@@ -2,10 +2,12 @@ import "server-only";
 import { createReadStream } from "node:fs";
 import { PassThrough, Readable } from "node:stream";
 import { createInterface } from "node:readline";
-import { constants, createGzip } from "node:zlib";
+import { promisify } from "node:util";
+import { constants, gzip } from "node:zlib";
 import type { LayerEntry } from "@/lib/core/api-types";
 import { diskCache } from "@/lib/cache/disk-cache";
 import { Recent } from "@/lib/cache/recent";
+import { SharedFlight } from "@/lib/cache/shared-flight";
 import { Replay } from "@/lib/cache/replay";
 import { PortholeError } from "@/lib/core/errors";
 import { captureSinks, emptyCaptures, parseCaptures, serializeCaptures, type LayerCaptures } from "@/lib/layer/captures";
@@ -21,6 +23,8 @@ interface IndexEnd {
 }
 
 const inFlight = new Map<string, Replay<LayerEntry>>();
+const gzipped = promisify(gzip);
+const gzipping = new SharedFlight<Buffer | null>();
 // v4: entries carry file capabilities and their data offsets (v3 was the first written with the layer's captures; v2 had content digests; v1 none).
 export const layerIndexKey = (digest: string) => `layer-index:v4:${digest}`;
 /** The same listing gzipped, as the layer endpoint sends it to clients that take gzip. */
@@ -80,14 +84,9 @@ export function cachedLayerIndex(digest: string): Promise<Buffer | string | null
 
 async function produce(layer: LayerSource, replay: Replay<LayerEntry>): Promise<void> {
   const lines = new PassThrough();
-  // Gzipped too, in the same pass (the fastest level: the digests in a listing do not compress, so a
-  // slower one saves 2 % for half again the time); each is committed only when the listing is whole.
-  const zipped = lines.pipe(createGzip({ level: constants.Z_BEST_SPEED }));
-  const committed = Promise.all(
-    [diskCache().put(layerIndexKey(layer.digest), lines), diskCache().put(gzippedIndexKey(layer.digest), zipped)].map((put) =>
-      put.catch(() => undefined),
-    ),
-  );
+  const committed = diskCache()
+    .put(layerIndexKey(layer.digest), lines)
+    .catch(() => undefined);
   try {
     const captured = emptyCaptures();
     const indexing = seekIndexing(layer);
@@ -109,11 +108,30 @@ async function produce(layer: LayerSource, replay: Replay<LayerEntry>): Promise<
     lines.end(`${JSON.stringify({ done: true, entries: count } satisfies IndexEnd)}\n`);
     await committed;
     replay.end();
+    // Gzipped once it is whole, in one go: zlib fed line by line would cost a thread hop per line.
+    void storeGzippedIndex(layer.digest).catch(() => undefined);
   } catch (error) {
     lines.destroy(error as Error);
-    zipped.destroy(error as Error);
     replay.fail(error);
   }
+}
+
+/**
+ * Caches a layer's listing gzipped, as the layer endpoint sends it to clients that take gzip, made
+ * from the listing read whole and checked (once, however many ask at a time); its bytes, or null
+ * when the listing is gone.
+ */
+export function storeGzippedIndex(digest: string): Promise<Buffer | null> {
+  return gzipping.run(digest, () => gzipIndex(digest));
+}
+
+async function gzipIndex(digest: string): Promise<Buffer | null> {
+  const bytes = await diskCache().read(layerIndexKey(digest));
+  if (!bytes) return null;
+  // The fastest level: the digests in a listing do not compress, so a slower one saves 2 % for half again the time.
+  const zipped = await gzipped(bytes, { level: constants.Z_BEST_SPEED });
+  await diskCache().put(gzippedIndexKey(digest), zipped);
+  return zipped;
 }
 
 async function* readIndex(cached: Buffer | string): AsyncGenerator<LayerEntry> {
