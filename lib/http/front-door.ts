@@ -49,10 +49,10 @@ function shutDownGracefully(open: Set<http.ServerResponse>): void {
 
 /**
  * The server's front door, run before Next.js sees a request: stamps the client's address on it
- * (replacing any the client sent), applies each client's rate limit, turns requests away while
- * shutting down, keeps track of what is open for the shutdown, and answers API GETs whose route is
- * loaded through the direct lane (direct-lane.ts). Next.js offers no hook before
- * its router that sees the socket, so this wraps how every HTTP server in the process emits
+ * (replacing any the client sent), applies each client's rate limit, logs API requests, turns
+ * requests away while shutting down, keeps track of what is open for the shutdown, and answers
+ * API GETs whose route is loaded through the direct lane (direct-lane.ts). Next.js offers no hook
+ * before its router that sees the socket, so this wraps how every HTTP server in the process emits
  * requests; installed once, from instrumentation.ts.
  */
 export function installFrontDoor(): void {
