@@ -43,6 +43,18 @@ export function directHandler(request: IncomingMessage): Handler | undefined {
   return routes().get(path);
 }
 
+/** Requests the lane made, so a route can tell it answers through the lane (a client cannot forge that). */
+const laneRequests = new WeakSet<Request>();
+
+/**
+ * Whether a route may answer `request` with a body it has gzipped already: the client takes gzip,
+ * and the lane sends the answer. Next.js drops a route's own Content-Encoding (it compresses by
+ * itself), so through it such a body would arrive as bytes the client cannot read.
+ */
+export function takesGzippedBody(request: Request): boolean {
+  return laneRequests.has(request) && acceptsGzip(request.headers.get("accept-encoding"));
+}
+
 /** The request as a route handler sees it under Next.js; null when its URL or a header is not acceptable to fetch's classes. */
 function webRequest(request: IncomingMessage): Request | null {
   try {
@@ -129,6 +141,7 @@ export async function serveDirect(request: IncomingMessage, response: ServerResp
   try {
     const asked = webRequest(request);
     if (!asked) throw new PortholeError("BAD_REQUEST", "the request's address or headers cannot be read");
+    laneRequests.add(asked);
     const answer = await handler(asked);
     if (!answer.body) return void response.writeHead(answer.status, Object.fromEntries(headersOf(answer))).end();
     if (madeWhole(answer)) await sendWhole(request, response, answer);

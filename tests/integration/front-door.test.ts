@@ -3,9 +3,12 @@
  * address, not by what headers claim), and an honest shutdown — a listing cut by SIGTERM ends with
  * an error line, and a kill -9 leaves nothing in the cache that a later read would take as whole.
  */
+import { createHash } from "node:crypto";
+import { readdirSync } from "node:fs";
 import { request as httpRequest } from "node:http";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { layerIndexKey } from "@/lib/service/layer-index";
+import { gunzipSync } from "node:zlib";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { gzippedIndexKey, layerIndexKey } from "@/lib/service/layer-index";
 import { DiskCache } from "@/lib/cache/disk-cache";
 import { fakeRegistry, type FakeRegistry } from "@/tests/support/fake-registry";
 import { buildImage, type BuiltImage } from "@/tests/support/image-builder";
@@ -29,6 +32,25 @@ function get(url: string, options: { from?: string; headers?: Record<string, str
     });
     request.on("error", reject);
     request.end();
+  });
+}
+
+interface RawAnswer {
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/** A GET asking for gzip, its body as sent (not decompressed). */
+function rawGet(url: string): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    httpRequest(url, { headers: { "accept-encoding": "gzip" }, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }));
+      response.on("error", reject);
+    })
+      .on("error", reject)
+      .end();
   });
 }
 
@@ -184,5 +206,20 @@ describe("the direct lane", () => {
       const seen = (answer: Answer) => [answer.status, answer.headers["content-type"], answer.headers["cache-control"], answer.body];
       expect(seen(direct), path).toEqual(seen(throughNext));
     }
+  });
+
+  it("sends a cached listing gzipped as it is only through the lane (Next.js drops a route's Content-Encoding)", async () => {
+    const ref = encodeURIComponent(inject("fixtures").fs.ref);
+    const image = (await (await fetch(`${app.url}/api/v1/image?ref=${ref}`)).json()) as { layers: { digest: string }[] };
+    await (await fetch(`${app.url}/api/v1/fs?ref=${ref}`)).arrayBuffer(); // lists the layers; the layer route is not loaded yet
+    const digest = image.layers[0]?.digest as string;
+    const gzippedName = createHash("sha256").update(gzippedIndexKey(digest)).digest("hex");
+    await expect.poll(() => readdirSync(app.cacheDir).some((name) => name.startsWith(gzippedName))).toBe(true);
+    const url = `${app.url}/api/v1/layer?ref=${ref}&digest=${digest}`;
+    const [throughNext, direct] = [await rawGet(url), await rawGet(url)];
+    expect([throughNext.headers["content-encoding"], direct.headers["content-encoding"]]).toEqual([undefined, "gzip"]);
+    const readable = (answer: RawAnswer) => (answer.headers["content-encoding"] === "gzip" ? gunzipSync(answer.body) : answer.body).toString();
+    expect(readable(throughNext)).toBe(readable(direct));
+    expect(JSON.parse(readable(direct).trim().split("\n").at(-1) as string)).toMatchObject({ done: true });
   });
 });

@@ -2,12 +2,11 @@ import { imageCacheControl, imageQuery } from "@/lib/http/image-query";
 import { ndjsonFileResponse, ndjsonResponse } from "@/lib/http/ndjson";
 import { handle } from "@/lib/http/respond";
 import { proveBlobAccess } from "@/lib/service/access";
-import { acceptsGzip } from "@/lib/http/accept-encoding";
 import { cachedListing } from "@/lib/service/cached-listing";
 import { layerEntries } from "@/lib/service/layer-index";
 import { queriedLayer } from "@/lib/service/layer-source";
 import { otherMethods } from "@/lib/http/methods";
-import { serveDirectly } from "@/lib/http/direct-lane";
+import { serveDirectly, takesGzippedBody } from "@/lib/http/direct-lane";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -20,7 +19,7 @@ export function GET(request: Request) {
     const digest = query.digest("digest");
     const { size } = await proveBlobAccess(image.ref, digest, image.auth);
     const headers = { "Cache-Control": imageCacheControl(image, true) };
-    const cached = await cachedListing(digest, acceptsGzip(request.headers.get("accept-encoding")));
+    const cached = await cachedListing(digest, takesGzippedBody(request));
     if (cached) return ndjsonFileResponse(cached, headers);
     return ndjsonResponse(layerEntries(await queriedLayer(image, digest, size)), headers);
   });
