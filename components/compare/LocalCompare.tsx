@@ -1,16 +1,18 @@
 "use client";
 
 import { useMemo } from "react";
-import { SWRConfig } from "swr";
+import useSWR, { SWRConfig } from "swr";
 import { Skeleton } from "@/components/ErrorPanel";
 import { CompareExplorer } from "@/components/compare/CompareExplorer";
 import { Elsewhere } from "@/components/local/Elsewhere";
+import { ImageChoice, imageChoices } from "@/components/local/ImageChoice";
+import { imageApiUrl } from "@/lib/client/api";
 import { localSides, routedSource } from "@/lib/client/compare-sources";
-import { DataSourceProvider } from "@/lib/client/data-source";
+import { DataSourceProvider, useDataSource } from "@/lib/client/data-source";
 import type { LocalSource } from "@/lib/client/local-source";
 import { OWN_CACHE, useLocalArchives } from "@/lib/client/use-local-archives";
-import { parseLocalRef } from "@/lib/core/local-ref";
-import type { CompareLocation } from "@/lib/core/urls";
+import { formatLocalRef, parseLocalRef } from "@/lib/core/local-ref";
+import { compareUrl, type CompareLocation } from "@/lib/core/urls";
 
 /**
  * A comparison with a local side (or two): each side's data from its own source, the difference
@@ -39,9 +41,38 @@ export function LocalCompare({ location }: { location: CompareLocation }) {
     source && (
       <SWRConfig value={OWN_CACHE}>
         <DataSourceProvider value={source}>
-          <CompareExplorer location={location} />
+          <CompareOrChoose location={location} />
         </DataSourceProvider>
       </SWRConfig>
     )
+  );
+}
+
+/**
+ * The comparison; or, when a local side names no image of an archive that holds several (the
+ * "Compare with…" list offers archives by file name), the choice of that side's image, each a link
+ * to the comparison with the choice in the URL. It asks what the comparison asks, so the answer is shared.
+ */
+function CompareOrChoose({ location }: { location: CompareLocation }) {
+  const { getJson } = useDataSource();
+  const unnamed = (side: "a" | "b") => {
+    const { image, digest } = parseLocalRef(location[side]);
+    return (side === "a" ? location.localA : location.localB) === true && image === null && digest === null;
+  };
+  const options = { revalidateOnFocus: false };
+  const a = useSWR(unnamed("a") ? imageApiUrl(location.a, location.platformA) : null, getJson, options);
+  const b = useSWR(unnamed("b") ? imageApiUrl(location.b, location.platformB) : null, getJson, options);
+  if ([a, b].some((side) => side.isLoading)) return <Skeleton label="Opening the archives" />;
+  const side = imageChoices(a.error) ? "a" : imageChoices(b.error) ? "b" : null;
+  if (!side) return <CompareExplorer location={location} />;
+  const { archive } = parseLocalRef(location[side]);
+  const href = (name: string) => compareUrl({ ...location, [side]: formatLocalRef({ archive, image: name, digest: null }) });
+  return (
+    <ImageChoice
+      archive={archive}
+      names={imageChoices((side === "a" ? a : b).error) as string[]}
+      href={href}
+      purpose={`to compare as side ${side.toUpperCase()}`}
+    />
   );
 }

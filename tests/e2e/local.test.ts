@@ -320,6 +320,21 @@ describe("comparing local images, in the browser", () => {
     expect(apiCalls.filter((url) => url.includes("compare-a") || url.includes("/api/v1/diff"))).toEqual([]);
   });
 
+  it("an archive of several images as a side: the choice of its images, the choice in the URL", async () => {
+    await openArchive(at("two-images.tar"));
+    await page.getByRole("list", { name: "Images in the archive" }).getByRole("link", { name: "multi:v1" }).click();
+    await openAnother(at("compare-a.tar"));
+    await page.getByRole("button", { name: "Compare with…" }).click();
+    await page.getByRole("button", { name: "two-images.tar" }).click();
+    await page.waitForURL("**/compare/**");
+    const images = page.getByRole("list", { name: "Images in the archive" });
+    await expect.poll(() => images.getByRole("link").allInnerTexts(), { timeout: 20_000 }).toEqual(["multi:v1", "plain:v1"]);
+    await images.getByRole("link", { name: "plain:v1" }).click();
+    await page.waitForURL("**/vs/two-images.tar/plain:v1?**");
+    await expect.poll(summary, { timeout: 30_000 }).toMatch(/\d+ added .*\d+ removed/s);
+    expectNothingSent();
+  });
+
   it("two local files: nothing asked of the server", async () => {
     await openArchive(at("compare-b.tar"));
     await openAnother(at("compare-a.tar"));
