@@ -55,11 +55,18 @@ export function takesGzippedBody(request: Request): boolean {
   return laneRequests.has(request) && acceptsGzip(request.headers.get("accept-encoding"));
 }
 
-/** The request as a route handler sees it under Next.js; null when its URL or a header is not acceptable to fetch's classes. */
+/**
+ * The request as a route handler sees it under Next.js; null when its URL or a header is not
+ * acceptable to fetch's classes. Its headers are the parsed ones, as Next.js takes them: those
+ * carry the front door's stamp of the client's address, where the raw ones still hold whatever
+ * address the client claimed.
+ */
 function webRequest(request: IncomingMessage): Request | null {
   try {
     const headers = new Headers();
-    for (let i = 0; i < request.rawHeaders.length; i += 2) headers.append(request.rawHeaders[i] as string, request.rawHeaders[i + 1] as string);
+    for (const [name, value] of Object.entries(request.headers)) {
+      for (const each of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, each);
+    }
     return new Request(new URL(request.url ?? "/", `http://${request.headers.host ?? "localhost"}`), { headers });
   } catch {
     return null;

@@ -20,9 +20,12 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** A server answering every request through the lane with `handler`; its base URL. */
+/** A server answering every request through the lane with `handler`, stamped as the front door does; its base URL. */
 async function serving(handler: Handler): Promise<string> {
-  server = createServer((request, response) => void serveDirect(request, response, handler));
+  server = createServer((request, response) => {
+    request.headers["x-porthole-client"] = request.socket.remoteAddress ?? "unknown";
+    void serveDirect(request, response, handler);
+  });
   await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
@@ -50,11 +53,13 @@ describe("the direct lane", () => {
       seen = request;
       return Response.json({ ok: true });
     });
-    await get(`${url}/api/v1/image?ref=alpine%3A3.19`, { authorization: "Basic eDp5", "x-porthole-client": "127.0.0.1" });
+    await get(`${url}/api/v1/image?ref=alpine%3A3.19`, { authorization: "Basic eDp5", "x-porthole-client": "198.51.100.7" });
     const asked = seen as unknown as Request;
     expect(new URL(asked.url).pathname).toBe("/api/v1/image");
     expect(new URL(asked.url).searchParams.get("ref")).toBe("alpine:3.19");
     expect(asked.headers.get("authorization")).toBe("Basic eDp5");
+    // The front door's stamp of who asks, never the address the client claimed.
+    expect(asked.headers.get("x-porthole-client")).toBe("127.0.0.1");
   });
 
   it("sends status, headers, every Set-Cookie and the body, with its length", async () => {
