@@ -1,8 +1,8 @@
 import "server-only";
-import type { CachedListing } from "@/lib/service/cached-listing";
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { asPortholeError } from "@/lib/core/errors";
+import type { CachedListing } from "@/lib/service/cached-listing";
 import { beforeShutdownEnds } from "@/lib/http/shutdown";
 
 /**
