@@ -15,6 +15,13 @@ interface Entry {
   content: string;
 }
 
+/** An entry looked up by key: its key hash, what was written, and where. */
+interface Found {
+  name: string;
+  entry: Entry;
+  path: string;
+}
+
 const ENTRY_NAME = /^([0-9a-f]{64})-([0-9a-f]{64})$/;
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -54,7 +61,10 @@ export class DiskCache {
   /** The path of a cached entry whose bytes check out (and marks it recently used), or null. For entries sent as files. */
   async get(key: string): Promise<string | null> {
     const found = await this.lookup(key);
-    if (!found) return null;
+    return found && this.checkedPath(key, found);
+  }
+
+  private async checkedPath(key: string, found: Found): Promise<string | null> {
     const problem = await this.damage(found.path, found.entry);
     if (problem) return this.drop(key, found.name, found.path, problem);
     return this.touch(found.name, found.entry, found.path);
@@ -63,7 +73,10 @@ export class DiskCache {
   /** A small cached entry's bytes, read once and checked in memory (and marked recently used), or null. */
   async read(key: string): Promise<Buffer | null> {
     const found = await this.lookup(key);
-    if (!found) return null;
+    return found && this.checkedBytes(key, found);
+  }
+
+  private async checkedBytes(key: string, found: Found): Promise<Buffer | null> {
     const kept = this.inMemory.get(found.name);
     if (kept) {
       this.markUsed(found.name, found.entry);
@@ -85,10 +98,10 @@ export class DiskCache {
   async open(key: string): Promise<Buffer | string | null> {
     const found = await this.lookup(key);
     if (!found) return null;
-    return found.entry.size <= MEMORY_ENTRY_MAX_BYTES ? this.read(key) : this.get(key);
+    return found.entry.size <= MEMORY_ENTRY_MAX_BYTES ? this.checkedBytes(key, found) : this.checkedPath(key, found);
   }
 
-  private async lookup(key: string): Promise<{ name: string; entry: Entry; path: string } | null> {
+  private async lookup(key: string): Promise<Found | null> {
     await this.load();
     const name = sha256(key);
     const entry = this.entries.get(name);
