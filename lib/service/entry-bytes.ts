@@ -54,11 +54,11 @@ export async function openEntryBytes(layer: LayerSource, ordinal: number, part: 
   const { offset, length } = range;
   const asked = { entry, ...(part && { range }) };
   if (length === 0) return { ...asked, content: Readable.from([]), via: "range" };
-  const keptKey = `${layer.digest}\n${ordinal}`;
-  const kept = smallFiles.get(keptKey);
+  const keptKey = entry.size <= SMALL_FILE_BYTES ? `${layer.digest}\n${ordinal}` : null;
+  const kept = keptKey === null ? undefined : smallFiles.get(keptKey);
   if (kept) return { ...asked, content: Readable.from([kept.subarray(offset, offset + length)]), via: "memory" };
-  const whole = length === entry.size && entry.type === "file" && entry.digest ? { digest: entry.digest, keptKey } : null;
-  const checked = (source: Readable) => (whole ? Readable.from(digestChecked(source, whole.digest, whole.keptKey)) : source);
+  const digest = length === entry.size && entry.type === "file" ? entry.digest : undefined;
+  const checked = (source: Readable) => (digest ? Readable.from(digestChecked(source, digest, keptKey)) : source);
   const ranged =
     (await readTocRange(layer, ordinal, offset, length)) ??
     (entry.offset !== undefined ? await readLayerRange(layer, entry.offset + offset, length) : null);
@@ -68,16 +68,14 @@ export async function openEntryBytes(layer: LayerSource, ordinal: number, part: 
   return { ...asked, content: part ? Readable.from(slice(opened.content, offset, length)) : checked(opened.content), via: "stream" };
 }
 
-/** The bytes, failing at the end unless they hash to `digest`; once they do, a small file is kept under `keptKey`. */
-async function* digestChecked(source: Readable, digest: string, keptKey: string): AsyncGenerator<Buffer> {
+/** The bytes, failing at the end unless they hash to `digest`; once they do, a small file is kept under `keptKey` (null: not kept). */
+async function* digestChecked(source: Readable, digest: string, keptKey: string | null): AsyncGenerator<Buffer> {
   const hash = createHash("sha256");
   const chunks: Buffer[] = [];
-  let size = 0;
   try {
     for await (const chunk of source as AsyncIterable<Buffer>) {
       hash.update(chunk);
-      size += chunk.length;
-      if (size <= SMALL_FILE_BYTES) chunks.push(chunk);
+      if (keptKey !== null) chunks.push(chunk);
       yield chunk;
     }
   } finally {
@@ -85,7 +83,7 @@ async function* digestChecked(source: Readable, digest: string, keptKey: string)
   }
   const actual = `sha256:${hash.digest("hex")}`;
   if (actual !== digest) throw new PortholeError("UPSTREAM_INVALID", `the file's bytes do not match its digest in the listing (${actual})`);
-  if (size <= SMALL_FILE_BYTES) smallFiles.set(keptKey, Buffer.concat(chunks));
+  if (keptKey !== null) smallFiles.set(keptKey, Buffer.concat(chunks));
 }
 
 /** Bytes [offset, offset + length) of the source's; it is stopped once they went by. */
