@@ -6,13 +6,37 @@ import { join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { MemoryLru } from "@/lib/cache/memory-lru";
-import { settings } from "@/lib/config";
 
 /** A stored entry: its file is named `<sha256 of key>-<sha256 of content>`, so it carries its own check. */
 interface Entry {
   file: string;
   size: number;
   content: string;
+}
+
+/** An entry as stored: where, how big, and the sha256 of its bytes. */
+export interface StoredEntry {
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+export interface PutOptions {
+  expect?: { size: number; sha256: string | null };
+  publish?: (stored: StoredEntry) => Promise<void>;
+}
+
+/** Bytes that are not what they were said to be: kept nowhere. */
+export class DamagedEntry extends Error {
+  override name = "DamagedEntry";
+}
+
+/** What is wrong with bytes that should be `expected`, or null when they are. */
+function damageOf(expected: { size: number; sha256: string | null }, actual: { size: number; sha256: string }): string | null {
+  if (expected.sha256 === null) return "it carries no digest";
+  if (actual.size !== expected.size) return `${actual.size} bytes where ${expected.size} were written`;
+  if (actual.sha256 !== expected.sha256) return "its bytes do not match their digest";
+  return null;
 }
 
 /** An entry looked up by key: its key hash, what was written, and where. */
@@ -129,8 +153,12 @@ export class DiskCache {
     return path;
   }
 
-  /** Stores `data` under `key` atomically; a failing source leaves nothing behind. */
-  async put(key: string, data: Buffer | string | Readable): Promise<void> {
+  /**
+   * Stores `data` under `key` atomically; a failing source leaves nothing behind. `expect`: the
+   * bytes must be these (from a shared store), or nothing is kept and DamagedEntry is thrown.
+   * `publish` sees the entry once it is in place, before anything is evicted (to copy it on).
+   */
+  async put(key: string, data: Buffer | string | Readable, options: PutOptions = {}): Promise<void> {
     await this.load();
     const name = sha256(key);
     const tmp = join(this.dir, `.tmp-${randomBytes(8).toString("hex")}`);
@@ -146,6 +174,8 @@ export class DiskCache {
       await pipeline(source, tap, createWriteStream(tmp));
       const { size } = await stat(tmp);
       const content = hash.digest("hex");
+      const mismatch = options.expect && damageOf(options.expect, { size, sha256: content });
+      if (mismatch) throw new DamagedEntry(mismatch);
       const entry: Entry = { file: `${name}-${content}`, size, content };
       const previous = this.entries.get(name);
       await rename(tmp, join(this.dir, entry.file));
@@ -157,6 +187,8 @@ export class DiskCache {
       await rm(tmp, { force: true });
       throw error;
     }
+    const stored = this.entries.get(name);
+    if (options.publish && stored) await options.publish({ path: join(this.dir, stored.file), size: stored.size, sha256: stored.content });
     await this.evict();
   }
 
@@ -208,12 +240,4 @@ export class DiskCache {
     })();
     return this.loaded;
   }
-}
-
-let shared: DiskCache | null = null;
-
-/** The process-wide cache (PORTHOLE_CACHE_DIR, PORTHOLE_CACHE_MAX_BYTES). */
-export function diskCache(): DiskCache {
-  shared ??= new DiskCache(settings().cacheDir, settings().cacheMaxBytes);
-  return shared;
 }

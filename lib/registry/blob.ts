@@ -1,6 +1,7 @@
 import "server-only";
 import type { Readable } from "node:stream";
-import { clientStreams, releaseWhenClosed, upstreamStreams } from "@/lib/registry/limits";
+import { acquireClientStream } from "@/lib/coord/client-streams";
+import { releaseWhenClosed, upstreamStreams } from "@/lib/registry/limits";
 import { parseDigest } from "@/lib/core/digest";
 import type { AuthOptions } from "@/lib/registry/auth";
 import { RegistryClient } from "@/lib/registry/client";
@@ -39,7 +40,7 @@ export async function openBlobRange(
 
 async function requestBlob(target: BlobTarget, digest: string, auth: AuthOptions, range?: string): Promise<UpstreamResponse> {
   parseDigest(digest);
-  const releaseClient = auth.client ? await clientStreams(auth.client).acquire() : () => {};
+  const releaseClient = auth.client ? await acquireClientStream(auth.client) : () => {};
   const releaseServer = await upstreamStreams.acquire().catch((error: unknown) => {
     releaseClient();
     throw error;

@@ -99,14 +99,18 @@ export function clientStreams(client: string): Slots {
   if (!slots) {
     slots = new Slots(
       () => ({ streams: settings().maxStreamsPerClient, waitMs: settings().upstreamWaitMs }),
-      (streams) =>
-        new PortholeError("RATE_LIMITED", `${client} already has ${streams} registry downloads under way; try again shortly`, { retryAfter: 5 }),
+      (streams) => clientBusy(client, streams),
     );
     perClient.set(client, slots);
   }
   // Clients come and go: forget the ones holding nothing, so the map stays as small as the crowd.
   for (const [other, held] of perClient) if (other !== client && held.idle) perClient.delete(other);
   return slots;
+}
+
+/** The 429 for a client whose requests already hold `streams` downloads, past the wait for one of them. */
+export function clientBusy(client: string, streams: number): PortholeError {
+  return new PortholeError("RATE_LIMITED", `${client} already has ${streams} registry downloads under way; try again shortly`, { retryAfter: 5 });
 }
 
 /** Gives a slot back once `body` is done with: read to its end, failed, or destroyed. */

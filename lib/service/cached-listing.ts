@@ -1,5 +1,5 @@
 import "server-only";
-import { diskCache } from "@/lib/cache/disk-cache";
+import { contentCache } from "@/lib/cache/content-cache";
 import { cachedLayerIndex, gzippedIndexKey, storeGzippedIndex } from "@/lib/service/layer-index";
 
 /** A layer's cached listing, in the layer endpoint's format: its bytes or its file, plain or gzipped. */
@@ -16,7 +16,7 @@ export interface CachedListing {
  * listing. Null when the layer was never listed (or its listing is gone).
  */
 export async function cachedListing(digest: string, gzipOk: boolean): Promise<CachedListing | null> {
-  const kept = gzipOk ? await diskCache().open(gzippedIndexKey(digest)) : null;
+  const kept = gzipOk ? await contentCache().open(gzippedIndexKey(digest)) : null;
   if (kept) return { body: kept, gzipped: true };
   const plain = await cachedLayerIndex(digest);
   if (plain === null) return null;

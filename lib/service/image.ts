@@ -1,5 +1,5 @@
 import "server-only";
-import { diskCache } from "@/lib/cache/disk-cache";
+import { contentCache } from "@/lib/cache/content-cache";
 import type { ImageInfo, IndexInfo, Platform } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
 import { formatReference, type Reference } from "@/lib/core/reference";
@@ -19,7 +19,7 @@ async function topManifest(client: RegistryClient, ref: Reference): Promise<{ di
   const reference = ref.digest ?? (ref.tag as string);
   const advertised = await headManifestDigest(client, reference);
   const known = ref.digest ?? advertised;
-  const cached = known ? await diskCache().read(`manifest:${known}`) : null;
+  const cached = known ? await contentCache().read(`manifest:${known}`) : null;
   if (known && cached) return { digest: known, parsed: parseManifest(cached, null) };
 
   const { bytes, contentType } = await getManifest(client, reference);
@@ -28,7 +28,7 @@ async function topManifest(client: RegistryClient, ref: Reference): Promise<{ di
   if (!ref.digest && advertised && advertised !== digest) {
     throw new PortholeError("UPSTREAM_INVALID", `the registry says the manifest is ${advertised} but its bytes hash to ${digest}`);
   }
-  await diskCache().put(`manifest:${digest}`, bytes);
+  await contentCache().put(`manifest:${digest}`, bytes);
   return { digest, parsed: parseManifest(bytes, contentType) };
 }
 
@@ -37,12 +37,12 @@ async function topManifest(client: RegistryClient, ref: Reference): Promise<{ di
  * just now) points at: served from the disk cache when we have them, verified before they go in.
  */
 export async function byDigest(kind: string, digest: string, fetchBytes: () => Promise<Buffer>): Promise<Buffer> {
-  const key = `${kind}:${digest}`;
-  const cached = await diskCache().read(key);
+  const key = `${kind.replaceAll(" ", "-")}:${digest}`; // "image config" → image-config: cache keys are words and colons
+  const cached = await contentCache().read(key);
   if (cached) return cached;
   const bytes = await fetchBytes();
   verifyDigest(bytes, digest, kind);
-  await diskCache().put(key, bytes);
+  await contentCache().put(key, bytes);
   return bytes;
 }
 

@@ -5,10 +5,11 @@ import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { constants, gzip } from "node:zlib";
 import type { LayerEntry } from "@/lib/core/api-types";
-import { diskCache } from "@/lib/cache/disk-cache";
+import { contentCache } from "@/lib/cache/content-cache";
 import { Recent } from "@/lib/cache/recent";
 import { SharedFlight } from "@/lib/cache/shared-flight";
 import { Replay } from "@/lib/cache/replay";
+import { onceAcrossInstances } from "@/lib/coord/lease";
 import { PortholeError } from "@/lib/core/errors";
 import { captureSinks, emptyCaptures, parseCaptures, serializeCaptures, type LayerCaptures } from "@/lib/layer/captures";
 import { listLayer } from "@/lib/layer/read";
@@ -38,7 +39,7 @@ const capturesKey = (digest: string) => `layer-captures:v1:${digest}`;
  * whole layer was read and verified. Callers must have proven access to the repository.
  */
 export async function* layerEntries(layer: LayerSource): AsyncGenerator<LayerEntry> {
-  const cached = await diskCache().open(layerIndexKey(layer.digest));
+  const cached = await contentCache().open(layerIndexKey(layer.digest));
   if (cached) {
     yield* readIndex(cached);
     return;
@@ -65,12 +66,12 @@ export async function layerCaptures(layer: LayerSource): Promise<LayerCaptures> 
   // A listing under way (a viewer's layer stream) writes the captures when it ends: wait for it, not a second download.
   const underWay = inFlight.get(layer.digest);
   if (underWay) await drain(underWay.read());
-  const cached = await diskCache().read(capturesKey(layer.digest));
+  const cached = await contentCache().read(capturesKey(layer.digest));
   if (cached) return parseCaptures(cached.toString("utf8"));
   const captured = emptyCaptures();
   // The listing is cached already: only the captures are wanted from this pass.
   await drain(listLayer(await layer.open(), layer.check, captureSinks(captured)));
-  await diskCache().put(capturesKey(layer.digest), serializeCaptures(captured));
+  await contentCache().put(capturesKey(layer.digest), serializeCaptures(captured));
   return captured;
 }
 
@@ -79,12 +80,35 @@ export async function layerCaptures(layer: LayerSource): Promise<LayerCaptures> 
  * the layer endpoint's format, ending with its `done` line, so it can be sent as it is.
  */
 export function cachedLayerIndex(digest: string): Promise<Buffer | string | null> {
-  return diskCache().open(layerIndexKey(digest));
+  return contentCache().open(layerIndexKey(digest));
 }
 
+/** What `listHere` leaves for `produce` to tell apart from an index another instance made. */
+const LISTED_HERE = Symbol("listed here");
+
+/**
+ * Lists a layer once across every instance (with Redis: the others wait, then read the index it
+ * stored, from the shared store), and once in this process however many read it meanwhile.
+ */
 async function produce(layer: LayerSource, replay: Replay<LayerEntry>): Promise<void> {
+  try {
+    const listed = await onceAcrossInstances<Buffer | string | typeof LISTED_HERE>(layerIndexKey(layer.digest), {
+      find: () => cachedLayerIndex(layer.digest),
+      make: () => listHere(layer, replay),
+    });
+    if (listed !== LISTED_HERE) for await (const entry of readIndex(listed)) replay.push(entry);
+    replay.end();
+    // Gzipped once it is whole, in one go: zlib fed line by line would cost a thread hop per line.
+    if (listed === LISTED_HERE) void storeGzippedIndex(layer.digest).catch(() => undefined);
+  } catch (error) {
+    replay.fail(error);
+  }
+}
+
+/** Reads the layer, passing its entries on as they come, and stores its index (the store too) before it returns. */
+async function listHere(layer: LayerSource, replay: Replay<LayerEntry>): Promise<typeof LISTED_HERE> {
   const lines = new PassThrough();
-  const committed = diskCache()
+  const committed = contentCache()
     .put(layerIndexKey(layer.digest), lines)
     .catch(() => undefined);
   try {
@@ -102,17 +126,15 @@ async function produce(layer: LayerSource, replay: Replay<LayerEntry>): Promise<
     // The captures and the seek index go in first: an index in the cache means they are there too, unless evicted since.
     // A TOC listing read no file: its captures are taken when they are first asked for.
     if (!fromToc) {
-      await diskCache().put(capturesKey(layer.digest), serializeCaptures(captured));
+      await contentCache().put(capturesKey(layer.digest), serializeCaptures(captured));
       await indexing.store();
     }
     lines.end(`${JSON.stringify({ done: true, entries: count } satisfies IndexEnd)}\n`);
     await committed;
-    replay.end();
-    // Gzipped once it is whole, in one go: zlib fed line by line would cost a thread hop per line.
-    void storeGzippedIndex(layer.digest).catch(() => undefined);
+    return LISTED_HERE;
   } catch (error) {
     lines.destroy(error as Error);
-    replay.fail(error);
+    throw error;
   }
 }
 
@@ -126,11 +148,11 @@ export function storeGzippedIndex(digest: string): Promise<Buffer | null> {
 }
 
 async function gzipIndex(digest: string): Promise<Buffer | null> {
-  const bytes = await diskCache().read(layerIndexKey(digest));
+  const bytes = await contentCache().read(layerIndexKey(digest));
   if (!bytes) return null;
   // The fastest level: the digests in a listing do not compress, so a slower one saves 2 % for half again the time.
   const zipped = await gzipped(bytes, { level: constants.Z_BEST_SPEED });
-  await diskCache().put(gzippedIndexKey(digest), zipped);
+  await contentCache().put(gzippedIndexKey(digest), zipped);
   return zipped;
 }
 

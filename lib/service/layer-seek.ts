@@ -1,6 +1,6 @@
 import "server-only";
 import type { Readable } from "node:stream";
-import { diskCache } from "@/lib/cache/disk-cache";
+import { contentCache } from "@/lib/cache/content-cache";
 import { Recent } from "@/lib/cache/recent";
 import { settings } from "@/lib/config";
 import type { LayerReadOptions } from "@/lib/layer/read";
@@ -26,7 +26,7 @@ export function seekIndexing(layer: LayerSource): { seek?: LayerReadOptions["see
   return {
     seek: { span: CHECKPOINT_SPAN, onIndex: (index) => (built = index) },
     store: async () => {
-      if (built) await diskCache().put(seekKey(layer.digest), serializeSeekIndex(built));
+      if (built) await contentCache().put(seekKey(layer.digest), serializeSeekIndex(built));
     },
   };
 }
@@ -34,7 +34,7 @@ export function seekIndexing(layer: LayerSource): { seek?: LayerReadOptions["see
 /** The layer's seek index, if one was built and is still cached (verified by the cache as it is read). */
 function seekIndex(digest: string): Promise<SeekIndex | null> {
   return parsed.get(digest, async () => {
-    const data = await diskCache().read(seekKey(digest));
+    const data = await contentCache().read(seekKey(digest));
     return data ? parseSeekIndex(data) : null;
   });
 }

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { LayerEntry } from "@/lib/core/api-types";
-import { diskCache } from "@/lib/cache/disk-cache";
+import { contentCache } from "@/lib/cache/content-cache";
 import { Recent } from "@/lib/cache/recent";
 import { PortholeError } from "@/lib/core/errors";
 import { FOOTER_BYTES, readToc, tocListing, tocOffset, type Chunk } from "@/lib/layer/estargz";
@@ -42,13 +42,13 @@ export async function tocEntries(layer: LayerSource): Promise<LayerEntry[] | nul
   const member = await fetchPart(layer, at, size - FOOTER_BYTES);
   if (!member) return null;
   const listing = tocListing(readToc(member, tocDigest), at);
-  await diskCache().put(chunksKey(layer.digest), Buffer.from(JSON.stringify(listing.chunks)));
+  await contentCache().put(chunksKey(layer.digest), Buffer.from(JSON.stringify(listing.chunks)));
   return listing.entries;
 }
 
 function chunksOf(digest: string): Promise<Record<number, Chunk[]> | null> {
   return chunkMaps.get(digest, async () => {
-    const data = await diskCache().read(chunksKey(digest));
+    const data = await contentCache().read(chunksKey(digest));
     return data ? (JSON.parse(data.toString("utf8")) as Record<number, Chunk[]>) : null;
   });
 }

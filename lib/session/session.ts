@@ -2,6 +2,8 @@ import "server-only";
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { settings } from "@/lib/config";
 import type { Credentials } from "@/lib/registry/credentials";
+import { sharedRedis, withRedis, type RedisLink } from "@/lib/coord/redis";
+import { processWide } from "@/lib/process-wide";
 
 /**
  * Registry credentials a user signed in with from the browser. They live only in that browser's
@@ -12,33 +14,76 @@ import type { Credentials } from "@/lib/registry/credentials";
 export const SESSION_COOKIE = "porthole_session";
 export type Session = Record<string, Credentials>;
 
-let processKey: Buffer | null = null;
+/** Where the instances keep their shared session key in Redis. */
+const SHARED_KEY = "porthole:session-key";
 
-/** PORTHOLE_SESSION_SECRET (any string) keeps sessions across restarts and instances; else a per-process key. */
-function key(): Buffer {
+interface Keys {
+  /** This process's own random key. */
+  own: Buffer;
+  /** The one every instance uses, from Redis, once known. */
+  shared: Buffer | null;
+}
+
+const keys = () => processWide<Keys>("session-keys", () => ({ own: randomBytes(32), shared: null }));
+
+/**
+ * The key that seals: PORTHOLE_SESSION_SECRET's (sessions survive restarts), else the key the
+ * instances share through Redis (a cookie sealed by one opens on all), else this process's own.
+ */
+function sealingKey(): Buffer {
   const secret = settings().sessionSecret;
   if (secret) return createHash("sha256").update(secret).digest();
-  processKey ??= randomBytes(32);
-  return processKey;
+  const { own, shared } = keys();
+  if (!shared) void shareSessionKey(); // Redis was away so far: ask again, for the next cookie
+  return shared ?? own;
+}
+
+/** Keys that may have sealed a cookie: the sealing key, and this process's own (used while Redis was away). */
+function openingKeys(): Buffer[] {
+  const sealing = sealingKey();
+  const { own } = keys();
+  return sealing === own ? [own] : [sealing, own];
+}
+
+/** Without PORTHOLE_SESSION_SECRET, with Redis: one random key for every instance, made by the first to ask. */
+export async function shareSessionKey(link: RedisLink | null = sharedRedis()): Promise<void> {
+  if (settings().sessionSecret || keys().shared) return;
+  const hex = await withRedis(
+    async (live) => {
+      await live.redis.set(SHARED_KEY, randomBytes(32).toString("hex"), "NX");
+      return live.redis.get(SHARED_KEY);
+    },
+    () => null,
+    link,
+  );
+  if (hex && /^[0-9a-f]{64}$/.test(hex)) keys().shared = Buffer.from(hex, "hex");
 }
 
 export function sealSession(session: Session): string {
   const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key(), iv);
+  const cipher = createCipheriv("aes-256-gcm", sealingKey(), iv);
   const body = Buffer.concat([cipher.update(JSON.stringify(session), "utf8"), cipher.final()]);
   return Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64url");
 }
 
 export function openSession(sealed: string | null | undefined): Session {
   if (!sealed) return {};
+  const bytes = Buffer.from(sealed, "base64url");
+  for (const key of openingKeys()) {
+    const session = openWith(key, bytes);
+    if (session) return session;
+  }
+  return {}; // forged, from an old key, or garbled: no credentials
+}
+
+function openWith(key: Buffer, bytes: Buffer): Session | null {
   try {
-    const bytes = Buffer.from(sealed, "base64url");
-    const decipher = createDecipheriv("aes-256-gcm", key(), bytes.subarray(0, 12));
+    const decipher = createDecipheriv("aes-256-gcm", key, bytes.subarray(0, 12));
     decipher.setAuthTag(bytes.subarray(12, 28));
     const parsed = JSON.parse(Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString("utf8"));
     return parsed && typeof parsed === "object" ? (parsed as Session) : {};
   } catch {
-    return {}; // forged, from an old key, or garbled: no credentials
+    return null;
   }
 }
 
