@@ -45,3 +45,8 @@ export async function repositoryQuery(request: Request, query: Query): Promise<{
 export function imageCacheControl(image: ImageQuery, pinned = isPinned(image.ref)): string {
   return cacheControl(pinned, image.auth.credentials === null);
 }
+
+/** Cache-Control for what can change at any time (tags, referrers): kept a minute when read anonymously, else by no one. */
+export function movingCacheControl(auth: AuthOptions): string {
+  return cacheControl(false, auth.credentials === null);
+}

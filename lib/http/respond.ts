@@ -1,6 +1,7 @@
 import "server-only";
 import { parseDigest } from "@/lib/core/digest";
 import { asPortholeError, PortholeError } from "@/lib/core/errors";
+import { revalidated } from "@/lib/http/etag";
 
 /** Turns any thrown value into the JSON error response of /api/v1. */
 export function errorResponse(error: unknown): Response {
@@ -49,21 +50,25 @@ export class Query {
   }
 }
 
-/** Runs a route handler body, mapping failures to error responses. Keeps route handlers thin. */
+/** Runs a route handler body, mapping failures to error responses, and answers revalidations (etag.ts). Keeps route handlers thin. */
 export async function handle(request: Request, run: (query: Query) => Promise<Response>): Promise<Response> {
   try {
-    return await run(new Query(request));
+    return revalidated(request, await run(new Query(request)));
   } catch (error) {
     return errorResponse(error);
   }
 }
 
+/** How long anyone may keep an anonymous answer about a tag (or a repository's tags, an image's referrers): they move. */
+const MOVING_ANSWER_MAX_AGE_S = 60;
+
 /**
- * Content addressing: what a digest names never changes, so it may be kept forever — by shared
- * caches too when it was fetched anonymously (a public image), else only by the requester's
- * browser. Tag-addressed answers must be revalidated.
+ * Content addressing: what a digest names never changes, so an answer read anonymously (a public
+ * image) may be kept forever by anyone, a CDN or reverse proxy included, and one about a tag for a
+ * minute. Anything read with credentials (the server's or a signed-in user's) is kept by no one:
+ * another requester must prove access to the registry themselves.
  */
-export function cacheControl(immutable: boolean, publicImage: boolean): string {
-  if (!immutable) return "private, no-cache";
-  return `${publicImage ? "public" : "private"}, max-age=31536000, immutable`;
+export function cacheControl(immutable: boolean, anonymous: boolean): string {
+  if (!anonymous) return "private, no-store";
+  return immutable ? "public, max-age=31536000, immutable" : `public, max-age=${MOVING_ANSWER_MAX_AGE_S}`;
 }

@@ -95,7 +95,7 @@ describe("GET /api/v1/diff on a crafted pair (tests/world/fixtures.ts COMPARE_SP
     url.searchParams.set("b", `${compareB.registry}/${compareB.repository}@${compareB.digest}`);
     expect((await diffGET(new Request(url))).headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
     url.searchParams.set("b", compareB.ref);
-    expect((await diffGET(new Request(url))).headers.get("cache-control")).toBe("private, no-cache");
+    expect((await diffGET(new Request(url))).headers.get("cache-control")).toBe("public, max-age=60");
   });
 });
 

@@ -38,7 +38,7 @@ describe("GET /api/v1/tags", () => {
     expect(body.tags.length).toBeGreaterThan(100);
     expect(body.tags.indexOf("v1.9")).toBeLessThan(body.tags.indexOf("v1.10"));
     expect(body.tags.slice(0, 3)).toEqual(["1", "2", "10"]);
-    expect(headers.get("cache-control")).toBe("private, no-cache");
+    expect(headers.get("cache-control")).toBe("public, max-age=60");
   });
 
   it("answers 404 for an unknown repository, 400 for a tag in the name, 401 where credentials are needed", async () => {

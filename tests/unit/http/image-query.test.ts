@@ -43,12 +43,13 @@ describe("imageQuery: the edge of every image endpoint", () => {
     expect((await parse("ref=quay.io/org/app", signedIn)).auth.credentials).toBeNull();
   });
 
-  it("lets shared caches keep only what no credentials fetched and a digest names", async () => {
+  it("lets anyone keep what no credentials fetched (a digest's for good, a tag's for a minute), and no one what credentials fetched", async () => {
     overrideSettings({ dockerConfigPath: dockerConfig });
     const pinned = `@sha256:${"ef".repeat(32)}`;
     expect(imageCacheControl(await parse(`ref=quay.io/org/app${pinned}`))).toBe("public, max-age=31536000, immutable");
-    expect(imageCacheControl(await parse(`ref=ghcr.io/org/app${pinned}`))).toBe("private, max-age=31536000, immutable");
-    expect(imageCacheControl(await parse("ref=quay.io/org/app:v1"))).toBe("private, no-cache");
+    expect(imageCacheControl(await parse(`ref=ghcr.io/org/app${pinned}`))).toBe("private, no-store");
+    expect(imageCacheControl(await parse("ref=quay.io/org/app:v1"))).toBe("public, max-age=60");
+    expect(imageCacheControl(await parse("ref=ghcr.io/org/app:v1"))).toBe("private, no-store");
     expect(imageCacheControl(await parse("ref=quay.io/org/app:v1"), true)).toBe("public, max-age=31536000, immutable");
   });
 });

@@ -68,9 +68,48 @@ describe("handle", () => {
 });
 
 describe("cacheControl", () => {
-  it("lets shared caches keep only digest-addressed answers of public images", () => {
+  it("lets anyone keep an anonymous digest-addressed answer for good, an anonymous tag's for a minute, and nothing read with credentials", () => {
     expect(cacheControl(true, true)).toBe("public, max-age=31536000, immutable");
-    expect(cacheControl(true, false)).toBe("private, max-age=31536000, immutable");
-    expect(cacheControl(false, true)).toBe("private, no-cache");
+    expect(cacheControl(false, true)).toBe("public, max-age=60");
+    expect(cacheControl(true, false)).toBe("private, no-store");
+    expect(cacheControl(false, false)).toBe("private, no-store");
+  });
+});
+
+describe("revalidation of immutable public answers", () => {
+  const pinned = "http://porthole.test/api/v1/fs?ref=r%40sha256%3Aab&platform=linux%2Farm64";
+  const answer = (cache: string) => async () => Response.json({ files: [] }, { headers: { "Cache-Control": cache, Vary: "Accept-Encoding" } });
+
+  it("names the answer by Porthole's version and the parameters asked, in any order, with a weak ETag", async () => {
+    const first = await handle(new Request(pinned), answer(cacheControl(true, true)));
+    const reordered = await handle(
+      new Request("http://porthole.test/api/v1/fs?platform=linux%2Farm64&ref=r%40sha256%3Aab"),
+      answer(cacheControl(true, true)),
+    );
+    const other = await handle(new Request("http://porthole.test/api/v1/fs?ref=r%40sha256%3Acd"), answer(cacheControl(true, true)));
+    expect(first.headers.get("ETag")).toMatch(/^W\/"[\w-]{32}"$/);
+    expect(reordered.headers.get("ETag")).toBe(first.headers.get("ETag"));
+    expect(other.headers.get("ETag")).not.toBe(first.headers.get("ETag"));
+  });
+
+  it("answers a matching If-None-Match with a bodiless 304 that keeps the caching headers", async () => {
+    const etag = (await handle(new Request(pinned), answer(cacheControl(true, true)))).headers.get("ETag") as string;
+    const again = await handle(new Request(pinned, { headers: { "If-None-Match": `"other", ${etag}` } }), answer(cacheControl(true, true)));
+    expect(again.status).toBe(304);
+    expect(again.headers.get("ETag")).toBe(etag);
+    expect(again.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
+    expect(again.headers.get("Vary")).toBe("Accept-Encoding");
+    expect(await again.text()).toBe("");
+  });
+
+  it("gives no ETag to what may change or was read with credentials, nor to errors", async () => {
+    for (const cache of [cacheControl(false, true), cacheControl(true, false)]) {
+      const response = await handle(new Request(pinned, { headers: { "If-None-Match": "*" } }), answer(cache));
+      expect([response.status, response.headers.get("ETag")], cache).toEqual([200, null]);
+    }
+    const failed = await handle(new Request(pinned), async () => {
+      throw new PortholeError("NOT_FOUND", "no such image");
+    });
+    expect([failed.status, failed.headers.get("ETag")]).toEqual([404, null]);
   });
 });

@@ -1,4 +1,4 @@
-import { imageQuery } from "@/lib/http/image-query";
+import { imageCacheControl, imageQuery } from "@/lib/http/image-query";
 import { handle } from "@/lib/http/respond";
 import { resolveImage } from "@/lib/service/image";
 import { otherMethods } from "@/lib/http/methods";
@@ -11,7 +11,7 @@ serveDirectly("/api/v1/image", GET);
 
 export function GET(request: Request) {
   return handle(request, async (query) => {
-    const image = await resolveImage(await imageQuery(request, query));
-    return Response.json(image, { headers: { "Cache-Control": "no-store" } });
+    const image = await imageQuery(request, query);
+    return Response.json(await resolveImage(image), { headers: { "Cache-Control": imageCacheControl(image) } });
   });
 }

@@ -1,4 +1,4 @@
-import { imageQuery } from "@/lib/http/image-query";
+import { imageQuery, movingCacheControl } from "@/lib/http/image-query";
 import { otherMethods } from "@/lib/http/methods";
 import { serveDirectly } from "@/lib/http/direct-lane";
 import { handle } from "@/lib/http/respond";
@@ -11,8 +11,8 @@ serveDirectly("/api/v1/referrers", GET);
 
 export function GET(request: Request) {
   return handle(request, async (query) => {
-    const referrers = await imageReferrers(await imageQuery(request, query));
+    const image = await imageQuery(request, query);
     // New signatures and attestations can be pushed for the same digest at any time.
-    return Response.json(referrers, { headers: { "Cache-Control": "private, no-cache" } });
+    return Response.json(await imageReferrers(image), { headers: { "Cache-Control": movingCacheControl(image.auth) } });
   });
 }

@@ -1,4 +1,4 @@
-import { repositoryQuery } from "@/lib/http/image-query";
+import { movingCacheControl, repositoryQuery } from "@/lib/http/image-query";
 import { otherMethods } from "@/lib/http/methods";
 import { serveDirectly } from "@/lib/http/direct-lane";
 import { handle } from "@/lib/http/respond";
@@ -13,7 +13,6 @@ export function GET(request: Request) {
   return handle(request, async (query) => {
     const { repository, auth } = await repositoryQuery(request, query);
     const tags = await repositoryTags(repository, auth);
-    // Tags move: the answer must be revalidated every time.
-    return Response.json(tags, { headers: { "Cache-Control": "private, no-cache" } });
+    return Response.json(tags, { headers: { "Cache-Control": movingCacheControl(auth) } });
   });
 }
