@@ -11,7 +11,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default defineConfig(
-  globalIgnores([".next/", "node_modules/", "next-env.d.ts", "test-results/", ".data/", ".bench/", "package-lock.json", "*.tsbuildinfo"]),
+  globalIgnores([".next/", "node_modules/", "next-env.d.ts", "test-results/", ".data/", ".bench/", "dist/", "package-lock.json", "*.tsbuildinfo"]),
   {
     name: "porthole/linter-options",
     linterOptions: { reportUnusedDisableDirectives: "error" },

@@ -6,6 +6,9 @@ import "server-only";
  * instead of quietly falling back to a default the operator did not ask for.
  */
 export interface Settings {
+  /** Where the server listens. */
+  host: string;
+  port: number;
   /** A Docker-style config.json with server-wide registry credentials. */
   dockerConfigPath: string | null;
   /** Registries on private addresses the server may connect to: every one, or these `host:port`s. */
@@ -36,6 +39,16 @@ export interface Settings {
   shutdownGraceMs: number;
   quietLog: boolean;
   sessionSecret: string | null;
+  /** An S3-compatible bucket for everything content-addressed, shared by every instance (null: the local disk only). */
+  s3Bucket: string | null;
+  /** Where in the bucket Porthole's objects go. */
+  s3Prefix: string;
+  /** An S3-compatible server other than AWS (MinIO, Ceph, R2, …). */
+  s3Endpoint: string | null;
+  /** Path-style addressing (`endpoint/bucket/key`), as MinIO and Ceph want. */
+  s3ForcePathStyle: boolean;
+  /** Redis for what the instances share: single flight, rate limits, download caps (null: each instance alone). */
+  redisUrl: string | null;
   /** `next dev`: the page CSP must allow eval for React's dev tooling. */
   development: boolean;
 }
@@ -66,6 +79,15 @@ function variable<K extends keyof Settings>(spec: Variable<K>): Variable<K> {
 
 /** The one table of settings: variable, default, parser. The README's configuration table matches it (a test checks). */
 export const VARIABLES = [
+  variable({ key: "host", env: "HOST", shown: "127.0.0.1", fallback: () => "127.0.0.1", parse: (t) => t, expects: "a host name or address" }),
+  variable({
+    key: "port",
+    env: "PORT",
+    shown: "3000",
+    fallback: () => 3000,
+    parse: (t) => (/^\d+$/.test(t) && Number(t) < 65536 ? Number(t) : null),
+    expects: "a TCP port (0 to 65535)",
+  }),
   variable({ key: "dockerConfigPath", env: "PORTHOLE_DOCKER_CONFIG", shown: "none", fallback: () => null, parse: (t) => t, expects: "a file path" }),
   variable({
     key: "allowPrivateHosts",
@@ -205,6 +227,39 @@ export const VARIABLES = [
   }),
   variable({ key: "quietLog", env: "PORTHOLE_QUIET_LOG", shown: "off", fallback: () => false, parse: flag, expects: "1 or 0" }),
   variable({ key: "sessionSecret", env: "PORTHOLE_SESSION_SECRET", shown: "random", fallback: () => null, parse: (t) => t, expects: "any string" }),
+  variable({
+    key: "s3Bucket",
+    env: "PORTHOLE_S3_BUCKET",
+    shown: "none: the local disk only",
+    fallback: () => null,
+    parse: (t) => t,
+    expects: "a bucket name",
+  }),
+  variable({
+    key: "s3Prefix",
+    env: "PORTHOLE_S3_PREFIX",
+    shown: "`porthole/`",
+    fallback: () => "porthole/",
+    parse: (t) => (t.endsWith("/") ? t : `${t}/`),
+    expects: "a key prefix",
+  }),
+  variable({
+    key: "s3Endpoint",
+    env: "PORTHOLE_S3_ENDPOINT",
+    shown: "AWS",
+    fallback: () => null,
+    parse: (t) => (/^https?:\/\/[^/]+/.test(t) ? t : null),
+    expects: "an http(s) URL",
+  }),
+  variable({ key: "s3ForcePathStyle", env: "PORTHOLE_S3_FORCE_PATH_STYLE", shown: "off", fallback: () => false, parse: flag, expects: "1 or 0" }),
+  variable({
+    key: "redisUrl",
+    env: "PORTHOLE_REDIS_URL",
+    shown: "none: each instance alone",
+    fallback: () => null,
+    parse: (t) => (/^rediss?:\/\//.test(t) ? t : null),
+    expects: "a redis:// or rediss:// URL",
+  }),
 ] as const;
 
 export class SettingsError extends Error {

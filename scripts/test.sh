@@ -15,6 +15,6 @@ step() { printf '\n== %s\n' "$1"; }
 step "typecheck";          npx tsc --noEmit
 step "lint";               npm run --silent lint
 step "unit tests";         npx vitest run tests/unit
-step "build";              npx next build
+step "build";              npm run build
 step "integration + browser tests (real registries, real Chromium)"
 npx vitest run -c vitest.integration.config.ts

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
@@ -9,6 +9,7 @@ import { constants, createGzip, gzip } from "node:zlib";
 import { MemoryLru } from "@/lib/cache/memory-lru";
 import { asPortholeError, PortholeError } from "@/lib/core/errors";
 import { acceptsGzip } from "@/lib/http/accept-encoding";
+import { sendError } from "@/lib/http/node-response";
 
 type Handler = (request: Request) => Response | Promise<Response>;
 
@@ -159,12 +160,4 @@ export async function serveDirect(request: IncomingMessage, response: ServerResp
     if (failure.code === "INTERNAL") console.error(error);
     sendError(response, failure);
   }
-}
-
-/** An error in the API's JSON shape, written straight to the socket's response. */
-export function sendError(response: ServerResponse, error: PortholeError): void {
-  const headers: OutgoingHttpHeaders = { "content-type": "application/json", "cache-control": "no-store", "x-content-type-options": "nosniff" };
-  if (error.retryAfter !== undefined) headers["retry-after"] = String(error.retryAfter);
-  if (error.code === "SHUTTING_DOWN") headers.connection = "close";
-  response.writeHead(error.status, headers).end(JSON.stringify(error.toJSON()));
 }

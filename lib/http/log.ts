@@ -13,7 +13,9 @@ const LOGGED_PARAMS = ["ref", "platform", "digest", "layer", "path"];
 export function logWhenClosed(request: IncomingMessage, response: ServerResponse): void {
   if (settings().quietLog) return;
   const started = performance.now();
-  const sentBefore = response.socket?.bytesWritten ?? 0;
+  // The socket as it is now: by the time the response closes, it is detached from it.
+  const socket = response.socket;
+  const sentBefore = socket?.bytesWritten ?? 0;
   response.once("close", () => {
     const url = new URL(request.url ?? "/", "http://local");
     const line: Record<string, unknown> = { method: request.method, path: url.pathname };
@@ -23,7 +25,7 @@ export function logWhenClosed(request: IncomingMessage, response: ServerResponse
     }
     line.status = response.statusCode;
     line.ms = Math.round(performance.now() - started);
-    line.bytes = (response.socket?.bytesWritten ?? sentBefore) - sentBefore;
+    line.bytes = (socket?.bytesWritten ?? sentBefore) - sentBefore;
     if (!response.writableFinished) line.cut = true;
     process.stdout.write(`${JSON.stringify(line)}\n`);
   });

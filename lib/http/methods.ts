@@ -12,13 +12,19 @@ type Handler = (request: Request) => Response;
  * `export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");`
  */
 export function otherMethods(...allowed: Method[]): Record<Method, Handler> {
-  const allow = [...allowed, ...(allowed.includes("GET") ? (["HEAD"] as const) : [])].join(", ");
   const refuse: Handler = (request) => {
-    const response = errorResponse(new PortholeError("METHOD_NOT_ALLOWED", `${request.method} is not allowed here; use ${allow}`));
+    const { error, allow } = notAllowed(request.method, allowed);
+    const response = errorResponse(error);
     response.headers.set("Allow", allow);
     return response;
   };
   return Object.fromEntries(METHODS.map((method) => [method, refuse])) as Record<Method, Handler>;
+}
+
+/** The 405 for `method` where only `allowed` are served (GET brings HEAD), and the Allow header that goes with it. */
+export function notAllowed(method: string | undefined, allowed: readonly Method[]): { error: PortholeError; allow: string } {
+  const allow = [...allowed, ...(allowed.includes("GET") ? (["HEAD"] as const) : [])].join(", ");
+  return { error: new PortholeError("METHOD_NOT_ALLOWED", `${method} is not allowed here; use ${allow}`), allow };
 }
 
 /** Any method on a path under /api that is no endpoint: the JSON 404, not Next.js's HTML page. */

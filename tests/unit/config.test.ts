@@ -43,7 +43,7 @@ describe("settings", () => {
     const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
     const section = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("\n## ", readme.indexOf("## Configuration") + 1));
     const rows = new Map(
-      [...section.matchAll(/^\| `(PORTHOLE_\w+)` \|[^|]*\| (.*) \|$/gm)].map((match) => [match[1] as string, (match[2] as string).trim()]),
+      [...section.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|[^|]*\| (.*) \|$/gm)].map((match) => [match[1] as string, (match[2] as string).trim()]),
     );
     expect([...rows.keys()].sort()).toEqual(VARIABLES.map((variable) => variable.env).sort());
     for (const variable of VARIABLES) expect(rows.get(variable.env), variable.env).toBe(variable.shown);

@@ -21,16 +21,21 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-/** Spawns `next start` on `url` with the test world's defaults and `env` on top; does not wait for it. */
-export function spawnApp(url: string, env: Record<string, string> = {}): RunningApp {
-  if (!existsSync(join(ROOT, ".next", "BUILD_ID"))) throw new Error("the app is not built: run `npx next build` first (scripts/test.sh does)");
+/** Starts the built server as a user would (`PORT=… HOST=… npm start`) on `url`, with the test world's defaults and `env` on top; does not wait for it. */
+export function spawnApp(url: string, env: Record<string, string> = {}, args: string[] = []): RunningApp {
+  const built = existsSync(join(ROOT, ".next", "BUILD_ID")) && existsSync(join(ROOT, "dist", "server.mjs"));
+  if (!built) throw new Error("the app is not built: run `npm run build` first (scripts/test.sh does)");
   const cacheDir = mkdtempSync(join(tmpdir(), "porthole-app-cache-"));
   const { hostname, port } = new URL(url);
   let log = "";
-  const child = spawn(join(ROOT, "node_modules", ".bin", "next"), ["start", "-H", hostname, "-p", port], {
+  // `npm start`'s own command, without npm in between: signals reach the server itself.
+  const child = spawn(process.execPath, [join(ROOT, "dist", "server.mjs"), ...args], {
     cwd: ROOT,
     env: {
       ...process.env,
+      NODE_ENV: "production",
+      HOST: hostname,
+      PORT: port,
       PORTHOLE_ALLOW_PRIVATE_HOSTS: "1",
       PORTHOLE_DOCKER_CONFIG: "",
       PORTHOLE_CACHE_DIR: cacheDir,
@@ -58,8 +63,8 @@ export function spawnApp(url: string, env: Record<string, string> = {}): Running
 }
 
 /** Starts the app and waits until it answers its health check. */
-export async function startApp(url = APP_URL, env: Record<string, string> = {}): Promise<RunningApp> {
-  const app = spawnApp(url, env);
+export async function startApp(url = APP_URL, env: Record<string, string> = {}, args: string[] = []): Promise<RunningApp> {
+  const app = spawnApp(url, env, args);
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline && app.child.exitCode === null) {
     try {
