@@ -14,6 +14,7 @@ import { chromium } from "playwright-core";
 import { debianRootfs } from "../../tests/support/debian-rootfs";
 import { buildImage } from "../../tests/support/image-builder";
 import { randomAccessFigures } from "./random-access";
+import { scaleOutFigures } from "./scale-out";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const WORK = join(ROOT, ".bench");
@@ -223,27 +224,30 @@ async function packagesFigures(ref: string) {
 }
 
 /**
- * 200 mixed requests at once on images whose layers are cached (image, fs, file, layer, changes):
- * each one's latency, failures, and the server's peak RSS meanwhile.
+ * 200 mixed requests at once on images whose layers are cached (image, fs, file, layer, changes),
+ * spread over the servers at `bases` (one, or several instances): each one's latency, failures,
+ * and the servers' peak RSS (together) meanwhile.
  */
-async function loadRun(refs: string[], rssMb: () => number) {
-  const api = (path: string, params: Record<string, string>) => `http://127.0.0.1:${APP_PORT}/api/v1/${path}?${new URLSearchParams(params)}`;
+async function loadRun(refs: string[], rssMb: () => number, bases = [`http://127.0.0.1:${APP_PORT}`]) {
   const targets = await Promise.all(
-    refs.map(async (ref) => {
-      const image = (await (await fetch(api("image", { ref }))).json()) as { layers: { digest: string }[] };
-      return [
-        api("image", { ref }),
-        api("fs", { ref }),
-        api("file", { ref, path: "/etc/debian_version" }),
-        api("layer", { ref, digest: image.layers[0]?.digest ?? "" }),
-        api("changes", { ref, layer: "0" }),
-      ];
-    }),
+    refs.flatMap((ref) =>
+      bases.map(async (base) => {
+        const api = (path: string, params: Record<string, string>) => `${base}/api/v1/${path}?${new URLSearchParams(params)}`;
+        const image = (await (await fetch(api("image", { ref }))).json()) as { layers: { digest: string }[] };
+        return [
+          api("image", { ref }),
+          api("fs", { ref }),
+          api("file", { ref, path: "/etc/debian_version" }),
+          api("layer", { ref, digest: image.layers[0]?.digest ?? "" }),
+          api("changes", { ref, layer: "0" }),
+        ];
+      }),
+    ),
   );
   for (const url of targets.flat()) await fetch(url).then((r) => r.arrayBuffer()); // warm: every layer index and merge cached
   // One at a time (the median of 20 each): what a request costs with nothing else going on.
   const alone: Record<string, number> = {};
-  for (const url of targets.flat()) {
+  for (const url of targets[0] ?? []) {
     const times: number[] = [];
     for (let i = 0; i < 20; i++) times.push((await timedGet(url)).ms);
     alone[new URL(url).pathname.split("/").at(-1) as string] = median(times);
@@ -331,21 +335,33 @@ function loadRow(images: string, load: LoadFigures, withGoal: boolean): [string,
   ];
 }
 
-/** The app, started fresh (own cache folder unless one is given), and its process tree's RSS. */
-async function startApp(cacheDir = mkdtempSync(join(tmpdir(), "porthole-bench-cache-")), profile = false) {
+interface AppOptions {
+  /** Its cache folder: a fresh one unless given (a restart keeps its disk). */
+  cacheDir?: string;
+  /** A CPU profile to .bench/profile/. */
+  profile?: boolean;
+  port?: number;
+  env?: Record<string, string>;
+  /** The server's own flags (`--no-direct-lane`). */
+  args?: string[];
+}
+
+/** The built server (`npm start`'s command), started fresh, and its process tree's RSS. */
+async function startApp(options: AppOptions = {}) {
+  const cacheDir = options.cacheDir ?? mkdtempSync(join(tmpdir(), "porthole-bench-cache-"));
+  const port = options.port ?? APP_PORT;
+  const url = `http://127.0.0.1:${port}`;
   const args = [
-    ...(profile ? ["--cpu-prof", `--cpu-prof-dir=${join(WORK, "profile")}`] : []),
-    join(ROOT, "node_modules", "next", "dist", "bin", "next"),
-    "start",
-    "-H",
-    "127.0.0.1",
-    "-p",
-    String(APP_PORT),
+    ...(options.profile ? ["--cpu-prof", `--cpu-prof-dir=${join(WORK, "profile")}`] : []),
+    join(ROOT, "dist", "server.mjs"),
+    ...(options.args ?? []),
   ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
       ...process.env,
+      HOST: "127.0.0.1",
+      PORT: String(port),
       PORTHOLE_ALLOW_PRIVATE_HOSTS: "1",
       // `--app-log`: the app's request log (one JSON line a request, with its duration) to .bench/app.log.
       PORTHOLE_QUIET_LOG: APP_LOG ? "0" : "1",
@@ -354,13 +370,14 @@ async function startApp(cacheDir = mkdtempSync(join(tmpdir(), "porthole-bench-ca
       PORTHOLE_CACHE_DIR: cacheDir,
       NEXT_TELEMETRY_DISABLED: "1",
       NODE_ENV: "production",
+      ...options.env,
     },
     stdio: ["ignore", APP_LOG ? openSync(join(WORK, "app.log"), "a") : "ignore", "ignore"],
   });
   children.push(child);
   for (let i = 0; i < 200; i++) {
     if (
-      await fetch(`http://127.0.0.1:${APP_PORT}/api/health`).then(
+      await fetch(`${url}/api/health`).then(
         (r) => r.ok,
         () => false,
       )
@@ -389,6 +406,7 @@ async function startApp(cacheDir = mkdtempSync(join(tmpdir(), "porthole-bench-ca
       }
     }, 0);
   return {
+    url,
     cacheDir,
     rssMb,
     async stop() {
@@ -506,6 +524,42 @@ function randomAccessRows(figures: Awaited<ReturnType<typeof randomAccessFigures
 }
 
 /** Prints the table; returns the machine line. */
+/**
+ * The small image's load, on a fresh server with the direct lane and on one without it (every
+ * request through Next.js's router), one after the other in the same run: what the lane's second
+ * code path buys.
+ */
+async function laneRows(smallRef: string, profile: boolean): Promise<[string, string, string, boolean][]> {
+  const rows: [string, string, string, boolean][] = [];
+  for (const [name, args] of [
+    ["a small cached image", []],
+    ["a small cached image, without the direct lane", ["--no-direct-lane"]],
+  ] as const) {
+    const app = await startApp({ profile, args: [...args] });
+    rows.push(loadRow(name, await loadRun([smallRef], app.rssMb), args.length === 0));
+    await app.stop();
+    rmSync(app.cacheDir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+type ScaleOut = Awaited<ReturnType<typeof scaleOutFigures<LoadFigures>>>;
+
+function scaleOutRows(figures: ScaleOut): [string, string, string, boolean | null][] {
+  const ms = (value: number) => `${value.toFixed(0)} ms`;
+  return [
+    ["three instances: cold listing with the store on (its upload included)", ms(figures.coldWithStore), "", null],
+    [
+      "layer listing, another instance's empty disk: from the store / then from its disk",
+      `${ms(figures.layerFromStore)} / ${ms(figures.layerFromDisk)}`,
+      "",
+      null,
+    ],
+    ["merged tree, an empty disk: from the store / restarted on its own disk", `${ms(figures.fsFromStore)} / ${ms(figures.fsFromDisk)}`, "", null],
+    loadRow("a small cached image, spread over three instances (Redis rate limits)", figures.load, false),
+  ];
+}
+
 function printRows(rows: [string, string, string, boolean | null][]): string {
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   console.log(`\nPorthole bench — ${new Date().toISOString()} — ${machine}\n`);
@@ -520,8 +574,8 @@ async function main() {
   const profile = process.argv.includes("--profile");
   execFileSync("mkdir", ["-p", WORK]);
   const layerPath = ensureLayer();
-  if (!existsSync(join(ROOT, ".next", "BUILD_ID")))
-    execFileSync("npx", ["next", "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (!existsSync(join(ROOT, ".next", "BUILD_ID")) || !existsSync(join(ROOT, "dist", "server.mjs")))
+    execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   await startRegistry();
   const { digest, size } = await pushImage(layerPath);
   const blobUrl = `http://${REGISTRY}/v2/${REPO}/blobs/${digest}`;
@@ -538,12 +592,18 @@ async function main() {
       appUrl: `http://127.0.0.1:${APP_PORT}`,
       startApp: () => startApp(),
     });
-  // `npm run bench -- --load`: only the load run on the small image (with a fresh app).
+  // `npm run bench -- --load`: only the load runs on the small image (fresh apps, with and without the direct lane).
   if (process.argv.includes("--load")) {
-    const app = await startApp(undefined, profile);
-    const load = await loadRun([await pushSmallImage()], app.rssMb);
-    printRows([loadRow("a small cached image", load, true)]);
-    await app.stop();
+    const small = await pushSmallImage();
+    printRows(await laneRows(small, profile));
+    cleanup();
+    process.exit(0);
+  }
+  const scaleOutOf = async () =>
+    scaleOutRows(await scaleOutFigures({ startApp, timed, loadRun }, { layerRef: REF, layerDigest: digest, smallRef: await pushSmallImage() }));
+  // `npm run bench -- --scale`: only three instances over the shared store and Redis.
+  if (process.argv.includes("--scale")) {
+    printRows(await scaleOutOf());
     cleanup();
     process.exit(0);
   }
@@ -582,7 +642,7 @@ async function main() {
   const cold: Awaited<ReturnType<typeof timed>>[] = [];
   let cached = 0;
   for (let i = 0; i < RUNS; i++) {
-    const app = await startApp(undefined, profile && i === 0);
+    const app = await startApp({ profile: profile && i === 0 });
     cold.push(await timed(layerApi, app.rssMb));
     if (i === RUNS - 1) cached = (await timed(layerApi)).total;
     await app.stop();
@@ -595,16 +655,17 @@ async function main() {
   const fsCold = (await timed(fsApi, fresh.rssMb)).total;
   const fsHot = (await timed(fsApi)).total;
   await fresh.stop();
-  const restarted = await startApp(fresh.cacheDir);
+  const restarted = await startApp({ cacheDir: fresh.cacheDir });
   const fsFromDisk = (await timed(fsApi)).total;
   const packages = await packagesFigures(REF);
   const comparePair = await pushComparePair();
   const compare = await compareFigures(...comparePair);
   const comparePackages = [await packagesFigures(comparePair[0]), await packagesFigures(comparePair[1])] as const;
-  const load = await loadRun([await pushSmallImage()], restarted.rssMb);
   const loadDebian = await loadRun(comparePair, restarted.rssMb);
   const browser = await browserFigures(1).catch((error) => ({ error: String(error) }));
   await restarted.stop();
+  const lanes = await laneRows(await pushSmallImage(), false);
+  const scaleOut = await scaleOutOf();
   rmSync(fresh.cacheDir, { recursive: true, force: true });
 
   const coldTotal = median(cold.map((c) => c.total));
@@ -640,8 +701,9 @@ async function main() {
       "",
       null,
     ]),
-    loadRow("a small cached image", load, true),
+    ...lanes,
     loadRow("the cached Debian images", loadDebian, false),
+    ...scaleOut,
   ];
   if ("error" in browser) rows.push(["browser", browser.error, "", false]);
   else {
@@ -664,7 +726,7 @@ async function main() {
   writeFileSync(
     join(WORK, "results.json"),
     JSON.stringify(
-      { date: new Date().toISOString(), machine, rows, cold, baseline, browser, compare, packages, comparePackages, load, loadDebian },
+      { date: new Date().toISOString(), machine, rows, cold, baseline, browser, compare, packages, comparePackages, loadDebian },
       null,
       2,
     ),

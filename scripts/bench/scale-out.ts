@@ -1,0 +1,68 @@
+/**
+ * Porthole as three instances over a shared store (Ceph's RADOS Gateway) and Redis, measured side
+ * by side with one instance on its local disk: what a miss on the local disk costs when the store
+ * has the answer, and the mixed load spread over three instances on the same two cores.
+ */
+import { startCeph } from "../../tests/world/ceph";
+import { startRedis } from "../../tests/world/redis";
+
+const BUCKET = "porthole-bench";
+const PORTS = [3201, 3202, 3203];
+
+interface App {
+  url: string;
+  cacheDir: string;
+  rssMb: () => number;
+  stop(): Promise<void>;
+}
+
+interface Timed {
+  total: number;
+}
+
+export interface ScaleOutTools<Load> {
+  startApp: (options: { port: number; env: Record<string, string>; cacheDir?: string }) => Promise<App>;
+  timed: (url: string) => Promise<Timed>;
+  loadRun: (refs: string[], rssMb: () => number, bases: string[]) => Promise<Load>;
+}
+
+export async function scaleOutFigures<Load>(tools: ScaleOutTools<Load>, images: { layerRef: string; layerDigest: string; smallRef: string }) {
+  const [ceph, redis] = await Promise.all([startCeph({ rgwPort: 17482, monPortV2: 13302, monPortV1: 16791, buckets: [BUCKET] }), startRedis(16482)]);
+  const env = {
+    PORTHOLE_S3_BUCKET: BUCKET,
+    PORTHOLE_S3_ENDPOINT: ceph.endpoint,
+    PORTHOLE_S3_FORCE_PATH_STYLE: "1",
+    AWS_ACCESS_KEY_ID: ceph.accessKey,
+    AWS_SECRET_ACCESS_KEY: ceph.secretKey,
+    AWS_REGION: ceph.region,
+    PORTHOLE_REDIS_URL: redis.url,
+  };
+  const apps: App[] = [];
+  try {
+    for (const port of PORTS) apps.push(await tools.startApp({ port, env }));
+    const [a, b, c] = apps as [App, App, App];
+    const ref = encodeURIComponent(images.layerRef);
+    const layer = (app: App) => `${app.url}/api/v1/layer?ref=${ref}&digest=${images.layerDigest}`;
+    const fs = (app: App) => `${app.url}/api/v1/fs?ref=${ref}`;
+    // The first instance lists the layer from the registry and puts what it made in the store.
+    const coldWithStore = (await tools.timed(layer(a))).total;
+    const layerFromStore = (await tools.timed(layer(b))).total;
+    const layerFromDisk = (await tools.timed(layer(b))).total;
+    const fsFromStore = (await tools.timed(fs(c))).total;
+    // The same instance restarted on its own disk: the merged tree from the local disk alone.
+    await c.stop();
+    const restarted = await tools.startApp({ port: PORTS[2] as number, env, cacheDir: c.cacheDir });
+    apps[2] = restarted;
+    const fsFromDisk = (await tools.timed(fs(restarted))).total;
+    const rssMb = () => apps.reduce((sum, app) => sum + app.rssMb(), 0);
+    const load = await tools.loadRun(
+      [images.smallRef],
+      rssMb,
+      apps.map((app) => app.url),
+    );
+    return { coldWithStore, layerFromStore, layerFromDisk, fsFromStore, fsFromDisk, load };
+  } finally {
+    await Promise.all(apps.map((app) => app.stop()));
+    await Promise.all([ceph.stop(), redis.stop()]);
+  }
+}
