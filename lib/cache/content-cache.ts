@@ -18,13 +18,15 @@ const HEALTH_FRESH_MS = 5_000;
  * it down (logged once) and answers as if the object were not there, and while it is down it is
  * not asked again for RETRY_AFTER_MS. Losing the store costs speed, never an answer.
  */
-class StoreLink {
-  readonly availability = new Availability("store");
+export class StoreLink {
   private retryAt = 0;
   private checkedAt = 0;
   private readonly pinging = new SharedFlight<void>();
 
-  constructor(readonly store: ObjectStore) {}
+  constructor(
+    readonly store: ObjectStore,
+    readonly availability = new Availability("store"),
+  ) {}
 
   /** `call`'s answer, or `otherwise` when the store is down or fails now. */
   async attempt<T>(call: (store: ObjectStore) => Promise<T>, otherwise: T): Promise<T> {

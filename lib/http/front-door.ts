@@ -1,7 +1,7 @@
 import "server-only";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { settings } from "@/lib/config";
-import { PortholeError } from "@/lib/core/errors";
+import { asPortholeError, PortholeError } from "@/lib/core/errors";
 import { CLIENT_HEADER, clientAddress } from "@/lib/http/client-address";
 import { directHandler, serveDirect } from "@/lib/http/direct-lane";
 import { health, readiness } from "@/lib/http/health";
@@ -58,7 +58,12 @@ export interface FrontDoorOptions {
  * direct lane or to Next.js.
  */
 export function frontDoor(next: RequestListener, options: FrontDoorOptions): RequestListener {
-  return (request, response) => void admit(request, response, next, options);
+  return (request, response) =>
+    void admit(request, response, next, options).catch((error: unknown) => {
+      console.error(error);
+      if (!response.headersSent) sendError(response, asPortholeError(error));
+      else response.destroy();
+    });
 }
 
 async function admit(request: IncomingMessage, response: ServerResponse, next: RequestListener, { directLane, open }: FrontDoorOptions) {

@@ -52,7 +52,9 @@ function ensureLayer(): string {
     );
     execFileSync("mv", [`${tarFile}.part`, tarFile]);
   }
-  execFileSync("bash", ["-c", `pigz -6 -n -c '${tarFile}' > '${gz}.part' && mv '${gz}.part' '${gz}'`], { stdio: "inherit" });
+  execFileSync("bash", ["-c", `$(command -v pigz || echo gzip) -6 -n -c '${tarFile}' > '${gz}.part' && mv '${gz}.part' '${gz}'`], {
+    stdio: "inherit",
+  });
   return gz;
 }
 

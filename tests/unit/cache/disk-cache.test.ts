@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DiskCache } from "@/lib/cache/disk-cache";
+import { DamagedEntry, DiskCache } from "@/lib/cache/disk-cache";
 
 let dir: string;
 beforeEach(async () => {
@@ -143,5 +143,31 @@ describe("DiskCache.read: entries read once are kept in memory, checked", () => 
     expect(await cache.read("a")).toBeNull();
     await cache.put("b", "w".repeat(10));
     expect((await cache.read("b"))?.toString()).toBe("w".repeat(10));
+  });
+
+  it("keeps bytes said to be others (from a shared store) only when their length and digest are as said", async () => {
+    const cache = new DiskCache(dir, 1024);
+    const sha256 = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"; // of "hello"
+    await expect(cache.put("flipped", "hellp", { expect: { size: 5, sha256 } })).rejects.toThrow(DamagedEntry);
+    await expect(cache.put("cut", "hell", { expect: { size: 5, sha256 } })).rejects.toThrow(/4 bytes where 5 were written/);
+    await expect(cache.put("unsigned", "hello", { expect: { size: 5, sha256: null } })).rejects.toThrow(/carries no digest/);
+    await cache.put("whole", "hello", { expect: { size: 5, sha256 } });
+    expect(await Promise.all(["flipped", "cut", "unsigned"].map((key) => cache.read(key)))).toEqual([null, null, null]);
+    expect((await cache.read("whole"))?.toString()).toBe("hello");
+    expect((await readdir(dir)).filter((name) => name.startsWith(".tmp-"))).toEqual([]);
+  });
+
+  it("shows a new entry to `publish` once it is in place, before anything is evicted for it", async () => {
+    const cache = new DiskCache(dir, 10);
+    await cache.put("old", "x".repeat(8));
+    const seen: string[] = [];
+    await cache.put("new", "y".repeat(8), {
+      publish: async ({ path, size, sha256 }) => {
+        seen.push(`${await readFile(path, "utf8")} ${size} ${sha256.length}`);
+        seen.push(`entries on disk: ${(await readdir(dir)).length}`);
+      },
+    });
+    expect(seen).toEqual(["yyyyyyyy 8 64", "entries on disk: 2"]);
+    expect(await cache.read("old")).toBeNull();
   });
 });
