@@ -4,7 +4,7 @@ import { settings } from "@/lib/config";
 import { asPortholeError, PortholeError } from "@/lib/core/errors";
 import { CLIENT_HEADER, clientAddress } from "@/lib/http/client-address";
 import { directHandler, serveDirect } from "@/lib/http/direct-lane";
-import { health, readiness } from "@/lib/http/health";
+import { health, readiness, type ProbeAnswer } from "@/lib/http/health";
 import { logWhenClosed } from "@/lib/http/log";
 import { notAllowed } from "@/lib/http/methods";
 import { sendError, sendJson } from "@/lib/http/node-response";
@@ -15,7 +15,7 @@ import { shutdownState } from "@/lib/http/shutdown";
 const limited = (path: string) => path.startsWith("/api/") && !PROBES.has(path);
 
 /** What a load balancer polls, answered here without Next.js, a registry or a rate limit. */
-const PROBES = new Map<string, () => Promise<{ status: number; body: unknown }>>([
+const PROBES = new Map<string, () => Promise<ProbeAnswer>>([
   ["/api/health", health],
   ["/api/ready", readiness],
 ]);
@@ -34,7 +34,7 @@ async function refusal(path: string, client: string): Promise<PortholeError | nu
   });
 }
 
-async function answerProbe(request: IncomingMessage, response: ServerResponse, probe: () => Promise<{ status: number; body: unknown }>) {
+async function answerProbe(request: IncomingMessage, response: ServerResponse, probe: () => Promise<ProbeAnswer>) {
   if (request.method !== "GET" && request.method !== "HEAD") {
     const { error, allow } = notAllowed(request.method, ["GET"]);
     return sendError(response, error, { allow });

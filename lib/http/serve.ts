@@ -37,6 +37,10 @@ export async function serve(options: { directLane: boolean }): Promise<void> {
   await app.prepare();
   const open = new Set<ServerResponse>();
   const server = createServer(frontDoor(app.getRequestHandler(), { directLane: options.directLane, open }));
+  server.once("error", (error) => {
+    console.error(`Porthole cannot listen on ${host}:${port}: ${error.message}`);
+    process.exit(1);
+  });
   server.listen(port, host, () => console.log(`Porthole listening on http://${host}:${port}`));
   const stop = () => void shutDownGracefully(server, open, () => app.close());
   process.once("SIGTERM", stop);
