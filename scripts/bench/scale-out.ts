@@ -5,6 +5,7 @@
  * and the mixed load on one instance with Redis and spread over three, on the same two cores.
  */
 import { rmSync } from "node:fs";
+import { sharedPartsSettings } from "../../tests/world/app";
 import { startCeph } from "../../tests/world/ceph";
 import { startRedis } from "../../tests/world/redis";
 
@@ -30,15 +31,7 @@ export interface ScaleOutTools<Load> {
 
 export async function scaleOutFigures<Load>(tools: ScaleOutTools<Load>, images: { layerRef: string; layerDigest: string; smallRef: string }) {
   const [ceph, redis] = await Promise.all([startCeph({ rgwPort: 17482, monPortV2: 13302, monPortV1: 16791, buckets: [BUCKET] }), startRedis(16482)]);
-  const env = {
-    PORTHOLE_S3_BUCKET: BUCKET,
-    PORTHOLE_S3_ENDPOINT: ceph.endpoint,
-    PORTHOLE_S3_FORCE_PATH_STYLE: "1",
-    AWS_ACCESS_KEY_ID: ceph.accessKey,
-    AWS_SECRET_ACCESS_KEY: ceph.secretKey,
-    AWS_REGION: ceph.region,
-    PORTHOLE_REDIS_URL: redis.url,
-  };
+  const env = sharedPartsSettings(ceph, BUCKET, redis.url);
   const apps: App[] = [];
   try {
     const ref = encodeURIComponent(images.layerRef);

@@ -11,29 +11,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vi
 import { gzippedIndexKey, layerIndexKey } from "@/lib/service/layer-index";
 import { DiskCache } from "@/lib/cache/disk-cache";
 import { fakeRegistry, type FakeRegistry } from "@/tests/support/fake-registry";
+import { getFrom, type Answer } from "@/tests/support/get-from";
 import { buildImage, type BuiltImage } from "@/tests/support/image-builder";
 import { startApp, type RunningApp } from "@/tests/world/app";
 import { APP_URL } from "@/tests/world/config";
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** A GET from a chosen local address (127.0.0.2 is another client than 127.0.0.1). */
-function get(url: string, options: { from?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { localAddress: options.from ?? "127.0.0.1", headers: options.headers, agent: false }, (response) => {
-      let body = "";
-      response.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
-      response.on("error", reject);
-    });
-    request.on("error", reject);
-    request.end();
-  });
-}
+const get = getFrom;
 
 interface RawAnswer {
   headers: Record<string, string | string[] | undefined>;

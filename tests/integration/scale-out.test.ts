@@ -5,11 +5,11 @@
  * downloads and can hold one mid-way, the one thing the registry cannot be made to do.
  */
 import { randomBytes } from "node:crypto";
-import { request as httpRequest } from "node:http";
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getFrom } from "@/tests/support/get-from";
 import { registryTap, type RegistryTap } from "@/tests/support/registry-tap";
-import { startApp, type RunningApp } from "@/tests/world/app";
+import { sharedPartsSettings, startApp, type RunningApp } from "@/tests/world/app";
 import { cephClient, startCeph, type Ceph } from "@/tests/world/ceph";
 import { BASIC_REGISTRY, OPEN_REGISTRY, TEST_USER } from "@/tests/world/config";
 import { pushSingle, type PushedFixture } from "@/tests/world/fixtures";
@@ -28,41 +28,13 @@ let redis: RedisServer;
 let tap: RegistryTap;
 let instances: RunningApp[] = [];
 
-function settingsFor(): Record<string, string> {
-  return {
-    PORTHOLE_S3_BUCKET: BUCKET,
-    PORTHOLE_S3_ENDPOINT: ceph.endpoint,
-    PORTHOLE_S3_FORCE_PATH_STYLE: "1",
-    AWS_ACCESS_KEY_ID: ceph.accessKey,
-    AWS_SECRET_ACCESS_KEY: ceph.secretKey,
-    AWS_REGION: ceph.region,
-    PORTHOLE_REDIS_URL: redis.url,
-    PORTHOLE_RATE_LIMIT_PER_MIN: String(RATE_LIMIT),
-  };
-}
+const settingsFor = () => ({ ...sharedPartsSettings(ceph, BUCKET, redis.url), PORTHOLE_RATE_LIMIT_PER_MIN: String(RATE_LIMIT) });
 
 const startInstance = (port: number) => startApp(`http://127.0.0.1:${port}`, settingsFor());
 const startAll = () => Promise.all(PORTS.map(startInstance));
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
 /** A GET from a chosen loopback address: each test is its own client, with its own rate budget. */
-function get(url: string, from: string, headers: Record<string, string> = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { localAddress: from, headers, agent: false }, (response) => {
-      let body = "";
-      response.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
-      response.on("error", reject);
-    });
-    request.on("error", reject);
-    request.end();
-  });
-}
+const get = (url: string, from: string) => getFrom(url, { from });
 
 /** A new image (never seen by any instance) of `layers` layers, each 1.5 MB of incompressible files. */
 async function freshImage(name: string, layers = 1): Promise<PushedFixture> {

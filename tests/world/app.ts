@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Ceph } from "./ceph";
 import { APP_URL } from "./config";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -76,4 +77,17 @@ export async function startApp(url = APP_URL, env: Record<string, string> = {}, 
   }
   await app.stop();
   throw new Error(`the app did not start on ${url}:\n${app.output()}`);
+}
+
+/** The settings that put an instance on the shared parts: the store in `bucket` of a test Ceph, and a Redis. */
+export function sharedPartsSettings(ceph: Ceph, bucket: string, redisUrl: string): Record<string, string> {
+  return {
+    PORTHOLE_S3_BUCKET: bucket,
+    PORTHOLE_S3_ENDPOINT: ceph.endpoint,
+    PORTHOLE_S3_FORCE_PATH_STYLE: "1",
+    AWS_ACCESS_KEY_ID: ceph.accessKey,
+    AWS_SECRET_ACCESS_KEY: ceph.secretKey,
+    AWS_REGION: ceph.region,
+    PORTHOLE_REDIS_URL: redisUrl,
+  };
 }
