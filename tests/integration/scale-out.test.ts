@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { getFrom } from "@/tests/support/get-from";
 import { registryTap, type RegistryTap } from "@/tests/support/registry-tap";
 import { sharedPartsSettings, startApp, type RunningApp } from "@/tests/world/app";
@@ -191,7 +191,7 @@ describe("several instances over one store and one Redis", () => {
     for (const [i, app] of instances.entries()) expect((await get(`${app.url}/api/v1/session`, "127.0.0.6")).status, `instance ${i}`).toBe(429);
   });
 
-  it("opens a session signed in on one instance on every other", async () => {
+  it("opens a session signed in on one instance on every other, and shares no private data without one", async () => {
     const signIn = await fetch(`${instances[0]?.url}/api/v1/session`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -203,6 +203,13 @@ describe("several instances over one store and one Redis", () => {
       const listed = await (await fetch(`${app.url}/api/v1/session`, { headers: { cookie } })).json();
       expect(listed.registries).toEqual([BASIC_REGISTRY]);
     }
+    // A private layer listed by one instance is in the store; another serves it only to a requester the registry lets in.
+    const { ref, images } = inject("fixtures").basicPrivate;
+    const url = (app: RunningApp) => `${app.url}/api/v1/layer?ref=${encodeURIComponent(ref)}&digest=${images[0]?.layers[0]?.digest}`;
+    const listed = await getFrom(url(instances[0] as RunningApp), { from: "127.0.0.9", headers: { cookie } });
+    expect(lastLine(listed.body)).toMatchObject({ done: true });
+    expect((await getFrom(url(instances[1] as RunningApp), { from: "127.0.0.9" })).status).toBe(401);
+    expect((await getFrom(url(instances[1] as RunningApp), { from: "127.0.0.9", headers: { cookie } })).body).toBe(listed.body);
   });
 });
 
