@@ -8,6 +8,8 @@ export default mergeConfig(
     test: {
       include: ["tests/integration/**/*.test.ts", "tests/e2e/**/*.test.ts"],
       globalSetup: ["tests/world/global-setup.ts"],
+      // expect.poll waits on a condition; a busy machine (CI, two cores) needs more than its 1 s default.
+      expect: { poll: { timeout: 15_000, interval: 50 } },
     },
   }),
 );
