@@ -100,7 +100,7 @@ export class LocalImage {
   }
 
   async packages(withFiles: boolean): Promise<PackagesResponse> {
-    this.inventory ??= this.fs().then(({ fs }) => imageInventory(this.info, fs, this.archived.layers.length, (index) => this.layer(index).done));
+    this.inventory ??= this.fs().then((loaded) => imageInventory(this.info, loaded, async (index) => (await this.layer(index).done).captures));
     const full = await this.inventory;
     return withFiles ? full : { ...full, packages: full.packages.map(withoutFiles) };
   }

@@ -1,4 +1,5 @@
-import type { FsResponse, ImageInfo, InstalledPackage, LayerEntry, PackageLayerChange, PackagesResponse } from "@/lib/core/api-types";
+import type { Change, FsResponse, ImageInfo, InstalledPackage, PackageLayerChange, PackagesResponse } from "@/lib/core/api-types";
+import type { FsMerge } from "@/lib/fs/merge";
 import type { LayerCaptures } from "@/lib/layer/capture-sinks";
 import type { GoScanResult } from "@/lib/packages/go-buildinfo";
 import { readInventory } from "@/lib/packages/inventory";
@@ -12,34 +13,16 @@ interface Sources {
   go: Map<string, GoScanResult>;
 }
 
-const isUnder = (path: string, dir: string) => path.startsWith(dir === "/" ? "/" : `${dir}/`);
-
-/** Removes what matches from both maps; says whether anything went. */
-function removeWhere(sources: Sources, matches: (path: string) => boolean): boolean {
-  let removed = false;
-  for (const map of [sources.files, sources.go]) {
-    for (const path of map.keys()) {
-      if (matches(path)) removed = map.delete(path) || removed;
-    }
-  }
-  return removed;
-}
-
 /**
- * Applies one layer to the sources as the merge applies it to files: its whiteouts and opaque
- * markers delete from below, its entries replace what they name, its captures arrive. Says whether
- * the inventory could have changed.
+ * Applies one layer to the sources by what the merge says it did (`FsMerge.changes`, the one place
+ * the layer rules live): whatever stood below at a path it removed, replaced or added is gone, and
+ * its captures arrive. Says whether the inventory could have changed.
  */
-function applyLayer(sources: Sources, entries: readonly LayerEntry[], captures: LayerCaptures): boolean {
+function applyLayer(sources: Sources, changes: readonly Change[], captures: LayerCaptures): boolean {
   let changed = false;
-  for (const entry of entries) {
-    if (entry.whiteout) changed = removeWhere(sources, (path) => path === entry.path || isUnder(path, entry.path)) || changed;
-    else if (entry.opaque) changed = removeWhere(sources, (path) => isUnder(path, entry.path)) || changed;
-  }
-  for (const entry of entries) {
-    if (entry.whiteout || entry.opaque || entry.type === "dir") continue;
-    changed = sources.files.delete(entry.path) || changed;
-    changed = sources.go.delete(entry.path) || changed;
+  for (const { path } of changes) {
+    changed = sources.files.delete(path) || changed;
+    changed = sources.go.delete(path) || changed;
   }
   for (const [path, bytes] of captures.files) sources.files.set(path, bytes);
   for (const [path, result] of captures.go) sources.go.set(path, result);
@@ -79,24 +62,23 @@ export function withoutFiles(listed: InstalledPackage): InstalledPackage {
 }
 
 /**
- * What is installed in an image, from its layers read bottom-up (`layerAt(i)`: layer i's listing
- * and what the pass over it captured), its merged files and config: every package with its files
- * and those a later layer removed, what each layer changed, and the attack surface.
+ * What is installed in an image, from its layers read bottom-up (`capturesAt(i)`: what the pass
+ * over layer i captured), its merge (what each layer did, and the files in the end) and config:
+ * every package with its files and those a later layer removed, what each layer changed, and the
+ * attack surface.
  */
 export async function imageInventory(
   image: ImageInfo,
-  fs: FsResponse,
-  layerCount: number,
-  layerAt: (index: number) => Promise<{ entries: readonly LayerEntry[]; captures: LayerCaptures }>,
+  { merge, fs }: { merge: FsMerge; fs: FsResponse },
+  capturesAt: (index: number) => Promise<LayerCaptures>,
 ): Promise<PackagesResponse> {
   const sources: Sources = { files: new Map(), go: new Map() };
   const since = new Map<string, number>();
   const layers: PackageLayerChange[] = [];
   let inventory = new Map<string, FoundPackage>();
   let problems: PackagesResponse["problems"] = [];
-  for (let index = 0; index < layerCount; index++) {
-    const { entries, captures } = await layerAt(index);
-    if (!applyLayer(sources, entries, captures)) continue;
+  for (let index = 0; index < merge.layerCount; index++) {
+    if (!applyLayer(sources, merge.changes(index), await capturesAt(index))) continue;
     const result = readInventory(sources.files, sources.go);
     const next = new Map(result.packages.map((found) => [identity(found), found]));
     const change = compareInventories(index, inventory, next, since);

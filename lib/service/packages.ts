@@ -4,7 +4,7 @@ import { Recent } from "@/lib/cache/recent";
 import { imageInventory, withoutFiles } from "@/lib/packages/image-inventory";
 import { resolveImage, type ImageQuery } from "@/lib/service/image";
 import { imageFs, type ImageFs } from "@/lib/service/image-fs";
-import { collectLayer, layerCaptures } from "@/lib/service/layer-index";
+import { layerCaptures } from "@/lib/service/layer-index";
 import { registrySource, type ImageSource } from "@/lib/service/layer-source";
 
 /** An image's inventory with every package's files and those missing: computed once per image, answered with or without the files. */
@@ -29,10 +29,6 @@ export async function sourcePackages(source: ImageSource, withFiles: boolean): P
   return { ...full, packages: full.packages.map(withoutFiles) };
 }
 
-async function inventoryOf({ image, fs }: ImageFs, source: ImageSource): Promise<PackagesResponse> {
-  // In turn: a layer not read yet is read once, for its listing and its captures together.
-  return imageInventory(image, fs, source.layers.length, async (index) => {
-    const layer = source.layers[index] as ImageSource["layers"][number];
-    return { entries: await collectLayer(layer), captures: await layerCaptures(layer) };
-  });
+function inventoryOf(loaded: ImageFs, source: ImageSource): Promise<PackagesResponse> {
+  return imageInventory(loaded.image, loaded, (index) => layerCaptures(source.layers[index] as ImageSource["layers"][number]));
 }
