@@ -11,15 +11,6 @@ import { SurfaceLine } from "@/components/packages/SurfaceLine";
 import { formatBytes, formatPercent } from "@/lib/client/format";
 import { imageUrl, repoUrl, type Location } from "@/lib/core/urls";
 
-interface ContainerConfig {
-  Entrypoint?: string[] | null;
-  Cmd?: string[] | null;
-  Env?: string[] | null;
-  User?: string;
-  WorkingDir?: string;
-  Labels?: Record<string, string> | null;
-}
-
 function Field({ name, children }: { name: string; children: React.ReactNode }) {
   return (
     <div className="min-w-0">
@@ -42,10 +33,10 @@ export function ImageHeader({
   location: Location;
 }) {
   const router = useRouter();
-  const config = (image.config.config ?? {}) as ContainerConfig;
+  const { run } = image;
   const compressed = image.layers.reduce((sum, layer) => sum + layer.size, 0);
   const uncompressed = fs?.layers.reduce((sum, layer) => sum + layer.size, 0);
-  const command = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
+  const command = [...run.entrypoint, ...run.cmd];
   const layerLink = (digest: string) =>
     image.layers.some((layer) => layer.digest === digest) ? imageUrl({ ...location, view: { kind: "layer", digest, path: "/" } }) : null;
   const current = `${image.platform.os}/${image.platform.architecture}${image.platform.variant ? `/${image.platform.variant}` : ""}`;
@@ -106,8 +97,8 @@ export function ImageHeader({
       </div>
       <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-2 md:grid-cols-4">
         <Field name="Command">{command.length ? command.join(" ") : "—"}</Field>
-        <Field name="User">{config.User || "root (default)"}</Field>
-        <Field name="Workdir">{config.WorkingDir || "/"}</Field>
+        <Field name="User">{run.user || "root (default)"}</Field>
+        <Field name="Workdir">{run.workingDir || "/"}</Field>
         <Field name="Created">{String(image.config.created ?? "—")}</Field>
       </dl>
       {surface && <SurfaceLine surface={surface} hrefFor={(path) => imageUrl({ ...location, view: { kind: "fs", path, upTo: null } })} />}
@@ -119,7 +110,7 @@ export function ImageHeader({
           <div>
             <h2 className="font-medium">Environment</h2>
             <ul className="mt-1 font-mono text-xs">
-              {(config.Env ?? []).map((e) => (
+              {run.env.map((e) => (
                 <li key={e} className="break-all">
                   {e}
                 </li>
@@ -127,7 +118,7 @@ export function ImageHeader({
             </ul>
             <h2 className="mt-3 font-medium">Labels</h2>
             <ul className="mt-1 font-mono text-xs">
-              {Object.entries(config.Labels ?? {}).map(([k, v]) => (
+              {Object.entries(run.labels).map(([k, v]) => (
                 <li key={k} className="break-all">
                   {k}={v}
                 </li>

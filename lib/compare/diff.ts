@@ -38,8 +38,8 @@ export function compareLoaded(left: ComparedImage, right: ComparedImage): DiffRe
     summary,
     changes,
     config: compareConfigs(
-      { config: left.image.config, platform: formatPlatform(left.image.platform) },
-      { config: right.image.config, platform: formatPlatform(right.image.platform) },
+      { run: left.image.run, platform: formatPlatform(left.image.platform) },
+      { run: right.image.run, platform: formatPlatform(right.image.platform) },
     ),
   };
 }

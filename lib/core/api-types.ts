@@ -1,4 +1,5 @@
 /** JSON shapes of the public /api/v1 endpoints, shared by route handlers and the UI. */
+import type { RunSettings } from "@/lib/core/image-config";
 
 export interface Platform {
   os: string;
@@ -63,6 +64,8 @@ export interface ImageInfo {
   configDigest: string;
   configMediaType: string;
   config: Record<string, unknown>;
+  /** How it runs: the config's `config` object, read once and typed. */
+  run: RunSettings;
   history: HistoryEntry[];
   /** False when non-empty history entries do not match the layer count one to one. */
   historyAligned: boolean;

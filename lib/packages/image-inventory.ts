@@ -93,5 +93,5 @@ export async function imageInventory(
     if (found.files) Object.assign(listed, { files: found.files, missing: found.files.filter((path) => !present(path)) });
     return listed;
   });
-  return { digest: image.digest, packages, layers, surface: attackSurface(fs.files, image.config), problems };
+  return { digest: image.digest, packages, layers, surface: attackSurface(fs.files, image.run), problems };
 }

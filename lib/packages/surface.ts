@@ -5,6 +5,7 @@
  * and by name, as a shell finds them: `/bin/sh` linking to busybox is a shell like any other.
  */
 import type { FsFile, Surface } from "@/lib/core/api-types";
+import { environment, type RunSettings } from "@/lib/core/image-config";
 import { baseName, cleanPath, comparePaths, parentOf } from "@/lib/core/paths";
 
 const BIN_DIRECTORIES = new Set(["/bin", "/usr/bin", "/sbin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin"]);
@@ -22,10 +23,10 @@ const SETGID = 0o2000;
 const STICKY = 0o1000;
 const WRITABLE_BY_OTHERS = 0o002;
 
-/** The attack surface of the merged image `files`, run as `config` says. */
-export function attackSurface(files: readonly FsFile[], config: Record<string, unknown>): Surface {
-  const user = configuredUser(config);
-  const binDirectories = new Set([...BIN_DIRECTORIES, ...searchPath(config)]);
+/** The attack surface of the merged image `files`, run as `run` says. */
+export function attackSurface(files: readonly FsFile[], run: RunSettings): Surface {
+  const { user } = run;
+  const binDirectories = new Set([...BIN_DIRECTORIES, ...searchPath(run)]);
   const programs = files.filter((file) => (isRegularFile(file) || file.type === "symlink") && binDirectories.has(parentOf(file.path)));
   const named = (matches: (name: string) => boolean) => sortedPaths(programs.filter((file) => matches(baseName(file.path))));
   return {
@@ -42,14 +43,6 @@ export function attackSurface(files: readonly FsFile[], config: Record<string, u
   };
 }
 
-/** `config.User` of an image config; "" when unset or not a string. */
-function configuredUser(config: Record<string, unknown>): string {
-  const settings = config.config;
-  if (typeof settings !== "object" || settings === null) return "";
-  const user = (settings as Record<string, unknown>).User;
-  return typeof user === "string" ? user : "";
-}
-
 /**
  * `User` is `user[:group]`, each a name or a number; unset, the container runs as root. A name other
  * than root that /etc/passwd maps to uid 0 is not looked up, so it is not seen as root.
@@ -64,10 +57,12 @@ const isRegularFile = (file: FsFile) => file.type === "file" || file.type === "h
 
 /** Something a PATH lookup can run: a file or a link (to busybox, to a versioned name…) in a bin directory. */
 /** The directories of the image's own `PATH` (`/usr/local/go/bin` in the golang image): what a shell in it would run. */
-function searchPath(config: Record<string, unknown>): string[] {
-  const env = (config.config as { Env?: unknown } | undefined)?.Env;
-  const path = Array.isArray(env) ? env.find((item): item is string => typeof item === "string" && item.startsWith("PATH=")) : undefined;
-  return (path?.slice("PATH=".length).split(":") ?? []).filter((dir) => dir.startsWith("/")).map(cleanPath);
+function searchPath(run: RunSettings): string[] {
+  const path = environment(run.env).get("PATH") ?? "";
+  return path
+    .split(":")
+    .filter((dir) => dir.startsWith("/"))
+    .map(cleanPath);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { HistoryEntry, ImageInfo, IndexInfo, Platform } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
+import { runSettings } from "@/lib/core/image-config";
 import { mapHistory } from "@/lib/registry/history";
 import type { ImageManifest } from "@/lib/registry/manifest-parse";
 
@@ -61,6 +62,7 @@ export function imageInfo(origin: ImageOrigin, index: IndexInfo | null, image: C
     configDigest: manifest.config.digest,
     configMediaType: manifest.config.mediaType,
     config,
+    run: runSettings(config),
     history,
     historyAligned: mapped.aligned,
     layers: manifest.layers.map((layer, i) => ({

@@ -1,26 +1,24 @@
 import "server-only";
 import { formatBytes } from "@/lib/client/format";
 import type { FsResponse, ImageInfo } from "@/lib/core/api-types";
+import type { RunSettings } from "@/lib/core/image-config";
 import { formatPlatform } from "@/lib/core/platform";
 import { words } from "@/lib/cli/args";
 import { printJson, type Command } from "@/lib/cli/context";
 import { percent, table } from "@/lib/cli/text";
 import { imageFs } from "@/lib/service/image-fs";
 
-/** The config settings a reader of an image wants first. */
-function configLines(config: Record<string, unknown>): string[][] {
-  const run = (config.config ?? {}) as Record<string, unknown>;
-  const shown = (value: unknown) =>
-    value === undefined || value === null || value === "" ? null : typeof value === "string" ? value : JSON.stringify(value);
-  const fields: [string, unknown][] = [
-    ["User", run.User || "(root)"],
-    ["WorkingDir", run.WorkingDir],
-    ["Entrypoint", run.Entrypoint],
-    ["Cmd", run.Cmd],
-    ["ExposedPorts", run.ExposedPorts && Object.keys(run.ExposedPorts as object).join(" ")],
-    ...((run.Env as string[] | undefined) ?? []).map((env): [string, unknown] => ["Env", env]),
+/** The run settings a reader of an image wants first. */
+function runLines(run: RunSettings): string[][] {
+  const fields: [string, string][] = [
+    ["User", run.user || "(root)"],
+    ["WorkingDir", run.workingDir],
+    ["Entrypoint", run.entrypoint.length > 0 ? JSON.stringify(run.entrypoint) : ""],
+    ["Cmd", run.cmd.length > 0 ? JSON.stringify(run.cmd) : ""],
+    ["ExposedPorts", run.exposedPorts.join(" ")],
+    ...run.env.map((env): [string, string] => ["Env", env]),
   ];
-  return fields.flatMap(([name, value]) => (shown(value) === null ? [] : [[name, shown(value) as string]]));
+  return fields.filter(([, value]) => value !== "");
 }
 
 function layerRows(image: ImageInfo, fs: FsResponse): string[][] {
@@ -50,7 +48,7 @@ export const inspect: Command = async (context) => {
         ["Digest", image.digest],
         ["Platform", formatPlatform(image.platform)],
         ["Layers", `${image.layers.length}, ${formatBytes(stored)} stored`],
-        ...configLines(image.config),
+        ...runLines(image.run),
         ["Efficiency", `${percent(fs.efficiency)} (dive's figure)`],
         ["Wasted", `${formatBytes(fs.wastedBytes)} (${fs.wastedBytes} B; user-wasted ${percent(fs.userWastedPercent)})`],
         ["Reclaimable", `${formatBytes(fs.reclaimableBytes)} (squashing the layers would save this)`],

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { compareConfigs } from "@/lib/compare/config";
+import { runSettings } from "@/lib/core/image-config";
 
-const image = (config: Record<string, unknown>, platform = "linux/amd64") => ({ config: { architecture: "amd64", os: "linux", config }, platform });
+const image = (config: Record<string, unknown>, platform = "linux/amd64") => ({
+  run: runSettings({ architecture: "amd64", os: "linux", config }),
+  platform,
+});
 
 describe("comparing two image configs", () => {
   it("names each differing setting with both values, null where one image does not set it", () => {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { EntryType, ImageInfo, LayerEntry } from "@/lib/core/api-types";
+import { runSettings } from "@/lib/core/image-config";
 import { mergeImage } from "@/lib/fs/merge-image";
 import { emptyCaptures, type LayerCaptures } from "@/lib/layer/capture-sinks";
 import { imageInventory } from "@/lib/packages/image-inventory";
@@ -35,7 +36,7 @@ function layer(entries: LayerEntry[], databases: Record<string, string> = {}): {
 const installed = layer([entry("/var", "dir"), entry("/var/lib", "dir"), entry("/var/lib/dpkg", "dir")], { [STATUS]: stanza("alpha") });
 
 async function packagesAfter(...layers: ReturnType<typeof layer>[]): Promise<string[]> {
-  const image = { digest: "sha256:x", config: {}, layers: layers.map(() => ({ digest: "sha256:l" })) } as unknown as ImageInfo;
+  const image = { digest: "sha256:x", config: {}, run: runSettings({}), layers: layers.map(() => ({ digest: "sha256:l" })) } as unknown as ImageInfo;
   const merged = mergeImage(
     image,
     layers.map((each) => each.entries),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { EntryType, FsFile } from "@/lib/core/api-types";
+import { runSettings } from "@/lib/core/image-config";
 import { attackSurface } from "@/lib/packages/surface";
 
 const entry = (path: string, type: EntryType, mode: number, extra: Partial<FsFile> = {}): FsFile => ({
@@ -18,7 +19,7 @@ const symlink = (path: string, linkname: string) => entry(path, "symlink", 0o777
 const hardlink = (path: string, linkname: string, mode = 0o755) => entry(path, "hardlink", mode, { linkname });
 
 const runAs = (user?: string) => ({ config: user === undefined ? {} : { User: user } });
-const surfaceOf = (files: FsFile[], config: Record<string, unknown> = runAs("65532")) => attackSurface(files, config);
+const surfaceOf = (files: FsFile[], config: Record<string, unknown> = runAs("65532")) => attackSurface(files, runSettings(config));
 
 describe("attack surface: user and runsAsRoot", () => {
   it.each([
