@@ -3,8 +3,7 @@ import type { Platform } from "@/lib/core/api-types";
 import { parseReference } from "@/lib/core/reference";
 import type { Credentials } from "@/lib/registry/credentials";
 import { archiveSource, type ArchiveTransport } from "@/lib/service/archive";
-import { resolveImage } from "@/lib/service/image";
-import { registrySource, type ImageSource } from "@/lib/service/layer-source";
+import { registryImage, type ImageSource } from "@/lib/service/layer-source";
 
 const TRANSPORTS: readonly ArchiveTransport[] = ["docker-archive", "oci-archive", "oci"];
 
@@ -27,5 +26,5 @@ export async function openImage(spec: string, platform: Platform | null, credent
   if (archive) return archiveSource(archive.transport, archive.path, archive.name, platform);
   const ref = parseReference(spec);
   const auth = { credentials: await credentialsFor(ref.registry) };
-  return registrySource(await resolveImage({ ref, platform, auth }), auth);
+  return registryImage({ ref, platform, auth });
 }

@@ -2,7 +2,8 @@ import "server-only";
 import type { DiffResponse } from "@/lib/core/api-types";
 import { compareLoaded } from "@/lib/compare/diff";
 import type { ImageQuery } from "@/lib/service/image";
-import { loadImageFs } from "@/lib/service/image-fs";
+import { imageFs } from "@/lib/service/image-fs";
+import { registryImage } from "@/lib/service/layer-source";
 
 /**
  * Compares two images: both resolved with their own requester's credentials (each side its own
@@ -10,6 +11,7 @@ import { loadImageFs } from "@/lib/service/image-fs";
  * layer both images share is downloaded and read once, however many comparisons name it.
  */
 export async function compareImages(a: ImageQuery, b: ImageQuery): Promise<DiffResponse> {
-  const [left, right] = await Promise.all([loadImageFs(a), loadImageFs(b)]);
+  const loaded = (side: ImageQuery) => registryImage(side).then((source) => imageFs(source));
+  const [left, right] = await Promise.all([loaded(a), loaded(b)]);
   return compareLoaded(left, right);
 }

@@ -3,11 +3,10 @@ import { PortholeError } from "@/lib/core/errors";
 import type { EntryLocation } from "@/lib/fs/merge";
 import { locateInLayerEntries, locateInMerge } from "@/lib/fs/locate";
 import { cleanPath } from "@/lib/core/paths";
-import { resolveImage, type ImageQuery } from "@/lib/service/image";
 import { imageFs, imageLayers } from "@/lib/service/image-fs";
 import { openEntryBytes, type ByteRange, type EntryBytes } from "@/lib/service/entry-bytes";
 import { collectLayer } from "@/lib/service/layer-index";
-import { registrySource, type ImageSource } from "@/lib/service/layer-source";
+import type { ImageSource } from "@/lib/service/layer-source";
 
 /** A file's bytes (or the part asked for), and the layer they come from. */
 export interface OpenedFile extends EntryBytes {
@@ -30,19 +29,9 @@ async function locateMerged(source: ImageSource, path: string): Promise<EntryLoc
 /**
  * Opens a file's bytes as a stream: from one layer (`layerDigest`) or from the merged filesystem;
  * all of them, or the `part` asked for. Hardlinks resolve to their target; directories, symlinks
- * and missing paths are errors.
+ * and missing paths are errors. The image comes from wherever its layers do (a registry, an archive).
  */
-export function openFile(query: ImageQuery, rawPath: string, layerDigest: string | null, part: ByteRange | null = null): Promise<OpenedFile> {
-  return resolveImage(query).then((image) => openSourceFile(registrySource(image, query.auth), rawPath, layerDigest, part));
-}
-
-/** `openFile` for an image from wherever its layers come from (a registry, an archive). */
-export async function openSourceFile(
-  source: ImageSource,
-  rawPath: string,
-  layerDigest: string | null,
-  part: ByteRange | null = null,
-): Promise<OpenedFile> {
+export async function openFile(source: ImageSource, rawPath: string, layerDigest: string | null, part: ByteRange | null = null): Promise<OpenedFile> {
   const path = cleanPath(rawPath);
   let location: EntryLocation;
   if (layerDigest) {

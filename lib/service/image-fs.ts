@@ -5,9 +5,8 @@ import { settings } from "@/lib/config";
 import { PortholeError } from "@/lib/core/errors";
 import type { FsMerge } from "@/lib/fs/merge";
 import { mergeImage } from "@/lib/fs/merge-image";
-import { resolveImage, type ImageQuery } from "@/lib/service/image";
 import { collectLayer } from "@/lib/service/layer-index";
-import { registrySource, type ImageSource } from "@/lib/service/layer-source";
+import type { ImageSource } from "@/lib/service/layer-source";
 
 const LAYER_CONCURRENCY = 4;
 const RECENT_IMAGES = 8;
@@ -42,8 +41,8 @@ function build(image: ImageInfo, layers: LayerEntry[][]): ImageFs {
 }
 
 /** What layer `index` (0 is the bottom) did to the layers below it. */
-export async function layerChanges(query: ImageQuery, index: number): Promise<Change[]> {
-  const { merge, image } = await loadImageFs(query);
+export async function layerChanges(source: ImageSource, index: number): Promise<Change[]> {
+  const { merge, image } = await imageFs(source);
   if (index >= image.layers.length) throw new PortholeError("NOT_FOUND", `the image has ${image.layers.length} layers; there is no layer ${index}`);
   return merge.changes(index);
 }
@@ -51,17 +50,9 @@ export async function layerChanges(query: ImageQuery, index: number): Promise<Ch
 const recent = new Recent<ImageFs>(RECENT_IMAGES);
 
 /**
- * The merged filesystem of a registry image, or of its layers 0..`upTo` ("everything up to this
- * layer"). Resolving the reference first (with the requester's credentials) proves access, so the
- * per-digest memory of recent merges is only reached by requesters the registry just let through.
- */
-export async function loadImageFs(query: ImageQuery, upToLayer: number | null = null): Promise<ImageFs> {
-  return imageFs(registrySource(await resolveImage(query), query.auth), upToLayer);
-}
-
-/**
- * The merged filesystem of an image from wherever its layers come from (a registry, an archive).
- * Memoized by digest: a registry source must have been resolved with the requester's credentials.
+ * The merged filesystem of an image from wherever its layers come from (a registry, an archive),
+ * or of its layers 0..`upTo` ("everything up to this layer"). Memoized by digest: a registry source
+ * must have been resolved with the requester's credentials (`registryImage`).
  */
 export async function imageFs(source: ImageSource, upToLayer: number | null = null): Promise<ImageFs> {
   const { image } = source;

@@ -48,9 +48,14 @@ export function registryLayer(
   };
 }
 
-/** A resolved registry image, its layers fetched with `auth`. */
-export function registrySource(image: ImageInfo, auth: AuthOptions): ImageSource {
-  return { image, layers: image.layers.map((layer) => registryLayer(image, layer, auth)) };
+/**
+ * The registry image a request names, resolved with the requester's own credentials (its layers
+ * fetched with them): that proves their access, so what the services keep per digest is only
+ * reached by requesters the registry just let through.
+ */
+export async function registryImage(query: ImageQuery): Promise<ImageSource> {
+  const image = await resolveImage(query);
+  return { image, layers: image.layers.map((layer) => registryLayer(image, layer, query.auth)) };
 }
 
 /**

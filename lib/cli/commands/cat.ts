@@ -3,7 +3,7 @@ import { pipeline } from "node:stream/promises";
 import { valueOf, words } from "@/lib/cli/args";
 import type { Command } from "@/lib/cli/context";
 import { layerIndex } from "@/lib/cli/layer-choice";
-import { openSourceFile } from "@/lib/service/file";
+import { openFile } from "@/lib/service/file";
 
 /** `porthole cat REF PATH [--layer N|DIGEST]`: the file's bytes to stdout, byte for byte (hardlinks followed). */
 export const cat: Command = async (context) => {
@@ -11,7 +11,7 @@ export const cat: Command = async (context) => {
   const source = await context.open(spec as string);
   const layer = valueOf(context.args, "layer");
   const digest = layer === null ? null : (source.image.layers[layerIndex(source.image, layer)]?.digest ?? null);
-  const { content } = await openSourceFile(source, path as string, digest);
+  const { content } = await openFile(source, path as string, digest);
   await pipeline(content, context.stdout, { end: false });
   return 0;
 };
