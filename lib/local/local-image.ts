@@ -5,7 +5,7 @@ import type { ArchiveImage, ArchiveLayer } from "@/lib/archive/files";
 import { locateInLayerEntries, locateInMerge } from "@/lib/fs/locate";
 import type { EntryLocation, FsMerge } from "@/lib/fs/merge";
 import { mergeImage } from "@/lib/fs/merge-image";
-import { captureSinks, emptyCaptures, type LayerCaptures } from "@/lib/layer/capture-sinks";
+import { captureSinks, emptyCaptures, type LayerCaptures } from "@/lib/packages/captures";
 import { detectCompression, SNIFF_BYTES } from "@/lib/layer/sniff";
 import { imageInventory, withoutFiles } from "@/lib/packages/image-inventory";
 import type { LocalFiles } from "@/lib/local/archive-files";

@@ -1,6 +1,6 @@
 import type { Change, FsResponse, ImageInfo, InstalledPackage, PackageLayerChange, PackagesResponse } from "@/lib/core/api-types";
 import type { FsMerge } from "@/lib/fs/merge";
-import type { LayerCaptures } from "@/lib/layer/capture-sinks";
+import type { LayerCaptures } from "@/lib/packages/captures";
 import type { GoScanResult } from "@/lib/packages/go-buildinfo";
 import { readInventory } from "@/lib/packages/inventory";
 import { inImage } from "@/lib/packages/paths";

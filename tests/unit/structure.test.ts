@@ -64,14 +64,14 @@ const PURE_SHARED: Record<string, string> = {
   "lib/packages/inventory.ts": "runs every package-database parser over captured bytes and merges their catalogs: data in, data out, browser-safe",
   "lib/packages/surface.ts": "derives the attack surface from a merged file list and an image config: data in, data out, browser-safe",
   "lib/packages/image-inventory.ts":
-    "an image's inventory from its layers' listings and captures: the server's and the local-image worker's one computation",
+    "an image's inventory from its layers' captures and its merge: the server's and the local-image worker's one computation",
+  "lib/packages/captures.ts": "what the one pass over a layer keeps for package inventories (Uint8Array): shared with the local-image worker",
   "lib/fs/merge-image.ts":
     "an image's merged filesystem and figures from its layers' listings: the server's and the local-image worker's one computation",
   "lib/fs/locate.ts": "where a file's bytes are (layer, entry) in listings and a merge: shared with the local-image worker",
   "lib/layer/entries.ts":
     "tar entries to LayerEntries over tar-stream's extractor, whatever feeds it: Node streams on the server, Web streams in the local-image worker",
   "lib/layer/pax.ts": "tar-stream's extractor keeping raw capability records (tar-stream is browser-safe): shared with the local-image worker",
-  "lib/layer/capture-sinks.ts": "what the one pass over a layer keeps for package inventories (Uint8Array): shared with the local-image worker",
   "lib/layer/sniff.ts": "a layer's or archive's format from its first bytes (Uint8Array): shared with the local-image worker",
 };
 /**

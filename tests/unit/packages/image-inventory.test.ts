@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { EntryType, ImageInfo, LayerEntry } from "@/lib/core/api-types";
 import { runSettings } from "@/lib/core/image-config";
 import { mergeImage } from "@/lib/fs/merge-image";
-import { emptyCaptures, type LayerCaptures } from "@/lib/layer/capture-sinks";
+import { emptyCaptures, type LayerCaptures } from "@/lib/packages/captures";
 import { imageInventory } from "@/lib/packages/image-inventory";
 
 const STATUS = "/var/lib/dpkg/status";

@@ -1,8 +1,6 @@
 import "server-only";
-import type { LayerCaptures } from "@/lib/layer/capture-sinks";
+import type { LayerCaptures } from "@/lib/packages/captures";
 import type { GoScanResult } from "@/lib/packages/go-buildinfo";
-
-export { captureSinks, emptyCaptures, type LayerCaptures } from "@/lib/layer/capture-sinks";
 
 /** Captures as one JSON document for the cache (bytes as base64). */
 export function serializeCaptures(captures: LayerCaptures): string {
