@@ -61,6 +61,34 @@ describe("rate limits per client", () => {
   });
 });
 
+describe("the request log", () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp("http://127.0.0.1:3197", { PORTHOLE_QUIET_LOG: "0" });
+  });
+  afterAll(() => app.stop());
+
+  it("writes one JSON line per API request when it closes: what was asked, the status, the time and the bytes on the wire, never a header", async () => {
+    const answer = await get(`${app.url}/api/v1/session?ref=shown&password=hidden`, { headers: { cookie: "porthole_session=secret-cookie" } });
+    const wire = Buffer.byteLength(answer.body);
+    let line: Record<string, unknown> | undefined;
+    await expect
+      .poll(() => {
+        line = app
+          .output()
+          .split("\n")
+          .filter((text) => text.startsWith("{") && text.includes('"/api/v1/session"'))
+          .map((text) => JSON.parse(text) as Record<string, unknown>)[0];
+        return line;
+      })
+      .toBeDefined();
+    expect(line).toMatchObject({ method: "GET", path: "/api/v1/session", ref: "shown", status: 200, ms: expect.any(Number) });
+    expect(line?.bytes).toBeGreaterThan(wire); // the body and its headers
+    expect(JSON.stringify(line)).not.toMatch(/hidden|secret-cookie/);
+    expect(app.output()).not.toMatch(/"\/api\/health"/);
+  });
+});
+
 describe("shutdown", () => {
   let registry: FakeRegistry;
   let image: BuiltImage;
