@@ -1,6 +1,6 @@
 import "server-only";
 
-export type AvailabilityState = "ok" | "down";
+type AvailabilityState = "ok" | "down";
 
 /**
  * Whether a shared part (the store, Redis) answers, as the last attempt found it. Each change is

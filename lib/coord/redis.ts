@@ -5,7 +5,7 @@ import { settings } from "@/lib/config";
 import { PortholeError } from "@/lib/core/errors";
 import { processWide } from "@/lib/process-wide";
 
-export type RedisState = "ok" | "down" | "off";
+type RedisState = "ok" | "down" | "off";
 
 /**
  * Options that make Redis fail fast instead of making a request wait: nothing is queued while the

@@ -12,7 +12,7 @@ const immutablePublic = (response: Response) => /^public\b.*\bimmutable\b/.test(
  * parameters (a digest-pinned reference, a layer digest, a path). Weak, because the bytes differ
  * with the encoding the client takes; the parameters are sorted, so their order does not matter.
  */
-export function etagOf(url: string): string {
+function etagOf(url: string): string {
   const { pathname, searchParams } = new URL(url);
   const params = [...searchParams].sort(([a, x], [b, y]) => (a === b ? (x < y ? -1 : 1) : a < b ? -1 : 1));
   const named = JSON.stringify([version, pathname, params]);

@@ -11,14 +11,14 @@ import { sendError, sendJson } from "@/lib/http/node-response";
 import { sharedRateLimit } from "@/lib/coord/rate-limit";
 import { shutdownState } from "@/lib/http/shutdown";
 
-/** API requests count against a client's rate and are logged; pages, assets and the probes are not. */
-const limited = (path: string) => path.startsWith("/api/") && !PROBES.has(path);
-
 /** What a load balancer polls, answered here without Next.js, a registry or a rate limit. */
 const PROBES = new Map<string, () => Promise<ProbeAnswer>>([
   ["/api/health", health],
   ["/api/ready", readiness],
 ]);
+
+/** API requests count against a client's rate and are logged; pages, assets and the probes are not. */
+const limited = (path: string) => path.startsWith("/api/") && !PROBES.has(path);
 
 const pathOf = (request: IncomingMessage) => (request.url ?? "/").split("?", 1)[0] as string;
 

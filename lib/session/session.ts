@@ -34,7 +34,6 @@ function sealingKey(): Buffer {
   const secret = settings().sessionSecret;
   if (secret) return createHash("sha256").update(secret).digest();
   const { own, shared } = keys();
-  if (!shared) void shareSessionKey(); // Redis was away so far: ask again, for the next cookie
   return shared ?? own;
 }
 
@@ -60,6 +59,8 @@ export async function shareSessionKey(link: RedisLink | null = sharedRedis()): P
 }
 
 export function sealSession(session: Session): string {
+  // Redis was away so far: ask it again, for the next cookie (this one is sealed with the key at hand).
+  if (!keys().shared) void shareSessionKey();
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", sealingKey(), iv);
   const body = Buffer.concat([cipher.update(JSON.stringify(session), "utf8"), cipher.final()]);
