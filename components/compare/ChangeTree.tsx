@@ -5,7 +5,7 @@ import { ChangeFilters } from "@/components/compare/ChangeFilters";
 import { ChangeRow } from "@/components/compare/ChangeRow";
 import { VirtualTree } from "@/components/tree/VirtualTree";
 import { buildCompareTree, CHANGE_KINDS, deltaWeight } from "@/lib/client/compare-tree";
-import type { TreeNode } from "@/lib/client/tree";
+import type { TreeNode } from "@/lib/core/tree";
 import { useTreeState } from "@/lib/client/use-tree-state";
 import type { ChangeKind, DiffChange, DiffSummary } from "@/lib/core/api-types";
 

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
-import { useDataSource } from "@/lib/client/data-source";
+import { useViewSource } from "@/lib/client/views";
 import { openedArchives } from "@/lib/client/local-archives";
 import { rememberRef, useRecentRefs } from "@/lib/client/recent";
 import { referenceProblem } from "@/lib/client/reference-input";
@@ -17,7 +17,7 @@ import { compareUrl } from "@/lib/core/urls";
  */
 export function CompareWith({ image }: { image: ImageInfo }) {
   const router = useRouter();
-  const source = useDataSource();
+  const source = useViewSource();
   const imageRef = image.ref;
   const compareWith = (b: string, localB: boolean) =>
     router.push(compareUrl({ a: source.pinned(image), b, platformA: null, platformB: null, path: "/", localA: source.local, localB }));

@@ -6,7 +6,6 @@ import { ErrorPanel, Skeleton } from "@/components/ErrorPanel";
 import { KIND_COLOUR } from "@/components/change-colours";
 import { MetaTable } from "@/components/compare/MetaTable";
 import { TextDiff } from "@/components/compare/TextDiff";
-import { fileApiUrl } from "@/lib/client/api";
 import { formatBytes } from "@/lib/client/format";
 import { textDiff } from "@/lib/client/text-diff";
 import { READ_LIMIT, useFileHead } from "@/lib/client/use-file-head";
@@ -31,8 +30,9 @@ export function FileDiff({ change, refs, local }: FileDiffProps) {
   const { path } = change;
   // Bytes are fetched only when they differ: a mode change needs no download.
   const contentDiffers = change.change !== "modified" || (change.fields ?? []).some((field) => field === "content" || field === "type");
-  const urlA = contentDiffers && hasBytes(change.a) ? fileApiUrl(refs.a, path) : null;
-  const urlB = contentDiffers && hasBytes(change.b) ? fileApiUrl(refs.b, path) : null;
+  const file = { path, layer: null };
+  const urlA = contentDiffers && hasBytes(change.a) ? { ref: refs.a, file } : null;
+  const urlB = contentDiffers && hasBytes(change.b) ? { ref: refs.b, file } : null;
   const a = useFileHead(urlA);
   const b = useFileHead(urlB);
   const loading = (urlA !== null && !a.head && a.error === undefined) || (urlB !== null && !b.head && b.error === undefined);

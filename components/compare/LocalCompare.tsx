@@ -1,14 +1,13 @@
 "use client";
 
 import { useMemo } from "react";
-import useSWR, { SWRConfig } from "swr";
+import { SWRConfig } from "swr";
 import { Skeleton } from "@/components/ErrorPanel";
 import { CompareExplorer } from "@/components/compare/CompareExplorer";
 import { Elsewhere } from "@/components/local/Elsewhere";
 import { ImageChoice, imageChoices } from "@/components/local/ImageChoice";
-import { imageApiUrl } from "@/lib/client/api";
 import { localSides, routedSource } from "@/lib/client/compare-sources";
-import { DataSourceProvider, useDataSource } from "@/lib/client/data-source";
+import { useViewAnswer, ViewSourceProvider } from "@/lib/client/views";
 import type { LocalSource } from "@/lib/client/local-source";
 import { OWN_CACHE, useLocalArchives } from "@/lib/client/use-local-archives";
 import { formatLocalRef, parseLocalRef } from "@/lib/core/local-ref";
@@ -40,9 +39,9 @@ export function LocalCompare({ location }: { location: CompareLocation }) {
   return (
     source && (
       <SWRConfig value={OWN_CACHE}>
-        <DataSourceProvider value={source}>
+        <ViewSourceProvider value={source}>
           <CompareOrChoose location={location} />
-        </DataSourceProvider>
+        </ViewSourceProvider>
       </SWRConfig>
     )
   );
@@ -54,14 +53,13 @@ export function LocalCompare({ location }: { location: CompareLocation }) {
  * to the comparison with the choice in the URL. It asks what the comparison asks, so the answer is shared.
  */
 function CompareOrChoose({ location }: { location: CompareLocation }) {
-  const { getJson } = useDataSource();
   const unnamed = (side: "a" | "b") => {
     const { image, digest } = parseLocalRef(location[side]);
     return (side === "a" ? location.localA : location.localB) === true && image === null && digest === null;
   };
   const options = { revalidateOnFocus: false };
-  const a = useSWR(unnamed("a") ? imageApiUrl(location.a, location.platformA) : null, getJson, options);
-  const b = useSWR(unnamed("b") ? imageApiUrl(location.b, location.platformB) : null, getJson, options);
+  const a = useViewAnswer(unnamed("a") ? location.a : null, location.platformA, "image", [], options);
+  const b = useViewAnswer(unnamed("b") ? location.b : null, location.platformB, "image", [], options);
   if ([a, b].some((side) => side.isLoading)) return <Skeleton label="Opening the archives" />;
   const side = imageChoices(a.error) ? "a" : imageChoices(b.error) ? "b" : null;
   if (!side) return <CompareExplorer location={location} />;

@@ -5,10 +5,9 @@ import { FileOwner } from "@/components/explorer/FileOwner";
 import { FileViewer } from "@/components/explorer/FileViewer";
 import { ImageOverview } from "@/components/packages/ImageOverview";
 import { TreemapPanel } from "@/components/treemap/TreemapPanel";
-import { fileApiUrl } from "@/lib/client/api";
 import { formatBytes } from "@/lib/client/format";
 import { directoryLinks, throughLinks } from "@/lib/client/package-owners";
-import { findNode, type TreeNode } from "@/lib/client/tree";
+import { findNode, type TreeNode } from "@/lib/core/tree";
 import { useOrigin } from "@/lib/client/use-origin";
 import type { FsResponse, LayerInfo } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
@@ -38,8 +37,7 @@ export function DetailPane({ location, pinned, layers, tree, provisional, fs, hr
     return (
       <FileViewer
         node={selected}
-        fileUrl={fileApiUrl(pinned, selected.path, { layer })}
-        downloadUrl={fileApiUrl(pinned, selected.path, { layer, download: true })}
+        target={{ ref: pinned, file: { path: selected.path, layer: layer ?? null } }}
         permalink={`${origin}${imageUrl({ ...location, ref: pinned, platform: null, view: { ...view, path: selected.path } })}`}
         targetHref={selected.linkname ? hrefFor(linkTarget(selected.path, selected.linkname, selected.type)) : null}
         owner={tree && <FileOwner pinned={pinned} path={selected.path} root={tree} />}

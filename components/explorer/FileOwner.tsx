@@ -3,7 +3,7 @@
 import { useMemo } from "react";
 import { directoryLinks, ownersOf, packageLabel } from "@/lib/client/package-owners";
 import { usePackageOwners } from "@/lib/client/packages-data";
-import type { TreeNode } from "@/lib/client/tree";
+import type { TreeNode } from "@/lib/core/tree";
 
 const CLASS = "max-w-full truncate font-mono text-xs";
 

@@ -7,7 +7,7 @@ import { VirtualTree } from "@/components/tree/VirtualTree";
 import { packageQuery } from "@/lib/client/glob";
 import { directoryLinks, filesOf } from "@/lib/client/package-owners";
 import { usePackageOwners } from "@/lib/client/packages-data";
-import type { TreeNode } from "@/lib/client/tree";
+import type { TreeNode } from "@/lib/core/tree";
 import { useTreeState } from "@/lib/client/use-tree-state";
 
 const SORT_NAMES = { name: "name", size: "size" } as const;

@@ -8,14 +8,18 @@ import { HexView } from "@/components/explorer/HexView";
 import { DownloadLink, FilePreview } from "@/components/explorer/SourceLinks";
 import { TextView } from "@/components/explorer/TextView";
 import { formatBytes } from "@/lib/client/format";
-import type { TreeNode } from "@/lib/client/tree";
+import type { TreeNode } from "@/lib/core/tree";
+import type { FileTarget } from "@/lib/client/views";
+import type { FilePart } from "@/lib/core/image-view";
 import { TEXT_LIMIT, TEXT_PAGE, useFilePages } from "@/lib/client/use-file-pages";
 import { rasterImageType } from "@/lib/core/file-types";
 
 interface FileViewerProps {
   node: TreeNode;
-  fileUrl: string;
-  downloadUrl: string;
+  /** The file, in the image pinned by digest. */
+  target: FileTarget;
+  /** Its first page, when the server rendered it into the page. */
+  first?: FilePart;
   /** An absolute link to this file in this exact image. */
   permalink: string;
   /** Where a link points, when it points inside the image. */
@@ -30,10 +34,10 @@ function asText(bytes: Uint8Array): string | null {
 }
 
 /** Shows one file: text with line numbers and highlighting, hex for binaries, previews for images. */
-export function FileViewer({ node, fileUrl, downloadUrl, permalink, targetHref, owner }: FileViewerProps) {
+export function FileViewer({ node, target, first, permalink, targetHref, owner }: FileViewerProps) {
   const isImage = rasterImageType(node.name) !== null;
   const readable = (node.type === "file" || node.type === "hardlink") && node.change !== "removed";
-  const { bytes, size, loading, error, more } = useFilePages(readable && !isImage ? fileUrl : null);
+  const { bytes, size, loading, error, more } = useFilePages(readable && !isImage ? target : null, first);
   const text = useMemo(() => (bytes ? asText(bytes) : null), [bytes]);
 
   return (
@@ -52,7 +56,7 @@ export function FileViewer({ node, fileUrl, downloadUrl, permalink, targetHref, 
         </span>
         {owner}
         <CopyButton text={permalink} label="Copy link" />
-        {readable && <DownloadLink url={downloadUrl} size={node.size} name={node.name} />}
+        {readable && <DownloadLink target={target} size={node.size} name={node.name} />}
       </div>
       <div className="min-h-0 flex-1 overflow-auto">
         {node.change === "removed" && <p className="p-3 text-sm text-rose-600">This layer removes {node.path}.</p>}
@@ -79,7 +83,7 @@ export function FileViewer({ node, fileUrl, downloadUrl, permalink, targetHref, 
           </p>
         )}
         {/* The API serves only raster image types. */}
-        {readable && isImage && <FilePreview url={fileUrl} size={node.size} alt={`Preview of ${node.name}`} />}
+        {readable && isImage && <FilePreview target={target} size={node.size} alt={`Preview of ${node.name}`} />}
         {readable && !isImage && !bytes && error === undefined && (
           <div className="p-3">
             <Skeleton label="Loading file" />
@@ -90,7 +94,7 @@ export function FileViewer({ node, fileUrl, downloadUrl, permalink, targetHref, 
             <ErrorPanel error={error} />
           </div>
         )}
-        {bytes && size !== undefined && text === null && <HexView url={fileUrl} head={bytes} size={size} />}
+        {bytes && size !== undefined && text === null && <HexView target={target} head={bytes} size={size} />}
         {bytes && text !== null && <TextView text={text} name={node.name} />}
         {bytes && size !== undefined && text !== null && bytes.length < size && (
           <p className="flex items-center gap-2 bg-amber-50 px-3 py-1 text-xs text-amber-800 dark:bg-amber-950 dark:text-amber-200">

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from "react";
 import { ErrorPanel, Skeleton } from "@/components/ErrorPanel";
 import { formatBytes } from "@/lib/client/format";
 import { useFileWindow } from "@/lib/client/use-file-pages";
+import type { FileTarget } from "@/lib/client/views";
 
 /** One screen of a hex dump: longer is too long to read. */
 const WINDOW = 64 * 1024;
@@ -27,9 +28,9 @@ function parseOffset(text: string): number | null {
  * A binary file as `offset  hex bytes  ascii`, 16 bytes a row, 64 KiB at a time: the next, the
  * previous, or any offset of the file, fetched as a part of it when it is not in `head`.
  */
-export function HexView({ url, head, size }: { url: string; head: Uint8Array; size: number }) {
+export function HexView({ target, head, size }: { target: FileTarget; head: Uint8Array; size: number }) {
   const [start, setStart] = useState(0);
-  const { bytes, error } = useFileWindow(url, head, size, start, WINDOW);
+  const { bytes, error } = useFileWindow(target, head, size, start, WINDOW);
   const go = (offset: number) => {
     const clamped = Math.min(Math.max(offset, 0), Math.max(size - 1, 0));
     setStart(clamped - (clamped % 16));

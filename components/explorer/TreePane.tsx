@@ -1,6 +1,6 @@
 import { ErrorPanel, Skeleton } from "@/components/ErrorPanel";
 import { FileTree } from "@/components/explorer/FileTree";
-import type { TreeNode } from "@/lib/client/tree";
+import type { TreeNode } from "@/lib/core/tree";
 import type { View } from "@/lib/core/urls";
 
 interface TreePaneProps {

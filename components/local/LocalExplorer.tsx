@@ -4,7 +4,7 @@ import { SWRConfig } from "swr";
 import { Skeleton } from "@/components/ErrorPanel";
 import { Elsewhere } from "@/components/local/Elsewhere";
 import { LocalImage } from "@/components/local/LocalImage";
-import { DataSourceProvider } from "@/lib/client/data-source";
+import { ViewSourceProvider } from "@/lib/client/views";
 import type { LocalSource } from "@/lib/client/local-source";
 import { OWN_CACHE, useLocalArchives } from "@/lib/client/use-local-archives";
 import { parseLocalRef } from "@/lib/core/local-ref";
@@ -23,12 +23,12 @@ export function LocalExplorer({ location }: { location: Location }) {
   if ("missing" in found) return <Elsewhere location={location} archive={archive} onFound={retry} />;
   return (
     <SWRConfig value={OWN_CACHE}>
-      <DataSourceProvider value={found.sources.get(archive) as LocalSource}>
+      <ViewSourceProvider value={found.sources.get(archive) as LocalSource}>
         <p role="note" className="bg-emerald-50 px-6 py-1 text-sm text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100">
           Local image <span className="font-mono">{archive}</span>: read in this browser tab, nothing uploaded. Links to it work in this tab only.
         </p>
         <LocalImage location={location} />
-      </DataSourceProvider>
+      </ViewSourceProvider>
     </SWRConfig>
   );
 }

@@ -1,10 +1,8 @@
 "use client";
 
-import useSWR from "swr";
 import { Explorer } from "@/components/explorer/Explorer";
 import { ImageChoice, imageChoices } from "@/components/local/ImageChoice";
-import { imageApiUrl } from "@/lib/client/api";
-import { useDataSource } from "@/lib/client/data-source";
+import { useViewAnswer } from "@/lib/client/views";
 import { formatLocalRef, parseLocalRef } from "@/lib/core/local-ref";
 import { imageUrl, type Location } from "@/lib/core/urls";
 
@@ -14,9 +12,8 @@ import { imageUrl, type Location } from "@/lib/core/urls";
  * choice goes into the URL. It asks what the explorer asks, so the answer is shared.
  */
 export function LocalImage({ location }: { location: Location }) {
-  const { getJson } = useDataSource();
   const { archive, image } = parseLocalRef(location.ref);
-  const { error } = useSWR(image === null ? imageApiUrl(location.ref, location.platform) : null, getJson, { revalidateOnFocus: false });
+  const { error } = useViewAnswer(image === null ? location.ref : null, location.platform, "image", [], { revalidateOnFocus: false });
   const names = imageChoices(error);
   if (!names) return <Explorer location={location} />;
   const href = (name: string) =>

@@ -2,7 +2,7 @@
 
 import { PackagesPanel } from "@/components/packages/PackagesPanel";
 import { SupplyChainPanel } from "@/components/supply/SupplyChainPanel";
-import { useDataSource } from "@/lib/client/data-source";
+import { useViewSource } from "@/lib/client/views";
 import { formatCount } from "@/lib/client/format";
 import { usePackages } from "@/lib/client/packages-data";
 import { useHash } from "@/lib/client/use-hash";
@@ -31,7 +31,7 @@ interface ImageOverviewProps {
  */
 export function ImageOverview({ image, pinned, layerHref, fileHref, children, treemap }: ImageOverviewProps) {
   const [hash, setHash] = useHash();
-  const { local } = useDataSource();
+  const { local } = useViewSource();
   const { packages } = usePackages(pinned);
   const packagesTab = parseTabHash(PACKAGES_HASH, hash);
   const supplyTab = parseTabHash(SUPPLY_CHAIN_HASH, hash);

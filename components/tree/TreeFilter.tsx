@@ -1,4 +1,4 @@
-import type { SortKey } from "@/lib/client/tree";
+import type { SortKey } from "@/lib/core/tree";
 import type { TreeState } from "@/lib/client/use-tree-state";
 
 const SORT_KEYS: readonly SortKey[] = ["name", "size"];

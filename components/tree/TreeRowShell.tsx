@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { PATH_STYLE } from "@/components/change-colours";
-import type { TreeNode } from "@/lib/client/tree";
+import type { TreeNode } from "@/lib/core/tree";
 import { TREE_ROW_HEIGHT } from "@/lib/client/use-tree-state";
 
 /** What every row of a virtual tree is given; a kind of row adds what its own columns need. */

@@ -1,6 +1,6 @@
 import { Fragment, type ReactNode } from "react";
 import type { TreeRowProps } from "@/components/tree/TreeRowShell";
-import type { TreeNode } from "@/lib/client/tree";
+import type { TreeNode } from "@/lib/core/tree";
 import type { TreeState } from "@/lib/client/use-tree-state";
 
 interface VirtualTreeProps {

@@ -7,7 +7,7 @@ import type { Colouring } from "@/lib/client/treemap-colours";
 import { drawTreemap } from "@/lib/client/treemap-draw";
 import { topTiles, treemapKey } from "@/lib/client/treemap-keys";
 import { parentOf } from "@/lib/core/paths";
-import type { TreeNode } from "@/lib/client/tree";
+import type { TreeNode } from "@/lib/core/tree";
 
 const HEIGHT = 420;
 

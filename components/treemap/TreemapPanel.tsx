@@ -10,7 +10,7 @@ import { directoryLinks } from "@/lib/client/package-owners";
 import { usePackageOwners, usePackages } from "@/lib/client/packages-data";
 import { wastedIndex } from "@/lib/client/treemap";
 import { layerColouring, packageColouring } from "@/lib/client/treemap-colours";
-import type { TreeNode } from "@/lib/client/tree";
+import type { TreeNode } from "@/lib/core/tree";
 import { useHash } from "@/lib/client/use-hash";
 import type { FsResponse } from "@/lib/core/api-types";
 import { parseTabHash, tabHash, TREEMAP_HASH } from "@/lib/core/urls";

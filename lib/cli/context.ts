@@ -1,12 +1,12 @@
 import "server-only";
 import type { Args } from "@/lib/cli/args";
-import type { ImageSource } from "@/lib/service/layer-source";
+import type { SourceView } from "@/lib/service/source-view";
 
 /** What a command gets: its arguments, the image opener (credentials, platform, progress applied) and its outputs. */
 export interface Context {
   args: Args;
   /** Opens an image; `platform` (os/arch[/variant]) overrides `--platform` for this one (diff's `--platform-a`). */
-  open(spec: string, platform?: string | null): Promise<ImageSource>;
+  open(spec: string, platform?: string | null): Promise<SourceView>;
   /** Text to stdout (the answer: with `--json`, the only thing there). */
   print(text: string): void;
   /** Text to stderr (warnings). */

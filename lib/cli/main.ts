@@ -13,6 +13,7 @@ import { packages } from "@/lib/cli/commands/packages";
 import type { Command, Context } from "@/lib/cli/context";
 import { dockerCredentials } from "@/lib/cli/credentials";
 import { openImage, parseArchiveSpec } from "@/lib/cli/open-image";
+import { sourceView } from "@/lib/service/source-view";
 import { withProgress } from "@/lib/cli/progress";
 
 const COMMANDS: Record<string, Command> = { inspect, ls, cat, diff, packages, ci };
@@ -46,7 +47,7 @@ function contextOf(args: Args, dockerConfigs: string[], progress: { done(): void
       const source = await openImage(spec, chosen ? parsePlatform(chosen) : null, (registry) => dockerCredentials(registry, dockerConfigs));
       const shown = withProgress(source, process.stderr);
       progress.push(shown);
-      return shown.source;
+      return sourceView(async () => shown.source);
     },
   };
 }

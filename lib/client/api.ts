@@ -1,4 +1,5 @@
 import type { LayerEntry } from "@/lib/core/api-types";
+import type { FilePart } from "@/lib/core/image-view";
 import { PortholeError } from "@/lib/core/errors";
 
 /**
@@ -21,9 +22,11 @@ export const imageApiUrl = (ref: string, platform: string | null) => apiUrl("ima
 /** The merged filesystem, of all layers or of layers 0..upTo. */
 export const fsApiUrl = (ref: string, upTo: number | null = null) => apiUrl("fs", { ref, upto: upTo });
 export const changesApiUrl = (ref: string, layer: number) => apiUrl("changes", { ref, layer });
+/** One directory of the merged filesystem (of layers 0..upTo). */
+export const dirApiUrl = (ref: string, path: string, upTo: number | null = null) => apiUrl("dir", { ref, path, upto: upTo });
 export const layerApiUrl = (ref: string, digest: string) => apiUrl("layer", { ref, digest });
 /** A file's bytes: as the merged filesystem has it, or as the layer with digest `layer` has it. */
-export const fileApiUrl = (ref: string, path: string, options: { layer?: string; download?: boolean } = {}) =>
+export const fileApiUrl = (ref: string, path: string, options: { layer?: string | null; download?: boolean } = {}) =>
   apiUrl("file", { ref, path, layer: options.layer, download: options.download ? 1 : null });
 /** Two images compared path by path, with their config differences. */
 export const diffApiUrl = (a: string, b: string, platformA: string | null, platformB: string | null) =>
@@ -87,17 +90,11 @@ async function* bodyChunks(response: Response, signal: AbortSignal | null | unde
   }
 }
 
-export interface FilePart {
-  bytes: Uint8Array;
-  /** The whole file's size. */
-  size: number;
-}
-
 /**
  * `length` bytes of a file from `offset` (fewer at its end). The server reads only those: by
  * Range from the registry when the layer was indexed, so a page deep in a 2 GB file comes quickly.
  */
-export async function readFilePart(url: string, offset: number, length: number, signal: AbortSignal): Promise<FilePart> {
+export async function readFilePart(url: string, offset: number, length: number, signal?: AbortSignal): Promise<FilePart> {
   const response = await request(`${url}&offset=${offset}&length=${length}`, { signal });
   const chunks: Uint8Array[] = [];
   let read = 0;
@@ -117,20 +114,6 @@ export async function readFilePart(url: string, offset: number, length: number, 
   // A 206 names the whole size in Content-Range; without one, the file has at least what was sent.
   const whole = /\/(\d+)$/.exec(response.headers.get("content-range") ?? "")?.[1];
   return { bytes, size: whole !== undefined ? Number(whole) : offset + read };
-}
-
-export interface FileHead {
-  bytes: Uint8Array;
-  /** The file has more than the bytes read. */
-  truncated: boolean;
-}
-
-/** A file's first part as a head: whether the file goes on beyond it. */
-export const headOf = ({ bytes, size }: FilePart): FileHead => ({ bytes, truncated: size > bytes.length });
-
-/** Reads at most `limit` bytes of a file from its start: large files are shown in part. */
-export async function readFileHead(url: string, limit: number, signal: AbortSignal): Promise<FileHead> {
-  return headOf(await readFilePart(url, 0, limit, signal));
 }
 
 type LayerLine = LayerEntry | { done: true } | { error: unknown };

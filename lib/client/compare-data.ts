@@ -1,7 +1,7 @@
 import useSWR from "swr";
-import type { DiffResponse, FsResponse, ImageInfo } from "@/lib/core/api-types";
-import { diffApiUrl, fsApiUrl, imageApiUrl } from "@/lib/client/api";
-import { useDataSource, type DataSource } from "@/lib/client/data-source";
+import type { DiffResponse } from "@/lib/core/api-types";
+import { diffApiUrl, getJson } from "@/lib/client/api";
+import { useViewAnswer, useViewSource, type ViewSource } from "@/lib/client/views";
 import { compareLoaded, type ComparedImage } from "@/lib/compare/diff";
 import { PortholeError } from "@/lib/core/errors";
 import { parseReference } from "@/lib/core/reference";
@@ -36,16 +36,16 @@ function registryOf(ref: string): string | null {
 }
 
 /** One side as the comparison needs it, from its own source: the API, or the worker reading its archive. */
-async function loadSide(source: DataSource, ref: string, platform: string | null): Promise<ComparedImage> {
-  const image = await source.getJson<ImageInfo>(imageApiUrl(ref, platform));
-  return { image, fs: await source.getJson<FsResponse>(fsApiUrl(source.pinned(image))) };
+async function loadSide(source: ViewSource, ref: string, platform: string | null): Promise<ComparedImage> {
+  const image = await source.view(ref, platform).image();
+  return { image, fs: await source.view(source.pinned(image), null).fs(null) };
 }
 
 /**
  * A comparison with a local side, made here from both merged listings with the server's own pure
  * modules: the server cannot see the local image, and is never told of it.
  */
-async function compareHere(source: DataSource, { a, b, platformA, platformB }: CompareLocation): Promise<DiffResponse> {
+async function compareHere(source: ViewSource, { a, b, platformA, platformB }: CompareLocation): Promise<DiffResponse> {
   const [left, right] = await Promise.all([loadSide(source, a, platformA), loadSide(source, b, platformB)]);
   return compareLoaded(left, right);
 }
@@ -57,8 +57,7 @@ async function compareHere(source: DataSource, { a, b, platformA, platformB }: C
  */
 export function useCompareData(location: CompareLocation): CompareData {
   const { a, b, platformA, platformB } = location;
-  const source = useDataSource();
-  const { getJson } = source;
+  const source = useViewSource();
   const here = location.localA || location.localB;
   const diff = useSWR<DiffResponse>(
     here ? ["compare-here", a, b, platformA, platformB] : diffApiUrl(a, b, platformA, platformB),
@@ -66,8 +65,8 @@ export function useCompareData(location: CompareLocation): CompareData {
     once,
   );
   const probe = needsSignIn(diff.error);
-  const sideA = useSWR<ImageInfo>(probe ? imageApiUrl(a, platformA) : null, getJson, once);
-  const sideB = useSWR<ImageInfo>(probe ? imageApiUrl(b, platformB) : null, getJson, once);
+  const sideA = useViewAnswer(probe ? a : null, platformA, "image", [], once);
+  const sideB = useViewAnswer(probe ? b : null, platformB, "image", [], once);
 
   const sides: SignInSide[] = [];
   const settled = probe && [sideA, sideB].every((side) => side.data !== undefined || side.error !== undefined);

@@ -1,24 +1,20 @@
-import { apiSource, type DataSource } from "@/lib/client/data-source";
+import { apiViews, type ViewSource } from "@/lib/client/views";
 import { formatLocalRef, parseLocalRef } from "@/lib/core/local-ref";
 
 /** A ref without its pin: the name a side goes by, pinned or not. */
 const unpinned = (ref: string) => formatLocalRef({ ...parseLocalRef(ref), digest: null });
 
-const refOf = (url: string) => new URL(url, "http://local.invalid").searchParams.get("ref") ?? "";
-
 /**
- * The compare page's data source when a side is local: each request goes to the side its `ref`
- * names, a local side's to the worker reading its archive, any other to the API. So the views ask
- * by API URL as ever, and a local file's name and bytes never reach the server.
+ * The compare page's view source when a side is local: each image comes from the source its ref
+ * names, a local side's from the worker reading its archive, any other from the API. So a local
+ * file's name and bytes never reach the server.
  */
-export function routedSource(locals: ReadonlyMap<string, DataSource>): DataSource {
-  const pick = (ref: string) => locals.get(unpinned(ref)) ?? apiSource;
+export function routedSource(locals: ReadonlyMap<string, ViewSource>): ViewSource {
+  const pick = (ref: string) => locals.get(unpinned(ref)) ?? apiViews;
   return {
-    getJson: <T>(url: string) => pick(refOf(url)).getJson<T>(url),
-    readFilePart: (url, offset, length, signal) => pick(refOf(url)).readFilePart(url, offset, length, signal),
-    layerEntries: (ref, digest, signal) => pick(ref).layerEntries(ref, digest, signal),
+    view: (ref, platform) => pick(ref).view(ref, platform),
     pinned: (info) => pick(info.ref).pinned(info),
-    fileHref: (url, size) => pick(refOf(url)).fileHref(url, size),
+    fileUrl: (target, download) => pick(target.ref).fileUrl(target, download),
     local: true,
   };
 }

@@ -1,5 +1,5 @@
 import type { ChangeKind, DiffChange, DiffEntry } from "@/lib/core/api-types";
-import { buildTree, preorder, type TreeItem, type TreeNode, type Weight } from "@/lib/client/tree";
+import { buildTree, preorder, type TreeItem, type TreeNode, type Weight } from "@/lib/core/tree";
 
 /**
  * The changes of a comparison as a tree: each changed path a node coloured by its kind, the

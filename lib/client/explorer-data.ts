@@ -1,14 +1,9 @@
 import { useMemo } from "react";
-import useSWR from "swr";
 import type { ChangesResponse, FsResponse, ImageInfo } from "@/lib/core/api-types";
-import { changesApiUrl, fsApiUrl, imageApiUrl } from "@/lib/client/api";
-import { useDataSource } from "@/lib/client/data-source";
+import { useViewAnswer, useViewSource } from "@/lib/client/views";
 import { useLayerStreams, type LayerProgress } from "@/lib/client/layer-streams";
-import { buildTree, type TreeItem, type TreeNode } from "@/lib/client/tree";
+import { buildTree, type TreeItem, type TreeNode } from "@/lib/core/tree";
 import type { Location, View } from "@/lib/core/urls";
-
-// Digest-addressed answers never change: fetch once, never revalidate.
-const immutable = { revalidateOnFocus: false, revalidateIfStale: false, revalidateOnReconnect: false };
 
 export interface ResolvedImage {
   info: ImageInfo;
@@ -55,20 +50,16 @@ function viewItems(view: View, { whole, upTo, changes, streamed }: Sources): Tre
 
 /** Everything the image page shows, fetched as the URL says; later requests wait for the pinned ref. */
 export function useExplorerData({ ref, platform, view }: Location): ExplorerData {
-  const source = useDataSource();
-  const { getJson } = source;
-  const image = useSWR<ImageInfo>(imageApiUrl(ref, platform), getJson, { revalidateOnFocus: false });
+  const source = useViewSource();
+  const image = useViewAnswer(ref, platform, "image", [], { revalidateOnFocus: false });
   const info = image.data;
   const pinned = info ? source.pinned(info) : null;
   const layerIndex = info ? (view.kind === "layer" ? info.layers.findIndex((l) => l.digest === view.digest) : view.upTo) : null;
 
-  const whole = useSWR<FsResponse>(pinned ? fsApiUrl(pinned) : null, getJson, immutable);
-  const upTo = useSWR<FsResponse>(pinned && view.kind === "fs" && view.upTo !== null ? fsApiUrl(pinned, view.upTo) : null, getJson, immutable);
-  const changes = useSWR<ChangesResponse>(
-    pinned && layerIndex !== null && layerIndex >= 0 ? changesApiUrl(pinned, layerIndex) : null,
-    getJson,
-    immutable,
-  );
+  const whole = useViewAnswer(pinned, null, "fs", [null]);
+  const upToLayer = view.kind === "fs" ? view.upTo : null;
+  const upTo = useViewAnswer(upToLayer !== null ? pinned : null, null, "fs", [upToLayer]);
+  const changes = useViewAnswer(layerIndex !== null && layerIndex >= 0 ? pinned : null, null, "changes", [layerIndex ?? 0]);
   const streams = useLayerStreams(pinned, info?.layers);
 
   const items = useMemo(

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import type { LayerEntry, LayerInfo } from "@/lib/core/api-types";
-import { useDataSource } from "@/lib/client/data-source";
-import type { TreeItem } from "@/lib/client/tree";
+import { useViewSource } from "@/lib/client/views";
+import type { TreeItem } from "@/lib/core/tree";
 
 export interface LayerProgress {
   entries: number;
@@ -43,7 +43,7 @@ function provisionalItems(layers: readonly LayerEntry[][]): TreeItem[] {
  * cache for the merged tree, which shares the same downloads). `ref` is null until it is known.
  */
 export function useLayerStreams(ref: string | null, layers: readonly LayerInfo[] | undefined): LayerStreams {
-  const { layerEntries } = useDataSource();
+  const source = useViewSource();
   const [progress, setProgress] = useState<LayerProgress[]>([]);
   const [provisional, setProvisional] = useState<TreeItem[] | null>(null);
   // The effect depends on the digests, not on the array: a new array of the same layers must not restart the streams.
@@ -52,6 +52,7 @@ export function useLayerStreams(ref: string | null, layers: readonly LayerInfo[]
     if (ref === null || digestList === undefined) return;
     const digests = digestList ? digestList.split(" ") : [];
     const controller = new AbortController();
+    const view = source.view(ref, null);
     const state: LayerProgress[] = digests.map(() => ({ entries: 0, state: "waiting" }));
     const entries: LayerEntry[][] = digests.map(() => []);
     // Renders at most once a frame, and rebuilds the provisional tree less often than that.
@@ -74,7 +75,7 @@ export function useLayerStreams(ref: string | null, layers: readonly LayerInfo[]
       current.state = "streaming";
       publish();
       try {
-        for await (const entry of layerEntries(ref, digests[index] as string, controller.signal)) {
+        for await (const entry of view.layerEntries(digests[index] as string, controller.signal)) {
           current.entries++;
           (entries[index] as LayerEntry[]).push(entry);
           publish();
@@ -94,6 +95,6 @@ export function useLayerStreams(ref: string | null, layers: readonly LayerInfo[]
     publish();
     void Promise.all(Array.from({ length: PARALLEL_STREAMS }, worker));
     return () => controller.abort();
-  }, [ref, digestList, layerEntries]);
+  }, [ref, digestList, source]);
   return { progress, provisional };
 }

@@ -1,23 +1,18 @@
 import type { LayerEntry } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
 import { formatLocalRef, parseLocalRef } from "@/lib/core/local-ref";
-import type { DataSource } from "@/lib/client/data-source";
+import type { FilePart, FileRef, ImageView, JsonMethod, ViewAnswer, ViewCall } from "@/lib/core/image-view";
+import type { ViewSource } from "@/lib/client/views";
 import type { Opened } from "@/lib/local/archive-files";
-import type { FromWorker, ToWorker } from "@/lib/local/protocol";
+import type { FromWorker, ImageKey, ToWorker } from "@/lib/local/protocol";
 
 type Waiter = { resolve(message: FromWorker): void; reject(error: PortholeError): void; onEntries?(entries: LayerEntry[]): void };
 
-/** An API URL's endpoint and query parameters, as the worker answers them. */
-function request(url: string): { endpoint: string; params: Record<string, string> } {
-  const parsed = new URL(url, "http://local.invalid");
-  return { endpoint: parsed.pathname.replace(/^\/api\/v1\//, ""), params: Object.fromEntries(parsed.searchParams) };
-}
-
 /**
- * A local archive's data source: a Web Worker that holds the File and answers the explorer's API
- * requests from it. Nothing is sent anywhere: the File goes to the worker by reference.
+ * A local archive's images: a Web Worker holds the File and answers ImageView's calls about them.
+ * Nothing is sent anywhere: the File goes to the worker by reference.
  */
-export class LocalSource implements DataSource {
+export class LocalSource implements ViewSource {
   readonly local = true;
   private readonly worker = new Worker(new URL("../local/worker.ts", import.meta.url), { type: "module" });
   private readonly waiting = new Map<number | null, Waiter>();
@@ -61,25 +56,21 @@ export class LocalSource implements DataSource {
     });
   }
 
-  readonly getJson = async <T>(url: string): Promise<T> => {
+  private call(image: ImageKey, call: ViewCall): Promise<unknown> {
     const id = this.nextId++;
-    const reply = await this.send(id, { type: "json", id, ...request(url) });
-    return (reply as { value: T }).value;
-  };
+    return this.send(id, { type: "call", id, image, call }).then((reply) => (reply as { value: unknown }).value);
+  }
 
-  readonly readFilePart = async (url: string, offset: number, length: number): Promise<{ bytes: Uint8Array; size: number }> => {
+  private async filePart(image: ImageKey, file: FileRef, offset: number, length: number): Promise<FilePart> {
     const id = this.nextId++;
-    const reply = await this.send(id, { type: "file", id, params: request(url).params, offset, length });
-    return reply as { bytes: Uint8Array; size: number };
-  };
+    return (await this.send(id, { type: "file", id, image, file, offset, length })) as FilePart;
+  }
 
-  readonly layerEntries = (ref: string, digest: string, signal?: AbortSignal) => this.entries(ref, digest, signal);
-
-  private async *entries(ref: string, digest: string, signal?: AbortSignal): AsyncGenerator<LayerEntry> {
+  private async *entries(image: ImageKey, digest: string, signal?: AbortSignal): AsyncGenerator<LayerEntry> {
     const id = this.nextId++;
     const queue: LayerEntry[][] = [];
     let wake = () => {};
-    const finished = this.send(id, { type: "layer", id, params: { ref, digest } }, (entries) => {
+    const finished = this.send(id, { type: "layer", id, image, digest }, (entries) => {
       queue.push(entries);
       wake();
     });
@@ -100,10 +91,24 @@ export class LocalSource implements DataSource {
     }
   }
 
+  /** An image of the archive, each call a message to the worker. */
+  readonly view = (ref: string, platform: string | null): ImageView => {
+    const image = { ref, platform };
+    const ask = <M extends JsonMethod>(method: M, ...args: Parameters<ImageView[M]>) =>
+      this.call(image, { method, args } as ViewCall) as Promise<ViewAnswer<M>>;
+    return {
+      image: () => ask("image"),
+      fs: (upTo) => ask("fs", upTo),
+      changes: (layer) => ask("changes", layer),
+      packages: (withFiles) => ask("packages", withFiles),
+      directory: (path, upTo) => ask("directory", path, upTo),
+      filePart: (file, offset, length) => this.filePart(image, file, offset, length),
+      layerEntries: (digest, signal) => this.entries(image, digest, signal),
+    };
+  };
+
   readonly pinned = (info: { ref: string; digest: string }): string => formatLocalRef({ ...parseLocalRef(info.ref), digest: info.digest });
 
-  readonly fileHref = async (url: string, size: number): Promise<string> => {
-    const { bytes } = await this.readFilePart(url, 0, size);
-    return URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>]));
-  };
+  /** A local image's bytes were never on a server: the page reads them from the worker. */
+  readonly fileUrl = () => null;
 }

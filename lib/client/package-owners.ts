@@ -1,6 +1,6 @@
 import type { InstalledPackage } from "@/lib/core/api-types";
 import { linkTarget } from "@/lib/core/paths";
-import type { TreeNode } from "@/lib/client/tree";
+import type { TreeNode } from "@/lib/core/tree";
 
 /**
  * Which package owns which file, from the packages answer with `files=1`. Package names, versions

@@ -1,12 +1,7 @@
 import { useMemo } from "react";
-import useSWR from "swr";
 import type { PackagesResponse } from "@/lib/core/api-types";
-import { packagesApiUrl } from "@/lib/client/api";
-import { useDataSource } from "@/lib/client/data-source";
+import { useViewAnswer } from "@/lib/client/views";
 import { ownerIndex, type DirectoryLink, type OwnerIndex } from "@/lib/client/package-owners";
-
-// Asked of the ref pinned to its manifest digest: the answer never changes.
-const immutable = { revalidateOnFocus: false, revalidateIfStale: false, revalidateOnReconnect: false };
 
 export interface PackagesData {
   /** The inventory: with each package's files once they are asked for and have come. */
@@ -25,9 +20,8 @@ export interface PackagesData {
  * lighter answer serves until it comes. Every caller with the same ref shares one request.
  */
 export function usePackages(pinned: string | null, files = false): PackagesData {
-  const { getJson } = useDataSource();
-  const light = useSWR<PackagesResponse>(pinned ? packagesApiUrl(pinned) : null, getJson, immutable);
-  const full = useSWR<PackagesResponse>(pinned && files ? packagesApiUrl(pinned, true) : null, getJson, immutable);
+  const light = useViewAnswer(pinned, null, "packages", [false]);
+  const full = useViewAnswer(files ? pinned : null, null, "packages", [true]);
   const packages = full.data ?? light.data;
   return {
     packages,
@@ -51,8 +45,7 @@ export interface PackageOwners {
  * directory symlinks, so a file listed as /bin/ls is also /usr/bin/ls.
  */
 export function usePackageOwners(pinned: string | null, enabled: boolean, links: readonly DirectoryLink[] = NO_LINKS): PackageOwners {
-  const { getJson } = useDataSource();
-  const { data, error } = useSWR<PackagesResponse>(pinned && enabled ? packagesApiUrl(pinned, true) : null, getJson, immutable);
+  const { data, error } = useViewAnswer(enabled ? pinned : null, null, "packages", [true]);
   const owners = useMemo(() => (data ? ownerIndex(data.packages, links) : undefined), [data, links]);
   return { owners, error: owners ? undefined : error };
 }

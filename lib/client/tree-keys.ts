@@ -1,5 +1,5 @@
 import { useEffect, type KeyboardEvent, type RefObject } from "react";
-import type { TreeNode } from "@/lib/client/tree";
+import type { TreeNode } from "@/lib/core/tree";
 
 /** Where `/` is typed as text: text inputs, text areas, selects and editable content (a checkbox or button is not). */
 function takesText(target: HTMLElement): boolean {

@@ -1,7 +1,7 @@
 import type { InstalledPackage } from "@/lib/core/api-types";
 import { packageLabel, type OwnerIndex } from "@/lib/client/package-owners";
 import type { Tile } from "@/lib/client/treemap";
-import { preorder, type TreeNode } from "@/lib/client/tree";
+import { preorder, type TreeNode } from "@/lib/core/tree";
 
 /**
  * What the treemap's file tiles are coloured by: the layer their visible version comes from, or

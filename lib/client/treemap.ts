@@ -1,6 +1,6 @@
 import type { FsHidden } from "@/lib/core/api-types";
 import { baseName, parentOf } from "@/lib/core/paths";
-import { preorder, type TreeNode } from "@/lib/client/tree";
+import { preorder, type TreeNode } from "@/lib/core/tree";
 
 /**
  * The treemap of a merged filesystem: each directory a box holding its entries, each file a tile

@@ -1,31 +1,37 @@
 import { useEffect, useState } from "react";
-import { headOf, type FileHead } from "@/lib/client/api";
-import { useDataSource } from "@/lib/client/data-source";
+import { readTarget, targetKey, useViewSource, type FileTarget } from "@/lib/client/views";
 
 /** How much of a file the viewer reads: enough to show, little enough to highlight quickly. */
 export const READ_LIMIT = 2 * 1024 * 1024;
 
+export interface FileHead {
+  bytes: Uint8Array;
+  /** The file has more than the bytes read. */
+  truncated: boolean;
+}
+
 interface Result {
-  url: string;
+  key: string;
   head?: FileHead;
   error?: unknown;
 }
 
-/** The first READ_LIMIT bytes of the file at `url` (null: nothing to read) from the page's data source, or the error reading them. */
-export function useFileHead(url: string | null): { head?: FileHead; error?: unknown } {
-  const { readFilePart } = useDataSource();
+/** The first READ_LIMIT bytes of a file (null: nothing to read) from the page's source, or the error reading them. */
+export function useFileHead(target: FileTarget | null): { head?: FileHead; error?: unknown } {
+  const source = useViewSource();
+  const key = target && targetKey(target);
   const [result, setResult] = useState<Result | null>(null);
   useEffect(() => {
-    if (url === null) return;
+    if (key === null) return;
     const controller = new AbortController();
-    readFilePart(url, 0, READ_LIMIT, controller.signal).then(
-      (part) => setResult({ url, head: headOf(part) }),
+    readTarget(source, key, 0, READ_LIMIT, controller.signal).then(
+      ({ bytes, size }) => setResult({ key, head: { bytes, truncated: size > bytes.length } }),
       (error: unknown) => {
-        if (!controller.signal.aborted) setResult({ url, error });
+        if (!controller.signal.aborted) setResult({ key, error });
       },
     );
     return () => controller.abort();
-  }, [url, readFilePart]);
+  }, [key, source]);
   // What was read for an earlier file is not shown for this one while it loads.
-  return result !== null && result.url === url ? result : {};
+  return result !== null && result.key === key ? result : {};
 }

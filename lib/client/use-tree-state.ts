@@ -3,7 +3,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { pathMatcher } from "@/lib/client/glob";
 import { onTreeKey, useSlashFocuses } from "@/lib/client/tree-keys";
-import { visibleRows, type SortKey, type TreeNode, type Weight } from "@/lib/client/tree";
+import { visibleRows, type SortKey, type TreeNode, type Weight } from "@/lib/core/tree";
 
 /** Every row of a tree is this tall, in pixels: the virtualizer places rows by it. */
 export const TREE_ROW_HEIGHT = 26;

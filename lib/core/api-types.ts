@@ -155,6 +155,31 @@ export interface ChangesResponse {
   changes: Change[];
 }
 
+/** One entry of a directory listing: a directory carries what is below it. */
+export interface DirectoryEntry {
+  path: string;
+  name: string;
+  type: EntryType;
+  size: number;
+  /** The layer the entry comes from; absent for a directory no layer lists (implied by its contents). */
+  layer?: number;
+  linkname?: string;
+  /** Own size for a file; for a directory, the sum of everything below it. */
+  total: number;
+  /** How many entries a directory holds (0 for anything else). */
+  children: number;
+}
+
+/** One directory of a merged filesystem (`GET /api/v1/dir`), its children in name order. */
+export interface DirectoryResponse {
+  /** The image manifest digest. */
+  digest: string;
+  path: string;
+  /** Everything below the directory, in bytes. */
+  total: number;
+  children: DirectoryEntry[];
+}
+
 /** One side of a comparison: which image it resolved to, and its headline figures. */
 export interface DiffSide {
   ref: string;

@@ -67,3 +67,11 @@ export function mergeImage(image: ImageInfo, layers: readonly LayerEntry[][], ma
   };
   return { merge, fs };
 }
+
+/** `index` when the image has that layer (0 is the bottom); else NOT_FOUND, as every source says it. */
+export function existingLayer(image: Pick<ImageInfo, "layers">, index: number): number {
+  if (!Number.isInteger(index) || index < 0 || index >= image.layers.length) {
+    throw new PortholeError("NOT_FOUND", `the image has ${image.layers.length} layers; there is no layer ${index}`);
+  }
+  return index;
+}

@@ -1,10 +1,12 @@
-import type { Change, FsResponse, ImageInfo, LayerEntry, PackagesResponse } from "@/lib/core/api-types";
+import type { ChangesResponse, DirectoryResponse, FsResponse, ImageInfo, LayerEntry, PackagesResponse } from "@/lib/core/api-types";
+import type { FilePart, FileRef, ImageView } from "@/lib/core/image-view";
 import { PortholeError } from "@/lib/core/errors";
 import { cleanPath } from "@/lib/core/paths";
 import type { ArchiveImage, ArchiveLayer } from "@/lib/archive/files";
+import { directoryOf } from "@/lib/fs/directory";
 import { locateInLayerEntries, locateInMerge } from "@/lib/fs/locate";
 import type { EntryLocation, FsMerge } from "@/lib/fs/merge";
-import { mergeImage } from "@/lib/fs/merge-image";
+import { existingLayer, mergeImage } from "@/lib/fs/merge-image";
 import { captureSinks, emptyCaptures, type LayerCaptures } from "@/lib/packages/captures";
 import { detectCompression, SNIFF_BYTES } from "@/lib/layer/sniff";
 import { imageInventory, withoutFiles } from "@/lib/packages/image-inventory";
@@ -14,11 +16,12 @@ import { entryPart, listLayerStream } from "@/lib/local/read-layer";
 /** As the server's default PORTHOLE_MAX_LISTING_BYTES. */
 const MAX_LISTING_BYTES = 128 * 1024 * 1024;
 
-/** One layer being read: its entries so far (listeners hear of each), then all of them with the captures. */
+/** One layer being read once: its entries so far (followers hear of each), then all of them with the captures. */
 class LayerRead {
   readonly entries: LayerEntry[] = [];
-  readonly listeners = new Set<() => void>();
   readonly done: Promise<{ entries: LayerEntry[]; captures: LayerCaptures }>;
+  private finished = false;
+  private waiting: (() => void)[] = [];
 
   constructor(blob: Blob, layer: ArchiveLayer) {
     const captures = emptyCaptures();
@@ -26,22 +29,37 @@ class LayerRead {
       try {
         for await (const entry of listLayerStream(blob.stream(), layer.check, captureSinks(captures))) {
           this.entries.push(entry);
-          for (const listener of this.listeners) listener();
+          this.wake();
         }
         return { entries: this.entries, captures };
       } finally {
-        for (const listener of this.listeners) listener();
+        this.finished = true;
+        this.wake();
       }
     })();
+  }
+
+  private wake(): void {
+    for (const resume of this.waiting.splice(0)) resume();
+  }
+
+  /** Every entry, those read already and then each as it is read; throws what the read ends with. */
+  async *follow(): AsyncGenerator<LayerEntry> {
+    let next = 0;
+    for (;;) {
+      while (next < this.entries.length) yield this.entries[next++] as LayerEntry;
+      if (this.finished) break;
+      await new Promise<void>((resume) => this.waiting.push(resume));
+    }
+    await this.done;
   }
 }
 
 /**
- * An image of an archive the user opened, answering what the API answers for registry images
- * (`/api/v1/fs`, `changes`, `packages`, `layer`, `file`) from the same modules: each layer is read
- * once, from the File in place, in this worker.
+ * An image of an archive the user opened, answering as the server answers for registry images,
+ * from the same modules: each layer is read once, from the File in place, in this worker.
  */
-export class LocalImage {
+export class LocalImage implements ImageView {
   private readonly reads = new Map<number, LayerRead>();
   private readonly merges = new Map<number, Promise<{ merge: FsMerge; fs: FsResponse }>>();
   private inventory: Promise<PackagesResponse> | null = null;
@@ -51,8 +69,12 @@ export class LocalImage {
     private readonly archived: ArchiveImage,
   ) {}
 
-  get info(): ImageInfo {
+  private get info(): ImageInfo {
     return this.archived.image;
+  }
+
+  async image(): Promise<ImageInfo> {
+    return this.info;
   }
 
   private blob(index: number): Blob {
@@ -63,15 +85,14 @@ export class LocalImage {
   }
 
   /** Layer `index`'s read, started on first use. */
-  layer(index: number): LayerRead {
-    const layer = this.archived.layers[index];
-    if (!layer) throw new PortholeError("NOT_FOUND", `the image has ${this.archived.layers.length} layers; there is no layer ${index}`);
+  private layer(index: number): LayerRead {
+    const layer = this.archived.layers[existingLayer(this.info, index)] as ArchiveLayer;
     let read = this.reads.get(index);
     if (!read) this.reads.set(index, (read = new LayerRead(this.blob(index), layer)));
     return read;
   }
 
-  layerIndex(digest: string): number {
+  private layerIndex(digest: string): number {
     const index = this.archived.layers.findIndex((layer) => layer.digest === digest);
     if (index < 0) throw new PortholeError("NOT_FOUND", `the image has no layer ${digest}`);
     return index;
@@ -81,40 +102,46 @@ export class LocalImage {
     return Promise.all(Array.from({ length: upTo + 1 }, (_, index) => this.layer(index).done.then((done) => done.entries)));
   }
 
-  /** The merged filesystem of layers 0..upTo (all by default), with dive's figures. */
-  fs(upToLayer: number | null = null): Promise<{ merge: FsMerge; fs: FsResponse }> {
-    const upTo = upToLayer ?? this.archived.layers.length - 1;
-    if (upTo < 0 || upTo >= this.archived.layers.length) {
-      throw new PortholeError("NOT_FOUND", `the image has ${this.archived.layers.length} layers; there is no layer ${upTo}`);
-    }
+  layerEntries(digest: string): AsyncGenerator<LayerEntry> {
+    return this.layer(this.layerIndex(digest)).follow();
+  }
+
+  /** The merged filesystem of layers 0..upTo (all by default), with its merge. */
+  private merged(upToLayer: number | null = null): Promise<{ merge: FsMerge; fs: FsResponse }> {
+    const upTo = existingLayer(this.info, upToLayer ?? this.archived.layers.length - 1);
     let merged = this.merges.get(upTo);
     if (!merged) this.merges.set(upTo, (merged = this.listings(upTo).then((layers) => mergeImage(this.info, layers, MAX_LISTING_BYTES))));
     return merged;
   }
 
-  /** What layer `index` (0 is the bottom) did to the layers below it. */
-  async changes(index: number): Promise<Change[]> {
-    if (!this.archived.layers[index])
-      throw new PortholeError("NOT_FOUND", `the image has ${this.archived.layers.length} layers; there is no layer ${index}`);
-    return (await this.fs()).merge.changes(index);
+  async fs(upTo: number | null): Promise<FsResponse> {
+    return (await this.merged(upTo)).fs;
+  }
+
+  async directory(path: string, upTo: number | null): Promise<DirectoryResponse> {
+    return directoryOf(await this.fs(upTo), path);
+  }
+
+  async changes(index: number): Promise<ChangesResponse> {
+    existingLayer(this.info, index);
+    return { layer: index, changes: (await this.merged()).merge.changes(index) };
   }
 
   async packages(withFiles: boolean): Promise<PackagesResponse> {
-    this.inventory ??= this.fs().then((loaded) => imageInventory(this.info, loaded, async (index) => (await this.layer(index).done).captures));
+    this.inventory ??= this.merged().then((loaded) => imageInventory(this.info, loaded, async (index) => (await this.layer(index).done).captures));
     const full = await this.inventory;
     return withFiles ? full : { ...full, packages: full.packages.map(withoutFiles) };
   }
 
   private async locate(path: string, layerDigest: string | null): Promise<EntryLocation> {
-    if (layerDigest === null) return locateInMerge((await this.fs()).merge, path);
+    if (layerDigest === null) return locateInMerge((await this.merged()).merge, path);
     const index = this.layerIndex(layerDigest);
     const { entries } = await this.layer(index).done;
     return locateInLayerEntries(entries, index, path, `layer ${index} (${layerDigest})`, () => this.listings(index));
   }
 
-  /** `length` bytes of a file from `offset`, and its whole size. */
-  async filePart(rawPath: string, layerDigest: string | null, offset: number, length: number): Promise<{ bytes: Uint8Array; size: number }> {
-    const { layer, ordinal } = await this.locate(cleanPath(rawPath), layerDigest);
+  async filePart(file: FileRef, offset: number, length: number): Promise<FilePart> {
+    const { layer, ordinal } = await this.locate(cleanPath(file.path), file.layer);
     const entry = (await this.layer(layer).done).entries[ordinal] as LayerEntry;
     const end = Math.min(entry.size, offset + length);
     if (end <= offset) return { bytes: new Uint8Array(0), size: entry.size };

@@ -5,8 +5,9 @@ import type { LocalFiles } from "@/lib/local/archive-files";
 import { LocalImage } from "@/lib/local/local-image";
 import { openArchive } from "@/lib/local/open-archive";
 import { archiveFormat, openLocalImage } from "@/lib/local/open-image";
-import type { FromWorker, ToWorker } from "@/lib/local/protocol";
-import { streamLayer } from "@/lib/local/worker-layer";
+import type { FromWorker, ImageKey, ToWorker } from "@/lib/local/protocol";
+import { sendInBatches } from "@/lib/local/worker-layer";
+import { callView } from "@/lib/core/image-view";
 
 /**
  * The Web Worker that reads one archive the user opened: everything heavy (inflating, hashing,
@@ -23,30 +24,17 @@ let files: Promise<LocalFiles> | null = null;
 const images = new Map<string, Promise<LocalImage>>();
 const cancelled = new Set<number>();
 
-/** The image a request's `ref` and `platform` name, opened once. */
-function imageFor(params: Record<string, string>): Promise<LocalImage> {
-  const key = `${params.ref}|${params.platform ?? ""}`;
+/** The image a request names, opened once. */
+function imageFor({ ref, platform }: ImageKey): Promise<LocalImage> {
+  const key = `${ref}|${platform ?? ""}`;
   let image = images.get(key);
   if (!image) {
-    const platform = params.platform ? parsePlatform(params.platform) : null;
     image = (files ?? Promise.reject(new PortholeError("NOT_FOUND", "no archive is open"))).then(async (opened) => {
-      return new LocalImage(opened, await openLocalImage(opened, parseLocalRef(params.ref ?? ""), platform));
+      return new LocalImage(opened, await openLocalImage(opened, parseLocalRef(ref), platform ? parsePlatform(platform) : null));
     });
     images.set(key, image);
   }
   return image;
-}
-
-const layerParam = (params: Record<string, string>) => (params.layer === undefined ? null : Number(params.layer));
-
-/** The JSON endpoints, answered as the server answers them. */
-async function answer(endpoint: string, params: Record<string, string>): Promise<unknown> {
-  const image = await imageFor(params);
-  if (endpoint === "image") return image.info;
-  if (endpoint === "fs") return (await image.fs(params.upto === undefined ? null : Number(params.upto))).fs;
-  if (endpoint === "changes") return { layer: layerParam(params), changes: await image.changes(layerParam(params) ?? -1) };
-  if (endpoint === "packages") return image.packages(params.files === "1");
-  throw new PortholeError("NOT_FOUND", `a local image has no ${endpoint}`);
 }
 
 async function handle(message: ToWorker): Promise<void> {
@@ -57,14 +45,14 @@ async function handle(message: ToWorker): Promise<void> {
     return post({ type: "opened" });
   }
   if (message.type === "cancel") return void cancelled.add(message.id);
-  const { id, params } = message;
-  if (message.type === "json") return post({ type: "reply", id, value: await answer(message.endpoint, params) });
-  const image = await imageFor(params);
+  const { id } = message;
+  const image = await imageFor(message.image);
+  if (message.type === "call") return post({ type: "reply", id, value: await callView(image, message.call) });
   if (message.type === "file") {
-    const part = await image.filePart(params.path ?? "/", params.layer ?? null, message.offset, message.length);
+    const part = await image.filePart(message.file, message.offset, message.length);
     return post({ type: "part", id, ...part }, [part.bytes.buffer as ArrayBuffer]);
   }
-  await streamLayer(image, image.layerIndex(params.digest ?? ""), (entries) => {
+  await sendInBatches(image.layerEntries(message.digest), (entries) => {
     if (cancelled.has(id)) return false;
     post({ type: "entries", id, entries });
     return true;

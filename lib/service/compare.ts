@@ -2,8 +2,7 @@ import "server-only";
 import type { DiffResponse } from "@/lib/core/api-types";
 import { compareLoaded } from "@/lib/compare/diff";
 import type { ImageQuery } from "@/lib/service/image";
-import { imageFs } from "@/lib/service/image-fs";
-import { registryImage } from "@/lib/service/layer-source";
+import { registryView } from "@/lib/service/source-view";
 
 /**
  * Compares two images: both resolved with their own requester's credentials (each side its own
@@ -11,7 +10,6 @@ import { registryImage } from "@/lib/service/layer-source";
  * layer both images share is downloaded and read once, however many comparisons name it.
  */
 export async function compareImages(a: ImageQuery, b: ImageQuery): Promise<DiffResponse> {
-  const loaded = (side: ImageQuery) => registryImage(side).then((source) => imageFs(source));
-  const [left, right] = await Promise.all([loaded(a), loaded(b)]);
+  const [left, right] = await Promise.all([registryView(a).merged(), registryView(b).merged()]);
   return compareLoaded(left, right);
 }

@@ -2,9 +2,8 @@ import "server-only";
 import type { Change, FsResponse, ImageInfo, LayerEntry } from "@/lib/core/api-types";
 import { Recent } from "@/lib/cache/recent";
 import { settings } from "@/lib/config";
-import { PortholeError } from "@/lib/core/errors";
 import type { FsMerge } from "@/lib/fs/merge";
-import { mergeImage } from "@/lib/fs/merge-image";
+import { existingLayer, mergeImage } from "@/lib/fs/merge-image";
 import { collectLayer } from "@/lib/service/layer-index";
 import type { ImageSource } from "@/lib/service/layer-source";
 
@@ -43,8 +42,7 @@ function build(image: ImageInfo, layers: LayerEntry[][]): ImageFs {
 /** What layer `index` (0 is the bottom) did to the layers below it. */
 export async function layerChanges(source: ImageSource, index: number): Promise<Change[]> {
   const { merge, image } = await imageFs(source);
-  if (index >= image.layers.length) throw new PortholeError("NOT_FOUND", `the image has ${image.layers.length} layers; there is no layer ${index}`);
-  return merge.changes(index);
+  return merge.changes(existingLayer(image, index));
 }
 
 const recent = new Recent<ImageFs>(RECENT_IMAGES);
@@ -56,10 +54,7 @@ const recent = new Recent<ImageFs>(RECENT_IMAGES);
  */
 export async function imageFs(source: ImageSource, upToLayer: number | null = null): Promise<ImageFs> {
   const { image } = source;
-  const upTo = upToLayer ?? image.layers.length - 1;
-  if (upTo < 0 || upTo >= image.layers.length) {
-    throw new PortholeError("NOT_FOUND", `the image has ${image.layers.length} layers; there is no layer ${upTo}`);
-  }
+  const upTo = existingLayer(image, upToLayer ?? image.layers.length - 1);
   const loaded = await recent.get(`${image.digest}:${upTo}`, () => imageLayers(source).then((layers) => build(image, layers.slice(0, upTo + 1))));
   return { ...loaded, image };
 }

@@ -69,6 +69,7 @@ const PURE_SHARED: Record<string, string> = {
   "lib/fs/merge-image.ts":
     "an image's merged filesystem and figures from its layers' listings: the server's and the local-image worker's one computation",
   "lib/fs/locate.ts": "where a file's bytes are (layer, entry) in listings and a merge: shared with the local-image worker",
+  "lib/fs/directory.ts": "one directory of a merged filesystem, with rolled-up sizes: the server's and the local-image worker's one answer",
   "lib/layer/entries.ts":
     "tar entries to LayerEntries over tar-stream's extractor, whatever feeds it: Node streams on the server, Web streams in the local-image worker",
   "lib/layer/pax.ts": "tar-stream's extractor keeping raw capability records (tar-stream is browser-safe): shared with the local-image worker",

@@ -4,7 +4,6 @@ import { PortholeError } from "@/lib/core/errors";
 import { valueOf, words, type Args } from "@/lib/cli/args";
 import type { Command, Context } from "@/lib/cli/context";
 import { DEFAULT_RULES, evaluateRules, isRuleName, parseDiveCi, reportLines, RULE_NAMES, thresholds, type RuleValues } from "@/lib/cli/dive-ci";
-import { imageFs } from "@/lib/service/image-fs";
 
 /** dive's default config file, read from the working directory when present. */
 const DEFAULT_CONFIG = ".dive-ci";
@@ -44,7 +43,7 @@ export const ci: Command = async (context) => {
     "ci REF [--ci-config PATH] [--lowestEfficiency R] [--highestWastedBytes SIZE] [--highestUserWastedPercent R]",
   );
   const limits = thresholds({ ...DEFAULT_RULES, ...(await fileRules(context)), ...flagRules(context.args) });
-  const { fs } = await imageFs(await context.open(spec as string));
+  const fs = await (await context.open(spec as string)).fs(null);
   const results = evaluateRules(limits, fs);
   context.print(reportLines(results).join("\n"));
   return results.some((result) => result.status === "FAIL") ? 1 : 0;

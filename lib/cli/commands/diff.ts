@@ -5,7 +5,6 @@ import { valueOf, words } from "@/lib/cli/args";
 import { printJson, type Command } from "@/lib/cli/context";
 import { percent } from "@/lib/cli/text";
 import { compareLoaded } from "@/lib/compare/diff";
-import { imageFs } from "@/lib/service/image-fs";
 
 const LETTER = { added: "A", removed: "D", modified: "M" } as const;
 
@@ -31,7 +30,7 @@ function report(diff: DiffResponse): string[] {
  */
 export const diff: Command = async (context) => {
   const [a, b] = words(context.args, 2, 2, "diff A B [--platform os/arch] [--platform-a os/arch] [--platform-b os/arch] [--json]");
-  const side = (spec: string, flag: string) => context.open(spec, valueOf(context.args, flag)).then(imageFs);
+  const side = (spec: string, flag: string) => context.open(spec, valueOf(context.args, flag)).then((view) => view.merged());
   const [left, right] = await Promise.all([side(a as string, "platform-a"), side(b as string, "platform-b")]);
   const result = compareLoaded(left, right);
   if (context.args.flags.has("json")) return printJson(context, result);

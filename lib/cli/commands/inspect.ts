@@ -6,7 +6,6 @@ import { formatPlatform } from "@/lib/core/platform";
 import { words } from "@/lib/cli/args";
 import { printJson, type Command } from "@/lib/cli/context";
 import { percent, table } from "@/lib/cli/text";
-import { imageFs } from "@/lib/service/image-fs";
 
 /** The run settings a reader of an image wants first. */
 function runLines(run: RunSettings): string[][] {
@@ -37,7 +36,7 @@ function layerRows(image: ImageInfo, fs: FsResponse): string[][] {
 /** `porthole inspect REF`: what the image is, its layers and dive's figures (`--json`: the image and fs answers, without files). */
 export const inspect: Command = async (context) => {
   const [spec] = words(context.args, 1, 1, "inspect REF [--platform os/arch] [--json]");
-  const { image, fs } = await imageFs(await context.open(spec as string));
+  const { image, fs } = await (await context.open(spec as string)).merged();
   // The fs answer's figures: its file list is `porthole ls --json`'s.
   if (context.args.flags.has("json")) return printJson(context, { image, fs: { ...fs, files: undefined } });
   const stored = image.layers.reduce((sum, layer) => sum + layer.size, 0);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildCompareTree, byteDelta, CHANGE_KINDS, deltaWeight } from "@/lib/client/compare-tree";
 import { pathMatcher } from "@/lib/client/glob";
 import { textDiff } from "@/lib/client/text-diff";
-import { visibleRows } from "@/lib/client/tree";
+import { visibleRows } from "@/lib/core/tree";
 import type { ChangeKind, DiffChange, DiffEntry } from "@/lib/core/api-types";
 
 const file = (size: number, extra: Partial<DiffEntry> = {}): DiffEntry => ({ type: "file", size, mode: 0o644, uid: 0, gid: 0, layer: 0, ...extra });

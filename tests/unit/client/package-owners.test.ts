@@ -3,7 +3,7 @@ import { packageQuery, pathMatcher } from "@/lib/client/glob";
 import { diffPackages, packageDiffSummary } from "@/lib/client/package-diff";
 import { directoryLinks, filesOf, ownerIndex, ownersOf, packageLabel, throughLinks } from "@/lib/client/package-owners";
 import { surfaceItems, surfaceItemText } from "@/lib/client/packages";
-import { buildTree, visibleRows } from "@/lib/client/tree";
+import { buildTree, visibleRows } from "@/lib/core/tree";
 import type { InstalledPackage } from "@/lib/core/api-types";
 
 const pkg = (type: InstalledPackage["type"], name: string, version: string, files?: string[]): InstalledPackage => ({

@@ -5,7 +5,7 @@ import { ownerIndex } from "@/lib/client/package-owners";
 import { clickTarget, layoutTreemap, squarify, tileAt, wastedIndex, type Tile } from "@/lib/client/treemap";
 import { layerColouring, NO_PACKAGE_COLOUR, OTHER_PACKAGES_COLOUR, packageColouring, paletteColour } from "@/lib/client/treemap-colours";
 import { neighbour, topTiles, treemapKey } from "@/lib/client/treemap-keys";
-import { buildTree, type TreeItem } from "@/lib/client/tree";
+import { buildTree, type TreeItem } from "@/lib/core/tree";
 import type { FsHidden, ImageInfo, InstalledPackage, LayerEntry } from "@/lib/core/api-types";
 import { mergeImage } from "@/lib/fs/merge-image";
 import { listLayer } from "@/lib/layer/read";

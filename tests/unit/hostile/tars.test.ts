@@ -7,7 +7,7 @@ import { Readable } from "node:stream";
 import { createGzip } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import type { LayerEntry } from "@/lib/core/api-types";
-import { buildTree, findNode, visibleRows } from "@/lib/client/tree";
+import { buildTree, findNode, visibleRows } from "@/lib/core/tree";
 import { PortholeError } from "@/lib/core/errors";
 import { diveEfficiency, diveLayerTree } from "@/lib/fs/dive-efficiency";
 import { FsMerge } from "@/lib/fs/merge";

@@ -69,11 +69,11 @@ describe("a local image", () => {
   it("gives dive's figures for dive's docker save, and a file's bytes by part", async () => {
     const files = await tarFiles(new Blob([new Uint8Array(readFileSync(join(DIVE_DATA, "test-docker-image.tar")))]));
     const image = new LocalImage(files, await openLocalImage(files, parseLocalRef("test-docker-image.tar"), null));
-    const { fs } = await image.fs();
+    const fs = await image.fs(null);
     expect([fs.efficiency, fs.wastedBytes, fs.userWastedPercent]).toEqual([0.9844212134184309, 32025, 0.4834911001404049]);
     const file = fs.files.find((entry) => entry.type === "file" && entry.size > 10) as { path: string; size: number };
-    const whole = await image.filePart(file.path, null, 0, file.size);
-    const part = await image.filePart(file.path, null, 3, 5);
+    const whole = await image.filePart({ path: file.path, layer: null }, 0, file.size);
+    const part = await image.filePart({ path: file.path, layer: null }, 3, 5);
     expect(part).toEqual({ bytes: whole.bytes.subarray(3, 8), size: file.size });
   });
 

@@ -1,8 +1,7 @@
 import { imageCacheControl, imageQuery } from "@/lib/http/image-query";
 import { jsonOnce, jsonText } from "@/lib/http/json-once";
 import { handle } from "@/lib/http/respond";
-import { registryImage } from "@/lib/service/layer-source";
-import { layerChanges } from "@/lib/service/image-fs";
+import { registryView } from "@/lib/service/source-view";
 import { otherMethods } from "@/lib/http/methods";
 import { serveDirectly } from "@/lib/http/direct-lane";
 
@@ -15,7 +14,7 @@ export function GET(request: Request) {
   return handle(request, async (query) => {
     const image = await imageQuery(request, query);
     const layer = query.layerIndex("layer");
-    const changes = await layerChanges(await registryImage(image), layer);
+    const { changes } = await registryView(image).changes(layer);
     return jsonText(`{"layer":${layer},"changes":${jsonOnce(changes)}}`, { "Cache-Control": imageCacheControl(image) });
   });
 }

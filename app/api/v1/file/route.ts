@@ -2,8 +2,7 @@ import { requestedPart } from "@/lib/http/file-range";
 import { fileResponse } from "@/lib/http/file-response";
 import { imageCacheControl, imageQuery } from "@/lib/http/image-query";
 import { handle } from "@/lib/http/respond";
-import { registryImage } from "@/lib/service/layer-source";
-import { openFile } from "@/lib/service/file";
+import { registryView } from "@/lib/service/source-view";
 import { isPinned } from "@/lib/core/reference";
 import { otherMethods } from "@/lib/http/methods";
 import { serveDirectly } from "@/lib/http/direct-lane";
@@ -17,7 +16,7 @@ export function GET(request: Request) {
   return handle(request, async (query) => {
     const image = await imageQuery(request, query);
     const layerDigest = query.digestIfGiven("layer");
-    const file = await openFile(await registryImage(image), query.require("path"), layerDigest, requestedPart(request, query));
+    const file = await registryView(image).openFile({ path: query.require("path"), layer: layerDigest }, requestedPart(request, query));
     // A layer digest pins the bytes even when the image reference is a tag.
     const cacheControl = imageCacheControl(image, layerDigest !== null || isPinned(image.ref));
     return fileResponse(file, { download: query.get("download") === "1", cacheControl });

@@ -1,8 +1,7 @@
 import { imageCacheControl, imageQuery } from "@/lib/http/image-query";
 import { jsonOnce, jsonText } from "@/lib/http/json-once";
 import { handle } from "@/lib/http/respond";
-import { imageFs } from "@/lib/service/image-fs";
-import { registryImage } from "@/lib/service/layer-source";
+import { registryView } from "@/lib/service/source-view";
 import { otherMethods } from "@/lib/http/methods";
 import { serveDirectly } from "@/lib/http/direct-lane";
 
@@ -14,7 +13,7 @@ serveDirectly("/api/v1/fs", GET);
 export function GET(request: Request) {
   return handle(request, async (query) => {
     const image = await imageQuery(request, query);
-    const { fs } = await imageFs(await registryImage(image), query.layerIndexIfGiven("upto"));
+    const fs = await registryView(image).fs(query.layerIndexIfGiven("upto"));
     return jsonText(jsonOnce(fs), { "Cache-Control": imageCacheControl(image) });
   });
 }

@@ -1,6 +1,6 @@
 import { imageCacheControl, imageQuery } from "@/lib/http/image-query";
 import { handle } from "@/lib/http/respond";
-import { resolveImage } from "@/lib/service/image";
+import { registryView } from "@/lib/service/source-view";
 import { otherMethods } from "@/lib/http/methods";
 import { serveDirectly } from "@/lib/http/direct-lane";
 
@@ -12,6 +12,6 @@ serveDirectly("/api/v1/image", GET);
 export function GET(request: Request) {
   return handle(request, async (query) => {
     const image = await imageQuery(request, query);
-    return Response.json(await resolveImage(image), { headers: { "Cache-Control": imageCacheControl(image) } });
+    return Response.json(await registryView(image).image(), { headers: { "Cache-Control": imageCacheControl(image) } });
   });
 }

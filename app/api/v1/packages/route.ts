@@ -2,8 +2,7 @@ import { imageCacheControl, imageQuery } from "@/lib/http/image-query";
 import { otherMethods } from "@/lib/http/methods";
 import { serveDirectly } from "@/lib/http/direct-lane";
 import { handle } from "@/lib/http/respond";
-import { registryImage } from "@/lib/service/layer-source";
-import { imagePackages } from "@/lib/service/packages";
+import { registryView } from "@/lib/service/source-view";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -13,7 +12,7 @@ serveDirectly("/api/v1/packages", GET);
 export function GET(request: Request) {
   return handle(request, async (query) => {
     const image = await imageQuery(request, query);
-    const packages = await imagePackages(await registryImage(image), query.get("files") === "1");
+    const packages = await registryView(image).packages(query.get("files") === "1");
     return Response.json(packages, { headers: { "Cache-Control": imageCacheControl(image) } });
   });
 }

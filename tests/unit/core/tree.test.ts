@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pathMatcher } from "@/lib/client/glob";
-import { buildTree, findNode, visibleRows, type TreeItem } from "@/lib/client/tree";
+import { buildTree, findNode, visibleRows, type TreeItem } from "@/lib/core/tree";
 
 const items: TreeItem[] = [
   { path: "/etc", type: "dir", size: 0 },

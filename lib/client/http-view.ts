@@ -1,0 +1,20 @@
+import type { ChangesResponse, DirectoryResponse, FsResponse, ImageInfo, PackagesResponse } from "@/lib/core/api-types";
+import type { ImageView } from "@/lib/core/image-view";
+import { changesApiUrl, dirApiUrl, fileApiUrl, fsApiUrl, getJson, imageApiUrl, layerEntries, packagesApiUrl, readFilePart } from "@/lib/client/api";
+
+/**
+ * A registry image as the browser sees it: each of ImageView's calls is a request to Porthole's
+ * API (`ref` as the page names it; pinned by digest once the image is known, so the answers are
+ * immutable and shared by caches).
+ */
+export function httpView(ref: string, platform: string | null): ImageView {
+  return {
+    image: () => getJson<ImageInfo>(imageApiUrl(ref, platform)),
+    fs: (upTo) => getJson<FsResponse>(fsApiUrl(ref, upTo)),
+    changes: (layer) => getJson<ChangesResponse>(changesApiUrl(ref, layer)),
+    packages: (withFiles) => getJson<PackagesResponse>(packagesApiUrl(ref, withFiles)),
+    directory: (path, upTo) => getJson<DirectoryResponse>(dirApiUrl(ref, path, upTo)),
+    filePart: (file, offset, length, signal) => readFilePart(fileApiUrl(ref, file.path, { layer: file.layer }), offset, length, signal),
+    layerEntries: (digest, signal) => layerEntries(ref, digest, signal),
+  };
+}

@@ -1,0 +1,52 @@
+import type { ChangesResponse, DirectoryResponse, FsResponse, ImageInfo, LayerEntry, PackagesResponse } from "@/lib/core/api-types";
+
+/** A file of an image: as the merged filesystem has it (`layer` null), or as the layer with that digest has it. */
+export interface FileRef {
+  path: string;
+  layer: string | null;
+}
+
+/** `bytes` of a file from some offset, and the whole file's size. */
+export interface FilePart {
+  bytes: Uint8Array;
+  size: number;
+}
+
+/**
+ * One image, wherever it is: what the explorer, the API and the command line ask of it, with typed
+ * answers. Three implementations answer it the same way: a registry image on the server
+ * (lib/service/source-view.ts: the routes and the command line call it), an archive opened in
+ * the browser (the worker, lib/local/local-image.ts, reached through lib/client/local-source.ts),
+ * and the API seen from the browser (lib/client/http-view.ts).
+ */
+export interface ImageView {
+  /** The image as its manifest and config describe it. */
+  image(): Promise<ImageInfo>;
+  /** The merged filesystem of layers 0..`upTo` (all: null), with dive's figures. */
+  fs(upTo: number | null): Promise<FsResponse>;
+  /** What layer `layer` (0 is the bottom) did to the layers below it. */
+  changes(layer: number): Promise<ChangesResponse>;
+  /** What is installed, per-layer inventory changes and the attack surface; `withFiles`: each package's files too. */
+  packages(withFiles: boolean): Promise<PackagesResponse>;
+  /** One directory of the merged filesystem of layers 0..`upTo`: its children, each directory with its contents' size. */
+  directory(path: string, upTo: number | null): Promise<DirectoryResponse>;
+  /** `length` bytes of a file from `offset` (hard links read as their target). */
+  filePart(file: FileRef, offset: number, length: number, signal?: AbortSignal): Promise<FilePart>;
+  /** A layer's entries, in archive order, as they are read; throws when the layer turns out bad. */
+  layerEntries(digest: string, signal?: AbortSignal): AsyncIterable<LayerEntry>;
+}
+
+/** The methods answered with one JSON value: what the API's JSON endpoints and the worker's replies carry. */
+export type JsonMethod = "image" | "fs" | "changes" | "packages" | "directory";
+
+/** A call of one of them, typed by the interface: the worker protocol and the SWR keys are made of these. */
+export type ViewCall = { [M in JsonMethod]: { method: M; args: Parameters<ImageView[M]> } }[JsonMethod];
+
+export type ViewAnswer<M extends JsonMethod> = Awaited<ReturnType<ImageView[M]>>;
+
+/** Makes a call on a view. */
+export function callView(view: ImageView, call: ViewCall): Promise<unknown> {
+  // Each method's arguments are typed by the union's own member; TypeScript cannot follow it through the index.
+  const method = view[call.method] as (...args: unknown[]) => Promise<unknown>;
+  return method.apply(view, call.args);
+}

@@ -1,0 +1,30 @@
+import type { DirectoryEntry, DirectoryResponse, FsResponse } from "@/lib/core/api-types";
+import { PortholeError } from "@/lib/core/errors";
+import { cleanPath } from "@/lib/core/paths";
+import { buildTree, findNode, sortChildren, type TreeNode } from "@/lib/core/tree";
+
+/** Each merged filesystem's tree, built on first use and kept as long as the listing is. */
+const trees = new WeakMap<FsResponse, TreeNode>();
+
+function treeOf(fs: FsResponse): TreeNode {
+  let tree = trees.get(fs);
+  if (!tree) trees.set(fs, (tree = buildTree(fs.files)));
+  return tree;
+}
+
+function entryOf(node: TreeNode): DirectoryEntry {
+  const { path, name, type, size, layer, linkname, total } = node;
+  return { path, name, type, size, ...(layer !== undefined && { layer }), ...(linkname !== undefined && { linkname }), total, children: node.children.length };
+}
+
+/**
+ * One directory of a merged filesystem: its children in name order, directories with the size of
+ * everything below them. Parents no layer lists are directories, as the runtimes create them.
+ */
+export function directoryOf(fs: FsResponse, rawPath: string): DirectoryResponse {
+  const path = cleanPath(rawPath);
+  const node = findNode(treeOf(fs), path);
+  if (!node) throw new PortholeError("NOT_FOUND", `${path} is not in the image`);
+  if (node.type !== "dir") throw new PortholeError("BAD_REQUEST", `${path} is a ${node.type}, not a directory`);
+  return { digest: fs.digest, path, total: node.total, children: sortChildren(node.children, "name").map(entryOf) };
+}

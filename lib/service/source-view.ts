@@ -1,0 +1,67 @@
+import "server-only";
+import type { Readable } from "node:stream";
+import type { ImageInfo } from "@/lib/core/api-types";
+import { PortholeError } from "@/lib/core/errors";
+import type { FileRef, ImageView } from "@/lib/core/image-view";
+import { directoryOf } from "@/lib/fs/directory";
+import type { ByteRange } from "@/lib/service/entry-bytes";
+import { openFile, type OpenedFile } from "@/lib/service/file";
+import type { ImageQuery } from "@/lib/service/image";
+import { imageFs, layerChanges, type ImageFs } from "@/lib/service/image-fs";
+import { layerEntries } from "@/lib/service/layer-index";
+import { registryImage, type ImageSource, type LayerSource } from "@/lib/service/layer-source";
+import { imagePackages } from "@/lib/service/packages";
+
+/** The server's ImageView, with what only the server has: the layers' sources, the merge, a file as a stream. */
+export interface SourceView extends ImageView {
+  source(): Promise<ImageSource>;
+  /** The merged filesystem of layers 0..`upTo` with its merge, for comparisons and inventories. */
+  merged(upTo?: number | null): Promise<ImageFs>;
+  /** A file's bytes as a stream (all, or `part`) and the layer they come from: what the file route sends. */
+  openFile(file: FileRef, part: ByteRange | null): Promise<OpenedFile>;
+}
+
+async function readAll(content: Readable): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of content as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * An image whose layers come from a source (a registry, an archive on this machine), opened once on
+ * first use. Every answer comes from the services, which keep what derives from a digest.
+ */
+export function sourceView(open: () => Promise<ImageSource>): SourceView {
+  let opened: Promise<ImageSource> | null = null;
+  const source = () => (opened ??= open());
+  const layer = async (digest: string): Promise<LayerSource> => {
+    const found = (await source()).layers.find((candidate) => candidate.digest === digest);
+    if (!found) throw new PortholeError("NOT_FOUND", `the image has no layer ${digest}`);
+    return found;
+  };
+  const view: SourceView = {
+    source,
+    image: async (): Promise<ImageInfo> => (await source()).image,
+    merged: async (upTo = null) => imageFs(await source(), upTo),
+    fs: async (upTo) => (await view.merged(upTo)).fs,
+    changes: async (index) => ({ layer: index, changes: await layerChanges(await source(), index) }),
+    packages: async (withFiles) => imagePackages(await source(), withFiles),
+    directory: async (path, upTo) => directoryOf(await view.fs(upTo), path),
+    openFile: async (file, part) => openFile(await source(), file.path, file.layer, part),
+    filePart: async (file, offset, length) => {
+      const { content, entry } = await view.openFile(file, { offset, length });
+      return { bytes: await readAll(content), size: entry.size };
+    },
+    layerEntries: async function* (digest) {
+      yield* layerEntries(await layer(digest));
+    },
+  };
+  return view;
+}
+
+/**
+ * The registry image a request names, resolved with the requester's own credentials (its layers
+ * fetched with them): that proves their access, so what the services keep per digest is only
+ * reached by requesters the registry just let through.
+ */
+export const registryView = (query: ImageQuery): SourceView => sourceView(() => registryImage(query));
