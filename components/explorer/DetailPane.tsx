@@ -11,6 +11,7 @@ import { findNode, type TreeNode } from "@/lib/core/tree";
 import { useOrigin } from "@/lib/client/use-origin";
 import type { FsResponse, LayerInfo } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
+import type { FirstView } from "@/lib/core/image-view";
 import { linkTarget } from "@/lib/core/paths";
 import { imageUrl, PACKAGES_HASH, TREEMAP_HASH, type Location } from "@/lib/core/urls";
 
@@ -23,21 +24,25 @@ interface DetailPaneProps {
   fs: FsResponse | undefined;
   /** The link to a path in the current view. */
   hrefFor: (path: string) => string;
+  /** The linked file's first page, when the server rendered it into the page. */
+  first?: FirstView["file"];
 }
 
 /** The right-hand column: the selected file, a directory's summary, or at the root the image's figures and packages. */
-export function DetailPane({ location, pinned, layers, tree, provisional, fs, hrefFor }: DetailPaneProps) {
+export function DetailPane({ location, pinned, layers, tree, provisional, fs, hrefFor, first }: DetailPaneProps) {
   const origin = useOrigin();
   const { view } = location;
   const selected = tree ? findNode(tree, view.path) : null;
 
   if (selected && selected.type !== "dir") {
     // In a layer's view the file is that layer's; in a merged view, the layer's its visible version comes from.
-    const layer = view.kind === "layer" ? view.digest : selected.layer === undefined ? undefined : layers[selected.layer]?.digest;
+    const layer = (view.kind === "layer" ? view.digest : selected.layer === undefined ? undefined : layers[selected.layer]?.digest) ?? null;
+    const rendered = first && first.ref.path === selected.path && first.ref.layer === layer ? first : undefined;
     return (
       <FileViewer
         node={selected}
-        target={{ ref: pinned, file: { path: selected.path, layer: layer ?? null } }}
+        target={{ ref: pinned, file: { path: selected.path, layer } }}
+        first={rendered}
         permalink={`${origin}${imageUrl({ ...location, ref: pinned, platform: null, view: { ...view, path: selected.path } })}`}
         targetHref={selected.linkname ? hrefFor(linkTarget(selected.path, selected.linkname, selected.type)) : null}
         owner={tree && <FileOwner pinned={pinned} path={selected.path} root={tree} />}

@@ -9,13 +9,17 @@ import { TreePane } from "@/components/explorer/TreePane";
 import { useExplorerData } from "@/lib/client/explorer-data";
 import { usePackages } from "@/lib/client/packages-data";
 import { PortholeError } from "@/lib/core/errors";
+import type { FirstView } from "@/lib/core/image-view";
 import { imageUrl, type Location } from "@/lib/core/urls";
 
 const COLUMN = "flex min-h-[28rem] flex-col lg:max-h-[calc(100vh-12rem)]";
 
-/** The image page: header, layers, file tree and detail; everything it shows comes from the URL. */
-export function Explorer({ location }: { location: Location }) {
-  const data = useExplorerData(location);
+/**
+ * The image page: header, layers, file tree and detail; everything it shows comes from the URL.
+ * `first`: what the server rendered into the page, shown until the page's own answers come.
+ */
+export function Explorer({ location, first }: { location: Location; first?: FirstView }) {
+  const data = useExplorerData(location, first);
   const { image } = data;
   const { packages } = usePackages(image?.pinned ?? null);
   const { view } = location;
@@ -45,6 +49,7 @@ export function Explorer({ location }: { location: Location }) {
             layerIndex={image.layerIndex}
             tree={data.tree}
             provisional={data.provisional}
+            partial={data.partial}
             error={data.treeError}
             hrefFor={hrefFor}
             pinned={image.pinned}
@@ -56,8 +61,9 @@ export function Explorer({ location }: { location: Location }) {
             pinned={image.pinned}
             layers={image.info.layers}
             tree={data.tree}
-            provisional={data.provisional}
+            provisional={data.provisional || data.partial}
             fs={data.fs}
+            first={first?.file}
             hrefFor={hrefFor}
           />
         </div>

@@ -10,7 +10,6 @@ import { TextView } from "@/components/explorer/TextView";
 import { formatBytes } from "@/lib/client/format";
 import type { TreeNode } from "@/lib/core/tree";
 import type { FileTarget } from "@/lib/client/views";
-import type { FilePart } from "@/lib/core/image-view";
 import { TEXT_LIMIT, TEXT_PAGE, useFilePages } from "@/lib/client/use-file-pages";
 import { rasterImageType } from "@/lib/core/file-types";
 
@@ -19,7 +18,7 @@ interface FileViewerProps {
   /** The file, in the image pinned by digest. */
   target: FileTarget;
   /** Its first page, when the server rendered it into the page. */
-  first?: FilePart;
+  first?: { text: string; size: number };
   /** An absolute link to this file in this exact image. */
   permalink: string;
   /** Where a link points, when it points inside the image. */
@@ -36,8 +35,9 @@ function asText(bytes: Uint8Array): string | null {
 /** Shows one file: text with line numbers and highlighting, hex for binaries, previews for images. */
 export function FileViewer({ node, target, first, permalink, targetHref, owner }: FileViewerProps) {
   const isImage = rasterImageType(node.name) !== null;
+  const firstPage = useMemo(() => first && { bytes: new TextEncoder().encode(first.text), size: first.size }, [first]);
   const readable = (node.type === "file" || node.type === "hardlink") && node.change !== "removed";
-  const { bytes, size, loading, error, more } = useFilePages(readable && !isImage ? target : null, first);
+  const { bytes, size, loading, error, more } = useFilePages(readable && !isImage ? target : null, firstPage);
   const text = useMemo(() => (bytes ? asText(bytes) : null), [bytes]);
 
   return (

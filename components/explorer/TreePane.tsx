@@ -8,6 +8,8 @@ interface TreePaneProps {
   layerIndex: number | null;
   tree: TreeNode | null;
   provisional: boolean;
+  /** Only the top of the tree and the way down to the link are here yet (the server rendered them). */
+  partial: boolean;
   error: unknown;
   hrefFor: (path: string) => string;
   /** The image's pinned ref, for the tree's `pkg:NAME` filter. */
@@ -15,7 +17,7 @@ interface TreePaneProps {
 }
 
 /** The middle column: what the view is, and its files. */
-export function TreePane({ view, layerIndex, tree, provisional, error, hrefFor, pinned }: TreePaneProps) {
+export function TreePane({ view, layerIndex, tree, provisional, partial, error, hrefFor, pinned }: TreePaneProps) {
   const title = view.kind === "layer" ? `Changes of layer ${layerIndex}` : view.upTo !== null ? `Layers 0–${view.upTo}` : "Merged filesystem";
   // Another view is another tree: its expansion, filter and focus start afresh.
   const treeKey = `${view.kind}:${view.kind === "layer" ? view.digest : view.upTo}`;
@@ -26,6 +28,11 @@ export function TreePane({ view, layerIndex, tree, provisional, error, hrefFor, 
         {provisional && (
           <span role="status" className="ml-2 font-normal text-zinc-500">
             reading layers… deletions not applied yet
+          </span>
+        )}
+        {partial && (
+          <span role="status" className="ml-2 font-normal text-zinc-500">
+            loading the rest…
           </span>
         )}
       </h2>

@@ -1,5 +1,6 @@
 import { useMemo } from "react";
 import type { ChangesResponse, FsResponse, ImageInfo } from "@/lib/core/api-types";
+import type { FirstView } from "@/lib/core/image-view";
 import { useViewAnswer, useViewSource } from "@/lib/client/views";
 import { useLayerStreams, type LayerProgress } from "@/lib/client/layer-streams";
 import { buildTree, type TreeItem, type TreeNode } from "@/lib/core/tree";
@@ -23,6 +24,8 @@ export interface ExplorerData {
   tree: TreeNode | null;
   /** The tree is only what the layer streams have shown so far: deletions are not applied yet. */
   provisional: boolean;
+  /** The tree is the part the server rendered: the rest is on its way. */
+  partial: boolean;
   treeError: unknown;
   progress: LayerProgress[];
 }
@@ -49,9 +52,10 @@ function viewItems(view: View, { whole, upTo, changes, streamed }: Sources): Tre
 }
 
 /** Everything the image page shows, fetched as the URL says; later requests wait for the pinned ref. */
-export function useExplorerData({ ref, platform, view }: Location): ExplorerData {
+export function useExplorerData({ ref, platform, view }: Location, first?: FirstView): ExplorerData {
   const source = useViewSource();
-  const image = useViewAnswer(ref, platform, "image", [], { revalidateOnFocus: false });
+  // The image the server rendered the page with is not asked for again.
+  const image = useViewAnswer(ref, platform, "image", [], { revalidateOnFocus: false, fallbackData: first?.image, revalidateOnMount: !first });
   const info = image.data;
   const pinned = info ? source.pinned(info) : null;
   const layerIndex = info ? (view.kind === "layer" ? info.layers.findIndex((l) => l.digest === view.digest) : view.upTo) : null;
@@ -66,7 +70,9 @@ export function useExplorerData({ ref, platform, view }: Location): ExplorerData
     () => viewItems(view, { whole: whole.data, upTo: upTo.data, changes: changes.data, streamed: streams.provisional }),
     [view, whole.data, upTo.data, changes.data, streams.provisional],
   );
-  const tree = useMemo(() => (items ? buildTree(items) : null), [items]);
+  const partial = items === null && first !== undefined && first.items.length > 0;
+  const shown = items ?? (partial ? (first?.items ?? null) : null);
+  const tree = useMemo(() => (shown ? buildTree(shown) : null), [shown]);
   const { mutate } = image;
 
   return {
@@ -76,6 +82,7 @@ export function useExplorerData({ ref, platform, view }: Location): ExplorerData
     fs: whole.data,
     tree,
     provisional: view.kind === "fs" && view.upTo === null && !whole.data && items !== null,
+    partial,
     treeError: whole.error ?? upTo.error ?? changes.error,
     progress: streams.progress,
   };

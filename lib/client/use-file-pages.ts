@@ -59,7 +59,13 @@ export function useFilePages(
  * `length` bytes of a file from `start`: from `head` (the bytes read already) when it holds them,
  * else one part request. For a hex view that jumps anywhere in a file of any size.
  */
-export function useFileWindow(target: FileTarget, head: Uint8Array, size: number, start: number, length: number): { bytes?: Uint8Array; error?: unknown } {
+export function useFileWindow(
+  target: FileTarget,
+  head: Uint8Array,
+  size: number,
+  start: number,
+  length: number,
+): { bytes?: Uint8Array; error?: unknown } {
   const end = Math.min(start + length, size);
   const inHead = end <= head.length;
   const source = useViewSource();

@@ -57,16 +57,24 @@ export function useTreeState({ root, selectedPath, hrefFor, weight, filter: oute
     getScrollElement: () => scroller.current,
     estimateSize: () => TREE_ROW_HEIGHT,
     overscan: 8,
+    // Before there is a scroller to measure (the server's render, and hydrating it), a screenful of rows.
+    initialRect: { width: 320, height: 800 },
   });
 
-  // Focus and scroll to the selection when it changes, not on every expand or filter.
+  // Focus and scroll to the selection once it has a row: when it changes, or when the rows that
+  // hold it arrive (a deep link's tree loads after the page), not on every expand or filter.
+  const revealed = useRef<string | null>(null);
   const revealSelection = useEffectEvent((path: string) => {
+    if (revealed.current === path) return;
     const index = rows.findIndex((row) => row.path === path);
     if (index < 0) return;
+    // A link opens with its row in the middle; later choices scroll only as far as they must.
+    const align = revealed.current === null ? "center" : "auto";
+    revealed.current = path;
     setFocus(index);
-    virtualizer.scrollToIndex(index, { align: "auto" });
+    virtualizer.scrollToIndex(index, { align });
   });
-  useEffect(() => revealSelection(selectedPath), [selectedPath]);
+  useEffect(() => revealSelection(selectedPath), [selectedPath, rows]);
 
   const toggle = useCallback(
     (path: string, open?: boolean) =>

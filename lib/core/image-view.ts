@@ -1,4 +1,5 @@
 import type { ChangesResponse, DirectoryResponse, FsResponse, ImageInfo, LayerEntry, PackagesResponse } from "@/lib/core/api-types";
+import type { TreeItem } from "@/lib/core/tree";
 
 /** A file of an image: as the merged filesystem has it (`layer` null), or as the layer with that digest has it. */
 export interface FileRef {
@@ -49,4 +50,17 @@ export function callView(view: ImageView, call: ViewCall): Promise<unknown> {
   // Each method's arguments are typed by the union's own member; TypeScript cannot follow it through the index.
   const method = view[call.method] as (...args: unknown[]) => Promise<unknown>;
   return method.apply(view, call.args);
+}
+
+/**
+ * What the server renders of an image page before any script runs (lib/service/first-view.ts):
+ * the header, the tree down to the linked path, the linked file's text. The page shows it until
+ * its own answers come.
+ */
+export interface FirstView {
+  image: ImageInfo;
+  /** The top of the tree and every directory down to the linked path, each with all its children. */
+  items: TreeItem[];
+  /** The linked file's first bytes as text (`size`: the whole file's), when they are text. */
+  file?: { ref: FileRef; text: string; size: number };
 }

@@ -9,6 +9,8 @@ export interface TreeItem {
   layer?: number;
   linkname?: string;
   change?: ChangeKind;
+  /** A directory listed without its contents (the server's first view): the size of everything below it. */
+  total?: number;
 }
 
 export interface TreeNode extends TreeItem {
@@ -58,7 +60,8 @@ export function buildTree(items: readonly TreeItem[]): TreeNode {
   }
   // Totals children first; nothing below a removed entry counts.
   for (const node of preorder(root, (node) => node.change !== "removed" && node.type === "dir").reverse()) {
-    node.total = node.change === "removed" ? 0 : node.type === "dir" ? node.children.reduce((total, child) => total + child.total, 0) : node.size;
+    const below = node.children.length > 0 ? node.children.reduce((total, child) => total + child.total, 0) : node.total;
+    node.total = node.change === "removed" ? 0 : node.type === "dir" ? below : node.size;
   }
   return root;
 }

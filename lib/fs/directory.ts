@@ -14,7 +14,16 @@ function treeOf(fs: FsResponse): TreeNode {
 
 function entryOf(node: TreeNode): DirectoryEntry {
   const { path, name, type, size, layer, linkname, total } = node;
-  return { path, name, type, size, ...(layer !== undefined && { layer }), ...(linkname !== undefined && { linkname }), total, children: node.children.length };
+  return {
+    path,
+    name,
+    type,
+    size,
+    ...(layer !== undefined && { layer }),
+    ...(linkname !== undefined && { linkname }),
+    total,
+    children: node.children.length,
+  };
 }
 
 /**

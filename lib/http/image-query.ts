@@ -8,8 +8,11 @@ import { cacheControl, type Query } from "@/lib/http/respond";
 import type { ImageQuery } from "@/lib/service/image";
 import { sessionOf } from "@/lib/session/session";
 
+/** Who asks: an API request, or the headers of a page request (server components have no Request). */
+type Requester = Pick<Request, "headers">;
+
 /** The requester's credentials for a registry: their own when signed in, else the server's, else none. */
-export async function requesterCredentials(request: Request, registry: string): Promise<Credentials | null> {
+export async function requesterCredentials(request: Requester, registry: string): Promise<Credentials | null> {
   return sessionOf(request)[registry] ?? (await serverCredentials(registry));
 }
 
@@ -19,13 +22,17 @@ export async function requesterCredentials(request: Request, registry: string): 
  * names two images, so the parameters' names are the caller's (`a` and `platformA`, …).
  */
 export async function imageQuery(request: Request, query: Query, names = { ref: "ref", platform: "platform" }): Promise<ImageQuery> {
-  const ref = parseReference(query.require(names.ref));
-  const platform = query.get(names.platform);
+  return requestedImage(request, query.require(names.ref), query.get(names.platform));
+}
+
+/** The image a requester names (a page the server renders, an API request), with their credentials. */
+export async function requestedImage(request: Requester, rawRef: string, platform: string | null): Promise<ImageQuery> {
+  const ref = parseReference(rawRef);
   return { ref, platform: platform ? parsePlatform(platform) : null, auth: await requesterAuth(request, ref.registry) };
 }
 
 /** Whose credentials a request uses for `registry`, and which client it is (for its fair share). */
-async function requesterAuth(request: Request, registry: string): Promise<AuthOptions> {
+async function requesterAuth(request: Requester, registry: string): Promise<AuthOptions> {
   const credentials = await requesterCredentials(request, registry);
   // Set by the front door from the socket (or trusted proxies), whatever the client sent.
   const client = request.headers.get(CLIENT_HEADER) ?? undefined;

@@ -88,7 +88,7 @@ function openWith(key: Buffer, bytes: Buffer): Session | null {
   }
 }
 
-export function sessionOf(request: Request): Session {
+export function sessionOf(request: Pick<Request, "headers">): Session {
   const cookies = request.headers.get("cookie") ?? "";
   const match = cookies.split(/;\s*/).find((c) => c.startsWith(`${SESSION_COOKIE}=`));
   return openSession(match?.slice(SESSION_COOKIE.length + 1));
@@ -98,5 +98,5 @@ export function sessionCookie(session: Session, request: Request): string {
   const secure = new URL(request.url).protocol === "https:" ? "; Secure" : "";
   const value = Object.keys(session).length ? sealSession(session) : "";
   const expiry = value ? "" : "; Max-Age=0";
-  return `${SESSION_COOKIE}=${value}; Path=/api; HttpOnly; SameSite=Strict${secure}${expiry}`;
+  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict${secure}${expiry}`;
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { Explorer } from "@/components/explorer/Explorer";
+import { pageFirstView } from "@/lib/http/first-view";
 import { PATHNAME_HEADER, parseImageUrl, type Location } from "@/lib/core/urls";
 
 interface Props {
@@ -17,7 +18,9 @@ export async function generateMetadata({ searchParams }: Props): Promise<Metadat
   return { title: `${(await location(searchParams)).ref} — Porthole` };
 }
 
+/** The explorer, its first view rendered here: a shared link shows the linked file before any script runs. */
 export default async function ImagePage({ searchParams }: Props) {
   const current = await location(searchParams);
-  return <Explorer key={`${current.ref}|${current.platform}`} location={current} />;
+  const first = await pageFirstView(current);
+  return <Explorer key={`${current.ref}|${current.platform}`} location={current} first={first} />;
 }

@@ -40,8 +40,8 @@ describe("sealed session cookies", () => {
 
   it("are HttpOnly, SameSite=Strict, scoped to /api, Secure over HTTPS, and expire when empty", () => {
     const cookie = sessionCookie({ "ghcr.io": alice }, new Request("https://porthole.test/api/v1/session"));
-    expect(cookie).toMatch(new RegExp(`^${SESSION_COOKIE}=[\\w-]+; Path=/api; HttpOnly; SameSite=Strict; Secure$`));
-    expect(sessionCookie({}, new Request("http://porthole.test/"))).toBe(`${SESSION_COOKIE}=; Path=/api; HttpOnly; SameSite=Strict; Max-Age=0`);
+    expect(cookie).toMatch(new RegExp(`^${SESSION_COOKIE}=[\\w-]+; Path=/; HttpOnly; SameSite=Strict; Secure$`));
+    expect(sessionCookie({}, new Request("http://porthole.test/"))).toBe(`${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
   });
 });
 

@@ -1,0 +1,86 @@
+import "server-only";
+import type { ImageInfo } from "@/lib/core/api-types";
+import type { FileRef, FirstView, ImageView } from "@/lib/core/image-view";
+import { parentOf } from "@/lib/core/paths";
+import type { TreeItem } from "@/lib/core/tree";
+import type { View } from "@/lib/core/urls";
+
+/** How much of the linked file goes into the page: a screenful and more; the viewer reads on from there. */
+export const FIRST_TEXT_BYTES = 128 * 1024;
+
+/** `/a/b/c` → `/`, `/a`, `/a/b` (and `/a/b/c` itself when `andSelf`). */
+function directoriesDown(path: string, andSelf: boolean): string[] {
+  const dirs: string[] = [];
+  for (let at = andSelf ? path : parentOf(path); ; at = parentOf(at)) {
+    dirs.unshift(at);
+    if (at === "/") return dirs;
+  }
+}
+
+/** UTF-8 text exactly as the bytes are, or null; the last character may be cut by the end of the part (it is left out). */
+function utf8(bytes: Uint8Array, cut: boolean): string | null {
+  for (let end = bytes.length; end >= bytes.length - (cut ? 3 : 0) && end >= 0; end--) {
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, end));
+    } catch {
+      // not UTF-8 up to here
+    }
+  }
+  return null;
+}
+
+/** The file's first part when it is text; anything else (a NUL early on, bytes that are not UTF-8) is left to the viewer. */
+async function firstPart(view: ImageView, ref: FileRef): Promise<FirstView["file"]> {
+  const { bytes, size } = await view.filePart(ref, 0, FIRST_TEXT_BYTES);
+  if (bytes.subarray(0, 8192).includes(0)) return undefined;
+  const text = utf8(bytes, bytes.length < size);
+  return text === null ? undefined : { ref, text, size };
+}
+
+/** The merged filesystem's directories down to the link, one at a time, and the linked file's text. */
+async function mergedFirst(view: ImageView, image: ImageInfo, path: string): Promise<Omit<FirstView, "image">> {
+  const items: TreeItem[] = [];
+  let linked: TreeItem | undefined;
+  for (const dir of directoriesDown(path, true)) {
+    const listing = await view.directory(dir, null).catch(() => null);
+    if (!listing) break;
+    items.push(
+      ...listing.children.map(({ path, type, size, layer, linkname, total }) => ({
+        path,
+        type,
+        size,
+        layer,
+        total,
+        ...(linkname !== undefined && { linkname }),
+      })),
+    );
+    linked = listing.children.find((child) => child.path === path);
+  }
+  const layer = linked?.layer === undefined ? undefined : image.layers[linked.layer]?.digest;
+  if (!linked || linked.type !== "file" || !layer) return { items };
+  return { items, file: await firstPart(view, { path, layer }) };
+}
+
+/** A layer's changes at the shown levels, and the linked file's text as that layer has it. */
+async function layerFirst(view: ImageView, image: ImageInfo, digest: string, path: string): Promise<Omit<FirstView, "image">> {
+  const index = image.layers.findIndex((layer) => layer.digest === digest);
+  if (index < 0) return { items: [] };
+  const { changes } = await view.changes(index);
+  const shown = new Set(directoriesDown(path, true));
+  const items = changes.filter((change) => shown.has(parentOf(change.path)));
+  const linked = items.find((change) => change.path === path);
+  if (!linked || linked.type !== "file" || linked.change === "removed") return { items };
+  return { items, file: await firstPart(view, { path, layer: digest }) };
+}
+
+/**
+ * The first view of an image page, from any ImageView: what a shared link shows before its
+ * scripts run. The rest (the whole tree, figures, packages) the page asks for once it runs.
+ * A view of layers 0..N marks that layer's changes over the files: only the header comes first.
+ */
+export async function firstView(view: ImageView, location: View): Promise<FirstView> {
+  const image = await view.image();
+  if (location.kind === "layer") return { image, ...(await layerFirst(view, image, location.digest, location.path)) };
+  if (location.upTo !== null) return { image, items: [] };
+  return { image, ...(await mergedFirst(view, image, location.path)) };
+}
