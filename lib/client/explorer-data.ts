@@ -67,8 +67,9 @@ export function useExplorerData({ ref, platform, view }: Location, first?: First
   const streams = useLayerStreams(pinned, info?.layers);
 
   const items = useMemo(
-    () => viewItems(view, { whole: whole.data, upTo: upTo.data, changes: changes.data, streamed: streams.provisional }),
-    [view, whole.data, upTo.data, changes.data, streams.provisional],
+    // The server's first view is exact where it reaches; the layer streams' tree is neither exact nor, at first, anything.
+    () => viewItems(view, { whole: whole.data, upTo: upTo.data, changes: changes.data, streamed: first?.items.length ? null : streams.provisional }),
+    [view, whole.data, upTo.data, changes.data, streams.provisional, first],
   );
   const partial = items === null && first !== undefined && first.items.length > 0;
   const shown = items ?? (partial ? (first?.items ?? null) : null);

@@ -29,9 +29,11 @@ export function useFilePages(
 ): { bytes?: Uint8Array; size?: number; loading: boolean; error?: unknown; more(): void } {
   const source = useViewSource();
   const key = target && targetKey(target);
-  const [pages, setPages] = useState<Pages | null>(() => (first && key ? { key, chunks: [first.bytes], size: first.size, loading: false } : null));
-  // The page the server sent is not asked for again.
-  const given = useRef(first ? key : null);
+  // The server sends less than a page of a big file: it shows at once, and the whole page follows.
+  const whole = first !== undefined && first.bytes.length >= Math.min(first.size, TEXT_PAGE);
+  const [pages, setPages] = useState<Pages | null>(() => (first && key ? { key, chunks: [first.bytes], size: first.size, loading: !whole } : null));
+  // A whole page the server sent is not asked for again.
+  const given = useRef(whole ? key : null);
   useEffect(() => {
     if (key === null || key === given.current) return;
     const controller = new AbortController();

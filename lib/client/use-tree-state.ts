@@ -68,11 +68,17 @@ export function useTreeState({ root, selectedPath, hrefFor, weight, filter: oute
     if (revealed.current === path) return;
     const index = rows.findIndex((row) => row.path === path);
     if (index < 0) return;
-    // A link opens with its row in the middle; later choices scroll only as far as they must.
-    const align = revealed.current === null ? "center" : "auto";
-    revealed.current = path;
     setFocus(index);
-    virtualizer.scrollToIndex(index, { align });
+    const element = scroller.current;
+    if (revealed.current === null && element) {
+      // A link opens with its row in the middle. Set directly: rows are all one height, and the
+      // virtualizer drops a scroll asked of it before it has measured its element (on hydration).
+      element.scrollTop = Math.max(0, index * TREE_ROW_HEIGHT - (element.clientHeight - TREE_ROW_HEIGHT) / 2);
+    } else {
+      // Later choices scroll only as far as they must.
+      virtualizer.scrollToIndex(index, { align: "auto" });
+    }
+    revealed.current = path;
   });
   useEffect(() => revealSelection(selectedPath), [selectedPath, rows]);
 

@@ -13,6 +13,7 @@ import { createGunzip, gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 import { debianRootfs } from "../../tests/support/debian-rootfs";
 import { buildImage } from "../../tests/support/image-builder";
+import { linkFigures, linkRows } from "./links";
 import { randomAccessFigures } from "./random-access";
 import { scaleOutFigures } from "./scale-out";
 
@@ -28,6 +29,8 @@ const REF = `${REGISTRY}/${REPO}:${TAG}`;
 const COMPARE_REPO = "bench/debian";
 const SMALL_REPO = "bench/small";
 const RUNS = 3;
+/** The file the link rows open: a regular file (`/etc/os-release` is a symlink to it). */
+const LINK_PATH = "/usr/lib/os-release";
 const APP_LOG = process.argv.includes("--app-log");
 
 const children: ChildProcess[] = [];
@@ -600,6 +603,22 @@ async function main() {
       appUrl: `http://127.0.0.1:${APP_PORT}`,
       startApp: () => startApp(),
     });
+  // A line of the link's file, read from the layer itself: what the viewer must show.
+  const linkRowsOf = async () => {
+    const file = execFileSync("tar", ["-xzOf", layerPath, "--occurrence=1", `.${LINK_PATH}`]).toString();
+    const text = file.split("\n").find((line) => line.startsWith("VERSION_CODENAME="));
+    if (!text) throw new Error(`no VERSION_CODENAME line in ${LINK_PATH}`);
+    return linkRows(await linkFigures({ appUrl: `http://127.0.0.1:${APP_PORT}`, ref: REF, digest, path: LINK_PATH, text }), LINK_PATH);
+  };
+  // `npm run bench -- --links`: only shared links in Chromium beside the home page, on a fresh app warmed by a first load of each.
+  if (process.argv.includes("--links")) {
+    const app = await startApp();
+    printRows(await linkRowsOf());
+    await app.stop();
+    rmSync(app.cacheDir, { recursive: true, force: true });
+    cleanup();
+    process.exit(0);
+  }
   // `npm run bench -- --load`: only the load runs on the small image (fresh apps, with and without the direct lane).
   if (process.argv.includes("--load")) {
     const small = await pushSmallImage();
@@ -671,6 +690,7 @@ async function main() {
   const comparePackages = [await packagesFigures(comparePair[0]), await packagesFigures(comparePair[1])] as const;
   const loadDebian = await loadRun(comparePair, restarted.rssMb);
   const browser = await browserFigures(1).catch((error) => ({ error: String(error) }));
+  const links = await linkRowsOf().catch((error): [string, string, string, boolean][] => [["browser, links", String(error), "", false]]);
   await restarted.stop();
   const lanes = await laneRows(await pushSmallImage(), false);
   const scaleOut = await scaleOutOf();
@@ -730,6 +750,7 @@ async function main() {
       browser.scrollFrameP95Ms <= browser.idleFrameP95Ms + 4,
     ]);
   }
+  rows.push(...links);
   const machine = printRows(rows);
   writeFileSync(
     join(WORK, "results.json"),

@@ -42,7 +42,7 @@ describe("signing in to a registry from the browser", () => {
     const setCookie = response.headers.get("set-cookie") ?? "";
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/SameSite=Strict/);
-    expect(setCookie).toMatch(/Path=\/api/);
+    expect(setCookie).toMatch(/Path=\/;/);
     expect(setCookie).not.toContain(TEST_USER.password);
     const cookie = cookieOf(response);
 
