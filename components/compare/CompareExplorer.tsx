@@ -6,13 +6,17 @@ import { CompareDetail } from "@/components/compare/CompareDetail";
 import { CompareErrorPage } from "@/components/compare/CompareErrorPage";
 import { CompareHeader } from "@/components/compare/CompareHeader";
 import { useCompareData } from "@/lib/client/compare-data";
+import type { DiffResponse } from "@/lib/core/api-types";
 import { compareUrl, type CompareLocation } from "@/lib/core/urls";
 
 const COLUMN = "flex min-h-[28rem] flex-col lg:max-h-[calc(100vh-13rem)]";
 
-/** The compare page: both images at a glance, every changed path as a tree, and the selected path's difference. */
-export function CompareExplorer({ location }: { location: CompareLocation }) {
-  const { diff, error, signIn, retry } = useCompareData(location);
+/**
+ * The compare page: both images at a glance, every changed path as a tree, and the selected path's
+ * difference. `first`: the comparison the server rendered into the page.
+ */
+export function CompareExplorer({ location, first }: { location: CompareLocation; first?: DiffResponse }) {
+  const { diff, error, signIn, retry } = useCompareData(location, first);
   const hrefFor = (path: string) => compareUrl({ ...location, path });
 
   if (error !== undefined) return <CompareErrorPage location={location} error={error} signIn={signIn} onSignedIn={retry} />;

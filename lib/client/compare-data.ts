@@ -55,14 +55,15 @@ async function compareHere(source: ViewSource, { a, b, platformA, platformB }: C
  * page's source routes each side's requests and the difference is computed here). The diff's error does
  * not say which side failed, so when it is one that signing in fixes, each side is asked on its own.
  */
-export function useCompareData(location: CompareLocation): CompareData {
+export function useCompareData(location: CompareLocation, first?: DiffResponse): CompareData {
   const { a, b, platformA, platformB } = location;
   const source = useViewSource();
   const here = location.localA || location.localB;
   const diff = useSWR<DiffResponse>(
     here ? ["compare-here", a, b, platformA, platformB] : diffApiUrl(a, b, platformA, platformB),
     here ? () => compareHere(source, location) : getJson,
-    once,
+    // The comparison the server rendered the page with is not asked for again.
+    { ...once, fallbackData: first, revalidateOnMount: !first },
   );
   const probe = needsSignIn(diff.error);
   const sideA = useViewAnswer(probe ? a : null, platformA, "image", [], once);

@@ -4,7 +4,7 @@
  * requester's own credentials, and never anything that runs.
  */
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { imageUrl, type View } from "@/lib/core/urls";
+import { compareUrl, imageUrl, type View } from "@/lib/core/urls";
 import { APP_URL, TEST_USER, TOKEN_REGISTRY } from "@/tests/world/config";
 
 const fixtures = inject("fixtures");
@@ -87,5 +87,20 @@ describe("a shared link to a private image", () => {
 
     // The same link, asked again without the cookie, shows nothing of it.
     expect(await (await pageOf(ref, merged("/hello.txt"))).text()).not.toContain(secretText);
+  });
+});
+
+describe("a shared link to a comparison", () => {
+  it("carries both sides and every changed path in its HTML", async () => {
+    const { compareA, compareB } = fixtures;
+    const location = { a: compareA.ref, b: compareB.ref, platformA: null, platformB: null, path: "/" };
+    // The API's comparison first: the page's own is then ready well within its wait.
+    const api = await fetch(`${APP_URL}/api/v1/diff?a=${encodeURIComponent(compareA.ref)}&b=${encodeURIComponent(compareB.ref)}`);
+    expect(api.status).toBe(200);
+    const html = await (await fetch(`${APP_URL}${compareUrl(location)}`)).text();
+    expect(html).toContain(compareA.ref);
+    expect(html).toContain(compareB.ref);
+    for (const changed of ["/only-a.txt", "/only-b.txt", "/etc"]) expect(html).toContain(`data-path="${changed}"`);
+    expect(html).not.toContain('aria-label="Comparing the images');
   });
 });

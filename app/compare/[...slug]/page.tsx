@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { CompareExplorer } from "@/components/compare/CompareExplorer";
 import { LocalCompare } from "@/components/compare/LocalCompare";
+import { pageFirstDiff } from "@/lib/http/first-view";
 import { PATHNAME_HEADER, parseCompareUrl, type CompareLocation } from "@/lib/core/urls";
 
 interface Props {
@@ -25,5 +26,5 @@ export default async function ComparePage({ searchParams }: Props) {
   const key = `${current.a}|${current.platformA}|${current.localA}|${current.b}|${current.platformB}|${current.localB}`;
   // A local side is read in this tab: the comparison is made there, never asked of the server.
   if (current.localA || current.localB) return <LocalCompare key={key} location={current} />;
-  return <CompareExplorer key={key} location={current} />;
+  return <CompareExplorer key={key} location={current} first={await pageFirstDiff(current)} />;
 }
