@@ -4,7 +4,7 @@ import { useCallback, useMemo, useState } from "react";
 import { FileRow } from "@/components/explorer/FileRow";
 import { TreeFilter } from "@/components/tree/TreeFilter";
 import { VirtualTree } from "@/components/tree/VirtualTree";
-import { packageQuery } from "@/lib/client/glob";
+import { packageQuery } from "@/lib/core/glob";
 import { directoryLinks, filesOf } from "@/lib/client/package-owners";
 import { usePackageOwners } from "@/lib/client/packages-data";
 import type { TreeNode } from "@/lib/core/tree";

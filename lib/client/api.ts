@@ -23,7 +23,9 @@ export const imageApiUrl = (ref: string, platform: string | null) => apiUrl("ima
 export const fsApiUrl = (ref: string, upTo: number | null = null) => apiUrl("fs", { ref, upto: upTo });
 export const changesApiUrl = (ref: string, layer: number) => apiUrl("changes", { ref, layer });
 /** One directory of the merged filesystem (of layers 0..upTo). */
-export const dirApiUrl = (ref: string, path: string, upTo: number | null = null) => apiUrl("dir", { ref, path, upto: upTo });
+export const dirApiUrl = (ref: string, path: string, upTo: number | null = null, sort?: string) => apiUrl("dir", { ref, path, upto: upTo, sort });
+/** The paths of the merged filesystem a filter matches (substring or glob), the first `limit`. */
+export const searchApiUrl = (ref: string, q: string, upTo: number | null, limit: number) => apiUrl("search", { ref, q, upto: upTo, limit });
 export const layerApiUrl = (ref: string, digest: string) => apiUrl("layer", { ref, digest });
 /** A file's bytes: as the merged filesystem has it, or as the layer with digest `layer` has it. */
 export const fileApiUrl = (ref: string, path: string, options: { layer?: string | null; download?: boolean } = {}) =>

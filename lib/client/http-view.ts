@@ -1,6 +1,17 @@
-import type { ChangesResponse, DirectoryResponse, FsResponse, ImageInfo, PackagesResponse } from "@/lib/core/api-types";
+import type { ChangesResponse, DirectoryResponse, FsResponse, ImageInfo, PackagesResponse, SearchResponse } from "@/lib/core/api-types";
 import type { ImageView } from "@/lib/core/image-view";
-import { changesApiUrl, dirApiUrl, fileApiUrl, fsApiUrl, getJson, imageApiUrl, layerEntries, packagesApiUrl, readFilePart } from "@/lib/client/api";
+import {
+  changesApiUrl,
+  dirApiUrl,
+  fileApiUrl,
+  fsApiUrl,
+  getJson,
+  imageApiUrl,
+  layerEntries,
+  packagesApiUrl,
+  readFilePart,
+  searchApiUrl,
+} from "@/lib/client/api";
 
 /**
  * A registry image as the browser sees it: each of ImageView's calls is a request to Porthole's
@@ -13,7 +24,8 @@ export function httpView(ref: string, platform: string | null): ImageView {
     fs: (upTo) => getJson<FsResponse>(fsApiUrl(ref, upTo)),
     changes: (layer) => getJson<ChangesResponse>(changesApiUrl(ref, layer)),
     packages: (withFiles) => getJson<PackagesResponse>(packagesApiUrl(ref, withFiles)),
-    directory: (path, upTo) => getJson<DirectoryResponse>(dirApiUrl(ref, path, upTo)),
+    directory: (path, upTo, sort) => getJson<DirectoryResponse>(dirApiUrl(ref, path, upTo, sort)),
+    search: (query, upTo, limit) => getJson<SearchResponse>(searchApiUrl(ref, query, upTo, limit)),
     filePart: (file, offset, length, signal) => readFilePart(fileApiUrl(ref, file.path, { layer: file.layer }), offset, length, signal),
     layerEntries: (digest, signal) => layerEntries(ref, digest, signal),
   };

@@ -101,7 +101,8 @@ export class LocalSource implements ViewSource {
       fs: (upTo) => ask("fs", upTo),
       changes: (layer) => ask("changes", layer),
       packages: (withFiles) => ask("packages", withFiles),
-      directory: (path, upTo) => ask("directory", path, upTo),
+      directory: (path, upTo, sort) => ask("directory", path, upTo, sort),
+      search: (query, upTo, limit) => ask("search", query, upTo, limit),
       filePart: (file, offset, length) => this.filePart(image, file, offset, length),
       layerEntries: (digest, signal) => this.entries(image, digest, signal),
     };

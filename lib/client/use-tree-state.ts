@@ -1,7 +1,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState, type KeyboardEvent } from "react";
-import { pathMatcher } from "@/lib/client/glob";
+import { pathMatcher } from "@/lib/core/glob";
 import { onTreeKey, useSlashFocuses } from "@/lib/client/tree-keys";
 import { visibleRows, type SortKey, type TreeNode, type Weight } from "@/lib/core/tree";
 

@@ -180,6 +180,15 @@ export interface DirectoryResponse {
   children: DirectoryEntry[];
 }
 
+/** The paths of a merged filesystem a filter matches (`GET /api/v1/search`), in path order, the first `limit` of them. */
+export interface SearchResponse {
+  digest: string;
+  query: string;
+  matches: DirectoryEntry[];
+  /** How many paths match in all. */
+  total: number;
+}
+
 /** One side of a comparison: which image it resolved to, and its headline figures. */
 export interface DiffSide {
   ref: string;

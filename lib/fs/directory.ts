@@ -1,7 +1,8 @@
-import type { DirectoryEntry, DirectoryResponse, FsResponse } from "@/lib/core/api-types";
+import type { DirectoryEntry, DirectoryResponse, FsResponse, SearchResponse } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
-import { cleanPath } from "@/lib/core/paths";
-import { buildTree, findNode, sortChildren, type TreeNode } from "@/lib/core/tree";
+import { pathMatcher } from "@/lib/core/glob";
+import { cleanPath, comparePaths } from "@/lib/core/paths";
+import { buildTree, findNode, preorder, sortChildren, type SortKey, type TreeNode } from "@/lib/core/tree";
 
 /** Each merged filesystem's tree, built on first use and kept as long as the listing is. */
 const trees = new WeakMap<FsResponse, TreeNode>();
@@ -27,13 +28,22 @@ function entryOf(node: TreeNode): DirectoryEntry {
 }
 
 /**
- * One directory of a merged filesystem: its children in name order, directories with the size of
- * everything below them. Parents no layer lists are directories, as the runtimes create them.
+ * One directory of a merged filesystem: its children by name (or biggest first), directories with
+ * the size of everything below them. Parents no layer lists are directories, as the runtimes create them.
  */
-export function directoryOf(fs: FsResponse, rawPath: string): DirectoryResponse {
+export function directoryOf(fs: FsResponse, rawPath: string, sort: SortKey = "name"): DirectoryResponse {
   const path = cleanPath(rawPath);
   const node = findNode(treeOf(fs), path);
   if (!node) throw new PortholeError("NOT_FOUND", `${path} is not in the image`);
   if (node.type !== "dir") throw new PortholeError("BAD_REQUEST", `${path} is a ${node.type}, not a directory`);
-  return { digest: fs.digest, path, total: node.total, children: sortChildren(node.children, "name").map(entryOf) };
+  return { digest: fs.digest, path, total: node.total, children: sortChildren(node.children, sort).map(entryOf) };
+}
+
+/** The paths a filter matches (a substring, or a glob: lib/core/glob.ts), in path order: the first `limit`, and how many in all. */
+export function searchOf(fs: FsResponse, query: string, limit: number): SearchResponse {
+  if (!query.trim()) throw new PortholeError("BAD_REQUEST", "a search needs something to look for");
+  const matches = pathMatcher(query);
+  const found = preorder(treeOf(fs), () => true).filter((node) => node.path !== "/" && matches(node.path));
+  found.sort((a, b) => comparePaths(a.path, b.path));
+  return { digest: fs.digest, query, matches: found.slice(0, limit).map(entryOf), total: found.length };
 }

@@ -48,6 +48,22 @@ export class Query {
   digestIfGiven(name: string): string | null {
     return this.params.has(name) ? this.digest(name) : null;
   }
+
+  /** One of `values` (the first when the parameter is not given). */
+  oneOf<T extends string>(name: string, values: readonly [T, ...T[]]): T {
+    const value = this.get(name) ?? values[0];
+    if (!values.includes(value as T)) throw new PortholeError("BAD_REQUEST", `${name} must be one of ${values.join(", ")}`);
+    return value as T;
+  }
+
+  /** A whole number from 1 to `max` (`fallback` when not given). */
+  count(name: string, fallback: number, max: number): number {
+    const value = this.get(name);
+    if (value === null) return fallback;
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max)
+      throw new PortholeError("BAD_REQUEST", `${name} must be a whole number from 1 to ${max}`);
+    return Number(value);
+  }
 }
 
 /** Runs a route handler body, mapping failures to error responses, and answers revalidations (etag.ts). Keeps route handlers thin. */

@@ -1,9 +1,10 @@
-import type { ChangesResponse, DirectoryResponse, FsResponse, ImageInfo, LayerEntry, PackagesResponse } from "@/lib/core/api-types";
+import type { ChangesResponse, DirectoryResponse, FsResponse, ImageInfo, LayerEntry, PackagesResponse, SearchResponse } from "@/lib/core/api-types";
 import type { FilePart, FileRef, ImageView } from "@/lib/core/image-view";
 import { PortholeError } from "@/lib/core/errors";
 import { cleanPath } from "@/lib/core/paths";
 import type { ArchiveImage, ArchiveLayer } from "@/lib/archive/files";
-import { directoryOf } from "@/lib/fs/directory";
+import { directoryOf, searchOf } from "@/lib/fs/directory";
+import type { SortKey } from "@/lib/core/tree";
 import { locateInLayerEntries, locateInMerge } from "@/lib/fs/locate";
 import type { EntryLocation, FsMerge } from "@/lib/fs/merge";
 import { existingLayer, mergeImage } from "@/lib/fs/merge-image";
@@ -118,8 +119,12 @@ export class LocalImage implements ImageView {
     return (await this.merged(upTo)).fs;
   }
 
-  async directory(path: string, upTo: number | null): Promise<DirectoryResponse> {
-    return directoryOf(await this.fs(upTo), path);
+  async directory(path: string, upTo: number | null, sort?: SortKey): Promise<DirectoryResponse> {
+    return directoryOf(await this.fs(upTo), path, sort);
+  }
+
+  async search(query: string, upTo: number | null, limit: number): Promise<SearchResponse> {
+    return searchOf(await this.fs(upTo), query, limit);
   }
 
   async changes(index: number): Promise<ChangesResponse> {

@@ -3,7 +3,7 @@ import type { Readable } from "node:stream";
 import type { ImageInfo } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
 import type { FileRef, ImageView } from "@/lib/core/image-view";
-import { directoryOf } from "@/lib/fs/directory";
+import { directoryOf, searchOf } from "@/lib/fs/directory";
 import type { ByteRange } from "@/lib/service/entry-bytes";
 import { openFile, type OpenedFile } from "@/lib/service/file";
 import type { ImageQuery } from "@/lib/service/image";
@@ -46,7 +46,8 @@ export function sourceView(open: () => Promise<ImageSource>): SourceView {
     fs: async (upTo) => (await view.merged(upTo)).fs,
     changes: async (index) => ({ layer: index, changes: await layerChanges(await source(), index) }),
     packages: async (withFiles) => imagePackages(await source(), withFiles),
-    directory: async (path, upTo) => directoryOf(await view.fs(upTo), path),
+    directory: async (path, upTo, sort) => directoryOf(await view.fs(upTo), path, sort),
+    search: async (query, upTo, limit) => searchOf(await view.fs(upTo), query, limit),
     openFile: async (file, part) => openFile(await source(), file.path, file.layer, part),
     filePart: async (file, offset, length) => {
       const { content, entry } = await view.openFile(file, { offset, length });

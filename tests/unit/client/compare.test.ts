@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildCompareTree, byteDelta, CHANGE_KINDS, deltaWeight } from "@/lib/client/compare-tree";
-import { pathMatcher } from "@/lib/client/glob";
+import { pathMatcher } from "@/lib/core/glob";
 import { textDiff } from "@/lib/client/text-diff";
 import { visibleRows } from "@/lib/core/tree";
 import type { ChangeKind, DiffChange, DiffEntry } from "@/lib/core/api-types";

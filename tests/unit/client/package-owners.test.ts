@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { packageQuery, pathMatcher } from "@/lib/client/glob";
+import { packageQuery, pathMatcher } from "@/lib/core/glob";
 import { diffPackages, packageDiffSummary } from "@/lib/client/package-diff";
 import { directoryLinks, filesOf, ownerIndex, ownersOf, packageLabel, throughLinks } from "@/lib/client/package-owners";
 import { surfaceItems, surfaceItemText } from "@/lib/client/packages";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pathMatcher } from "@/lib/client/glob";
+import { pathMatcher } from "@/lib/core/glob";
 import { buildTree, findNode, visibleRows, type TreeItem } from "@/lib/core/tree";
 
 const items: TreeItem[] = [

@@ -47,6 +47,9 @@ describe("an ImageView", () => {
       { method: "packages", args: [true] },
       { method: "directory", args: ["/", null] },
       { method: "directory", args: [etc?.path as string, 1] },
+      { method: "directory", args: ["/", null, "size"] },
+      { method: "search", args: ["*.txt", null, 3] },
+      { method: "search", args: ["bin", 0, 100] },
     ];
     for (const call of calls) expect(await callView(browser, call), call.method).toEqual(await callView(server, call));
 

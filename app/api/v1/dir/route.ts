@@ -12,7 +12,8 @@ serveDirectly("/api/v1/dir", GET);
 export function GET(request: Request) {
   return handle(request, async (query) => {
     const image = await imageQuery(request, query);
-    const directory = await registryView(image).directory(query.get("path") ?? "/", query.layerIndexIfGiven("upto"));
+    const sort = query.oneOf("sort", ["name", "size"]);
+    const directory = await registryView(image).directory(query.get("path") ?? "/", query.layerIndexIfGiven("upto"), sort);
     return Response.json(directory, { headers: { "Cache-Control": imageCacheControl(image) } });
   });
 }

@@ -1,0 +1,67 @@
+/**
+ * The merged filesystem a directory at a time, and searched on the server: what the explorer of a
+ * huge image asks instead of the whole tree. Checked against the whole tree `/api/v1/fs` answers.
+ */
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { GET as dirGET } from "@/app/api/v1/dir/route";
+import { GET as fsGET } from "@/app/api/v1/fs/route";
+import { GET as searchGET } from "@/app/api/v1/search/route";
+import type { DirectoryResponse, FsResponse, SearchResponse } from "@/lib/core/api-types";
+import { overrideSettings } from "@/lib/config";
+
+const { fs: fsFixture } = inject("fixtures");
+
+function call(handler: (request: Request) => Promise<Response>, endpoint: string, params: Record<string, string>): Promise<Response> {
+  const url = new URL(`http://porthole.test/api/v1/${endpoint}`);
+  for (const [name, value] of Object.entries({ ref: fsFixture.ref, ...params })) url.searchParams.set(name, value);
+  return handler(new Request(url));
+}
+
+let whole: FsResponse;
+beforeAll(async () => {
+  overrideSettings({ allowPrivateHosts: "all" });
+  whole = (await (await call(fsGET, "fs", {})).json()) as FsResponse;
+});
+
+/** What is below `dir` in the whole tree: the sizes a directory's entry must carry. */
+const below = (dir: string) =>
+  whole.files.filter((file) => file.path.startsWith(`${dir}/`) && file.type === "file").reduce((sum, file) => sum + file.size, 0);
+
+describe("GET /api/v1/dir", () => {
+  it("lists one directory's children by name, each directory with the size of everything below it", async () => {
+    const response = await call(dirGET, "dir", { path: "/" });
+    expect(response.status).toBe(200);
+    const root = (await response.json()) as DirectoryResponse;
+    const topLevel = whole.files.filter((file) => file.path.lastIndexOf("/") === 0).map((file) => file.path);
+    // Implied parents (no layer lists /implied) are directories too.
+    expect(root.children.map((child) => child.path)).toEqual([...new Set([...topLevel, "/implied", "/long"])].sort());
+    for (const child of root.children.filter((entry) => entry.type === "dir")) expect(child.total, child.path).toBe(below(child.path));
+    const odd = root.children.find((child) => child.path === "/odd");
+    expect(odd?.children).toBe(whole.files.filter((file) => file.path.startsWith("/odd/")).length);
+  });
+
+  it("sorts by size when asked, and refuses what is not a directory", async () => {
+    const bySize = (await (await call(dirGET, "dir", { path: "/", sort: "size" })).json()) as DirectoryResponse;
+    const totals = bySize.children.map((child) => child.total);
+    expect(totals).toEqual([...totals].sort((a, b) => b - a));
+    expect((await call(dirGET, "dir", { path: "/docs/readme.txt" })).status).toBe(400);
+    expect((await call(dirGET, "dir", { path: "/no/such" })).status).toBe(404);
+    expect((await call(dirGET, "dir", { path: "/", sort: "colour" })).status).toBe(400);
+    // Of layers 0..0, the directory a later layer removed is still there.
+    const first = (await (await call(dirGET, "dir", { path: "/", upto: "0" })).json()) as DirectoryResponse;
+    expect(first.children.map((child) => child.path)).toContain("/olddir");
+  });
+});
+
+describe("GET /api/v1/search", () => {
+  it("finds paths by substring or glob, in path order, the first `limit` and how many in all", async () => {
+    const glob = (await (await call(searchGET, "search", { q: "*.txt", limit: "2" })).json()) as SearchResponse;
+    const txt = whole.files.filter((file) => file.path.endsWith(".txt")).map((file) => file.path);
+    expect(glob.total).toBe(txt.length);
+    expect(glob.matches.map((match) => match.path)).toEqual(txt.slice(0, 2));
+    const substring = (await (await call(searchGET, "search", { q: "README" })).json()) as SearchResponse;
+    expect(substring.matches.map((match) => match.path)).toEqual(["/docs/readme.txt"]);
+    expect((await call(searchGET, "search", { q: " " })).status).toBe(400);
+    expect((await call(searchGET, "search", { q: "x", limit: "0" })).status).toBe(400);
+  });
+});
