@@ -1,7 +1,7 @@
 import { KIND_COLOUR } from "@/components/change-colours";
 import { TreeFilter } from "@/components/tree/TreeFilter";
 import { CHANGE_KINDS } from "@/lib/client/compare-tree";
-import { formatCount } from "@/lib/client/format";
+import { formatCount } from "@/lib/core/format";
 import type { TreeState } from "@/lib/client/use-tree-state";
 import type { ChangeKind, DiffSummary } from "@/lib/core/api-types";
 

@@ -3,7 +3,7 @@ import { KIND_COLOUR } from "@/components/change-colours";
 import { TreeRowShell, type TreeRowProps } from "@/components/tree/TreeRowShell";
 import type { Rollup } from "@/lib/client/compare-tree";
 import { byteDelta, changedCount } from "@/lib/client/compare-tree";
-import { formatCount, formatSignedBytes } from "@/lib/client/format";
+import { formatCount, formatSignedBytes } from "@/lib/core/format";
 import type { DiffChange } from "@/lib/core/api-types";
 
 const deltaStyle = (delta: number) => (delta > 0 ? KIND_COLOUR.added : delta < 0 ? KIND_COLOUR.removed : "text-zinc-400");

@@ -5,7 +5,7 @@ import { ConfigTable } from "@/components/compare/ConfigTable";
 import { FileDiff } from "@/components/compare/FileDiff";
 import { PackagesCompare } from "@/components/compare/PackagesCompare";
 import { byteDelta, changedCount, type Rollup } from "@/lib/client/compare-tree";
-import { formatCount, formatSignedBytes } from "@/lib/client/format";
+import { formatCount, formatSignedBytes } from "@/lib/core/format";
 import type { DiffChange, DiffResponse } from "@/lib/core/api-types";
 import { pinnedRef, type CompareLocation } from "@/lib/core/urls";
 

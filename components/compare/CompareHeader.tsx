@@ -3,7 +3,7 @@ import { CopyButton } from "@/components/CopyButton";
 import { KIND_COLOUR } from "@/components/change-colours";
 import { PageHeader } from "@/components/PageHeader";
 import { byteDelta } from "@/lib/client/compare-tree";
-import { formatBytes, formatCount, formatPercent, formatSignedBytes, shortDigest } from "@/lib/client/format";
+import { formatBytes, formatCount, formatPercent, formatSignedBytes, shortDigest } from "@/lib/core/format";
 import { useOrigin } from "@/lib/client/use-origin";
 import type { DiffResponse, DiffSide } from "@/lib/core/api-types";
 import { formatPlatform } from "@/lib/core/platform";

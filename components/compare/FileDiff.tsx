@@ -6,7 +6,7 @@ import { ErrorPanel, Skeleton } from "@/components/ErrorPanel";
 import { KIND_COLOUR } from "@/components/change-colours";
 import { MetaTable } from "@/components/compare/MetaTable";
 import { TextDiff } from "@/components/compare/TextDiff";
-import { formatBytes } from "@/lib/client/format";
+import { formatBytes } from "@/lib/core/format";
 import { textDiff } from "@/lib/client/text-diff";
 import { READ_LIMIT, useFileHead } from "@/lib/client/use-file-head";
 import type { DiffChange, DiffEntry } from "@/lib/core/api-types";

@@ -1,6 +1,6 @@
 import { KIND_COLOUR } from "@/components/change-colours";
 import { SidesHead } from "@/components/compare/SidesHead";
-import { formatBytes, formatMode } from "@/lib/client/format";
+import { formatBytes, formatMode } from "@/lib/core/format";
 import type { DiffChange, DiffEntry, DiffField } from "@/lib/core/api-types";
 
 type Row = [name: string, field: DiffField | null, value: (entry: DiffEntry) => string];

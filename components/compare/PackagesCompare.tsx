@@ -5,7 +5,7 @@ import { KIND_COLOUR } from "@/components/change-colours";
 import { ErrorPanel, Skeleton } from "@/components/ErrorPanel";
 import { SidesHead } from "@/components/compare/SidesHead";
 import { diffPackages, packageDiffSummary, type PackageDiffRow } from "@/lib/client/package-diff";
-import { surfaceItems, surfaceItemText } from "@/lib/client/packages";
+import { surfaceItems, surfaceItemText } from "@/lib/core/surface-words";
 import { usePackages } from "@/lib/client/packages-data";
 import type { Surface } from "@/lib/core/api-types";
 

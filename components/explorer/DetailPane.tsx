@@ -5,7 +5,7 @@ import { FileOwner } from "@/components/explorer/FileOwner";
 import { FileViewer } from "@/components/explorer/FileViewer";
 import { ImageOverview } from "@/components/packages/ImageOverview";
 import { TreemapPanel } from "@/components/treemap/TreemapPanel";
-import { formatBytes } from "@/lib/client/format";
+import { formatBytes } from "@/lib/core/format";
 import { directoryLinks, throughLinks } from "@/lib/client/package-owners";
 import { findNode, type TreeNode } from "@/lib/core/tree";
 import { useOrigin } from "@/lib/client/use-origin";

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { FsResponse } from "@/lib/core/api-types";
-import { formatBytes, formatPercent } from "@/lib/client/format";
+import { formatBytes, formatPercent } from "@/lib/core/format";
 
 /** Image-wide waste: dive's figures, our reclaimable bytes, and the paths wasting most. */
 export function Figures({ fs, hrefFor }: { fs: FsResponse; hrefFor: (path: string) => string }) {

@@ -1,6 +1,6 @@
 import { memo } from "react";
 import { TreeRowShell, type TreeRowProps } from "@/components/tree/TreeRowShell";
-import { formatBytes } from "@/lib/client/format";
+import { formatBytes } from "@/lib/core/format";
 
 /** One row of the file tree: the layer its file comes from and its size; memoized so scrolling re-renders only the rows that enter the window. */
 export const FileRow = memo(function FileRow(props: TreeRowProps) {

@@ -7,7 +7,7 @@ import { ErrorPanel, Skeleton } from "@/components/ErrorPanel";
 import { HexView } from "@/components/explorer/HexView";
 import { DownloadLink, FilePreview } from "@/components/explorer/SourceLinks";
 import { TextView } from "@/components/explorer/TextView";
-import { formatBytes } from "@/lib/client/format";
+import { formatBytes } from "@/lib/core/format";
 import type { TreeNode } from "@/lib/core/tree";
 import type { FileTarget } from "@/lib/client/views";
 import { TEXT_LIMIT, TEXT_PAGE, useFilePages } from "@/lib/client/use-file-pages";

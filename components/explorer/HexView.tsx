@@ -2,7 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { ErrorPanel, Skeleton } from "@/components/ErrorPanel";
-import { formatBytes } from "@/lib/client/format";
+import { formatBytes } from "@/lib/core/format";
 import { useFileWindow } from "@/lib/client/use-file-pages";
 import type { FileTarget } from "@/lib/client/views";
 

@@ -8,7 +8,7 @@ import { PageHeader } from "@/components/PageHeader";
 import { CompareWith } from "@/components/compare/CompareWith";
 import { JsonView } from "@/components/explorer/JsonView";
 import { SurfaceLine } from "@/components/packages/SurfaceLine";
-import { formatBytes, formatPercent } from "@/lib/client/format";
+import { formatBytes, formatPercent } from "@/lib/core/format";
 import { imageUrl, repoUrl, type Location } from "@/lib/core/urls";
 
 function Field({ name, children }: { name: string; children: React.ReactNode }) {

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { LayerInventory } from "@/components/packages/LayerInventory";
 import type { FsResponse, ImageInfo, PackageLayerChange } from "@/lib/core/api-types";
-import { formatBytes } from "@/lib/client/format";
+import { formatBytes } from "@/lib/core/format";
 import { shortDigest } from "@/lib/core/digest";
 import type { LayerProgress } from "@/lib/client/layer-streams";
 import { imageUrl, type Location } from "@/lib/core/urls";

@@ -3,7 +3,7 @@
 import { PackagesPanel } from "@/components/packages/PackagesPanel";
 import { SupplyChainPanel } from "@/components/supply/SupplyChainPanel";
 import { useViewSource } from "@/lib/client/views";
-import { formatCount } from "@/lib/client/format";
+import { formatCount } from "@/lib/core/format";
 import { usePackages } from "@/lib/client/packages-data";
 import { useHash } from "@/lib/client/use-hash";
 import { PACKAGES_HASH, parseTabHash, SUPPLY_CHAIN_HASH, tabHash, TREEMAP_HASH } from "@/lib/core/urls";

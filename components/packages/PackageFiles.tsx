@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { formatCount } from "@/lib/client/format";
+import { formatCount } from "@/lib/core/format";
 import { packageKey } from "@/lib/client/packages";
 import type { InstalledPackage } from "@/lib/core/api-types";
 

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { Fragment } from "react";
 import { PackageFiles } from "@/components/packages/PackageFiles";
 import { packageKey, type PackageSort, type PackageSortKey } from "@/lib/client/packages";
-import { formatCount } from "@/lib/client/format";
+import { formatCount } from "@/lib/core/format";
 import type { InstalledPackage } from "@/lib/core/api-types";
 
 const COLUMNS: readonly { key: PackageSortKey; label: string; numeric?: boolean }[] = [

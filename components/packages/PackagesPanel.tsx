@@ -4,7 +4,7 @@ import { SearchBox } from "@/components/SearchBox";
 import { useMemo, useState } from "react";
 import { ErrorPanel, Skeleton } from "@/components/ErrorPanel";
 import { PackageTable } from "@/components/packages/PackageTable";
-import { formatCount } from "@/lib/client/format";
+import { formatCount } from "@/lib/core/format";
 import { nextSort, searchPackages, sortPackages, type PackageSort } from "@/lib/client/packages";
 import { usePackages } from "@/lib/client/packages-data";
 import type { PackagesResponse } from "@/lib/core/api-types";

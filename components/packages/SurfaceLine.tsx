@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { Fragment, useState } from "react";
-import { surfaceItems, type SurfaceItem } from "@/lib/client/packages";
+import { surfaceItems, type SurfaceItem } from "@/lib/core/surface-words";
 import type { Surface } from "@/lib/core/api-types";
 
 const LINK = "text-sky-600 hover:underline";

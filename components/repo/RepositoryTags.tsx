@@ -6,7 +6,7 @@ import useSWR from "swr";
 import { ErrorPanel, Skeleton } from "@/components/ErrorPanel";
 import { PageHeader } from "@/components/PageHeader";
 import { getJson, tagsApiUrl } from "@/lib/client/api";
-import { formatCount } from "@/lib/client/format";
+import { formatCount } from "@/lib/core/format";
 import type { TagsResponse } from "@/lib/core/api-types";
 import { imageUrl } from "@/lib/core/urls";
 

@@ -1,7 +1,7 @@
 import { useMemo } from "react";
 import { ProvenanceView } from "@/components/supply/ProvenanceView";
 import { SbomTable } from "@/components/supply/SbomTable";
-import { formatBytes } from "@/lib/client/format";
+import { formatBytes } from "@/lib/core/format";
 import { readableDocument } from "@/lib/client/supply-chain";
 import type { ArtifactDocument } from "@/lib/core/api-types";
 

@@ -1,6 +1,6 @@
 import { useMemo, useState } from "react";
 import { SearchBox } from "@/components/SearchBox";
-import { formatCount } from "@/lib/client/format";
+import { formatCount } from "@/lib/core/format";
 import type { SbomPackage } from "@/lib/client/supply-chain";
 
 /** More rows than this are not drawn: the search narrows them down. */

@@ -4,7 +4,7 @@ import useSWR from "swr";
 import { ErrorPanel, Skeleton } from "@/components/ErrorPanel";
 import { ArtifactView } from "@/components/supply/ArtifactView";
 import { getJson, referrersApiUrl } from "@/lib/client/api";
-import { formatBytes } from "@/lib/client/format";
+import { formatBytes } from "@/lib/core/format";
 import { referrerKind } from "@/lib/client/supply-chain";
 import type { Referrer, ReferrersResponse } from "@/lib/core/api-types";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useId, useRef, useState } from "react";
-import { formatBytes, formatCount } from "@/lib/client/format";
+import { formatBytes, formatCount } from "@/lib/core/format";
 import { clickTarget, layoutTreemap, tileAt, type Tile, type WastedIndex } from "@/lib/client/treemap";
 import type { Colouring } from "@/lib/client/treemap-colours";
 import { drawTreemap } from "@/lib/client/treemap-draw";

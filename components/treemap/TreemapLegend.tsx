@@ -1,4 +1,4 @@
-import { formatBytes } from "@/lib/client/format";
+import { formatBytes } from "@/lib/core/format";
 import type { LegendItem } from "@/lib/client/treemap-colours";
 
 /** What the treemap's colours mean (package names are attacker-written: text only), and the hidden bytes' hatching. */

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useMemo } from "react";
 import { Treemap } from "@/components/treemap/Treemap";
 import { TreemapLegend } from "@/components/treemap/TreemapLegend";
-import { formatBytes } from "@/lib/client/format";
+import { formatBytes } from "@/lib/core/format";
 import { directoryLinks } from "@/lib/client/package-owners";
 import { usePackageOwners, usePackages } from "@/lib/client/packages-data";
 import { wastedIndex } from "@/lib/client/treemap";

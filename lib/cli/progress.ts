@@ -1,6 +1,6 @@
 import "server-only";
 import { Transform, pipeline } from "node:stream";
-import { formatBytes } from "@/lib/client/format";
+import { formatBytes } from "@/lib/core/format";
 import type { ImageSource } from "@/lib/service/layer-source";
 
 const REDRAW_MS = 100;

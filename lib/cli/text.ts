@@ -1,5 +1,5 @@
 import "server-only";
-import { formatBytes, formatMode } from "@/lib/client/format";
+import { formatBytes, formatMode } from "@/lib/core/format";
 import type { FileMeta } from "@/lib/core/api-types";
 
 /** Rows as columns padded to their widest cell (the last column is left as it is). */

@@ -104,6 +104,10 @@ const BROWSER_SAFE_DIRS = ["lib/archive/", "lib/local/"];
 /** The command line (lib/cli) is a leaf: it drives the services, and nothing in the app or lib depends on it. */
 const CLI_DIR = "lib/cli/";
 
+/** lib/client is the browser's: the command line, the services and the edge never import it (what they share lives in lib/core). */
+const CLIENT_DIR = "lib/client/";
+const UI_DIRS = [CLIENT_DIR, "components/", "app/"];
+
 /** npm packages lib/core may import: pure, browser-safe, no Node builtins. None is needed today. */
 const CORE_PACKAGES: Record<string, string> = {};
 
@@ -436,6 +440,15 @@ describe("structure", () => {
         m.edges.flatMap((e) => (e.kind === "module" && e.target.startsWith(CLI_DIR) ? [`${m.path}:${e.line} imports ${e.target}`] : [])),
       );
     failIfAny(problems, "modules depend on the command line (move what they share into lib/service or lib/core)");
+  });
+
+  it(`only the UI (${UI_DIRS.join(", ")}) imports ${CLIENT_DIR}`, () => {
+    const problems = APP_SOURCES.map(load)
+      .filter((m) => !UI_DIRS.some((dir) => m.path.startsWith(dir)))
+      .flatMap((m) =>
+        m.edges.flatMap((e) => (e.kind === "module" && e.target.startsWith(CLIENT_DIR) ? [`${m.path}:${e.line} imports ${e.target}`] : [])),
+      );
+    failIfAny(problems, "modules outside the UI depend on the browser's code (move what they share into lib/core)");
   });
 
   it('lib modules that use Node (directly or through their imports) start with import "server-only"', () => {

@@ -1,5 +1,5 @@
 import "server-only";
-import { formatBytes, formatSignedBytes } from "@/lib/client/format";
+import { formatBytes, formatSignedBytes } from "@/lib/core/format";
 import type { DiffResponse, DiffSide } from "@/lib/core/api-types";
 import { valueOf, words } from "@/lib/cli/args";
 import { printJson, type Command } from "@/lib/cli/context";

@@ -1,5 +1,5 @@
 import "server-only";
-import { formatBytes } from "@/lib/client/format";
+import { formatBytes } from "@/lib/core/format";
 import type { FsResponse, ImageInfo } from "@/lib/core/api-types";
 import type { RunSettings } from "@/lib/core/image-config";
 import { formatPlatform } from "@/lib/core/platform";

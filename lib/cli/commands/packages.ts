@@ -1,5 +1,5 @@
 import "server-only";
-import { surfaceItems, surfaceItemText } from "@/lib/client/packages";
+import { surfaceItems, surfaceItemText } from "@/lib/core/surface-words";
 import type { PackagesResponse } from "@/lib/core/api-types";
 import { words } from "@/lib/cli/args";
 import { printJson, type Command } from "@/lib/cli/context";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatCount, formatMode, formatSignedBytes, shortDigest } from "@/lib/client/format";
+import { formatBytes, formatCount, formatMode, formatSignedBytes, shortDigest } from "@/lib/core/format";
 
 describe("formatBytes and formatSignedBytes", () => {
   it("writes sizes in decimal units", () => {

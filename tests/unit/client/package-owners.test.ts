@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { packageQuery, pathMatcher } from "@/lib/core/glob";
 import { diffPackages, packageDiffSummary } from "@/lib/client/package-diff";
 import { directoryLinks, filesOf, ownerIndex, ownersOf, packageLabel, throughLinks } from "@/lib/client/package-owners";
-import { surfaceItems, surfaceItemText } from "@/lib/client/packages";
+import { surfaceItems, surfaceItemText } from "@/lib/core/surface-words";
 import { buildTree, visibleRows } from "@/lib/core/tree";
 import type { InstalledPackage } from "@/lib/core/api-types";
 

@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { packagesApiUrl } from "@/lib/client/api";
-import {
-  layerInventoryDetail,
-  layerInventoryText,
-  nextSort,
-  searchPackages,
-  sortPackages,
-  surfaceItems,
-  type SurfaceItem,
-} from "@/lib/client/packages";
+import { layerInventoryDetail, layerInventoryText, nextSort, searchPackages, sortPackages } from "@/lib/client/packages";
+import { surfaceItems, type SurfaceItem } from "@/lib/core/surface-words";
 import type { InstalledPackage, Surface } from "@/lib/core/api-types";
 
 const pkg = (type: InstalledPackage["type"], name: string, version: string, layer: number, files?: string[]): InstalledPackage => ({
