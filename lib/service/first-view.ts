@@ -17,6 +17,9 @@ function directoriesDown(path: string, andSelf: boolean): string[] {
   }
 }
 
+/** What the viewer reads bytes of: a file, or a hard link (its target's). */
+const hasBytes = (item: TreeItem) => item.type === "file" || item.type === "hardlink";
+
 /** UTF-8 text exactly as the bytes are, or null; the last character may be cut by the end of the part (it is left out). */
 function utf8(bytes: Uint8Array, cut: boolean): string | null {
   for (let end = bytes.length; end >= bytes.length - (cut ? 3 : 0) && end >= 0; end--) {
@@ -57,7 +60,7 @@ async function mergedFirst(view: ImageView, image: ImageInfo, path: string): Pro
     linked = listing.children.find((child) => child.path === path);
   }
   const layer = linked?.layer === undefined ? undefined : image.layers[linked.layer]?.digest;
-  if (!linked || linked.type !== "file" || !layer) return { items };
+  if (!linked || !hasBytes(linked) || !layer) return { items };
   return { items, file: await firstPart(view, { path, layer }) };
 }
 
@@ -69,7 +72,7 @@ async function layerFirst(view: ImageView, image: ImageInfo, digest: string, pat
   const shown = new Set(directoriesDown(path, true));
   const items = changes.filter((change) => shown.has(parentOf(change.path)));
   const linked = items.find((change) => change.path === path);
-  if (!linked || linked.type !== "file" || linked.change === "removed") return { items };
+  if (!linked || !hasBytes(linked) || linked.change === "removed") return { items };
   return { items, file: await firstPart(view, { path, layer: digest }) };
 }
 
