@@ -5,22 +5,27 @@ import type { DiffResponse } from "@/lib/core/api-types";
 import type { FirstView } from "@/lib/core/image-view";
 import type { CompareLocation, Location } from "@/lib/core/urls";
 import { requestedImage } from "@/lib/http/image-query";
+import { IN_APP_NAVIGATION_HEADER } from "@/lib/http/navigation";
 import { compareImages } from "@/lib/service/compare";
 import { firstView } from "@/lib/service/first-view";
 import { registryView } from "@/lib/service/source-view";
 
 /**
- * How long a page waits for its first view. From cache it takes milliseconds; an image read for
- * the first time can take minutes, and then the page is sent without it (the work goes on, so
- * the page's own requests find it done or under way).
+ * How long a page waits for its first view, at most. A page waits only for an image whose layers
+ * were listed before (here or by another instance): from them it takes milliseconds. An image read
+ * for the first time can take minutes: its page is sent at once, to show the reading's progress.
  */
 const FIRST_VIEW_BUDGET_MS = 2_000;
 
 /** A comparison this big is left to the page to ask for: its HTML would carry every changed path twice. */
 const MAX_RENDERED_CHANGES = 10_000;
 
-/** What `work` gives within the budget; undefined when it is late or fails (the page then asks itself, and says what went wrong). */
+/**
+ * What `work` gives within the budget, for a page loaded as a document; undefined when it is late
+ * or fails (the page then asks itself, and says what went wrong), and for a navigation in the app.
+ */
 async function withinBudget<T>(work: () => Promise<T>): Promise<T | undefined> {
+  if ((await headers()).has(IN_APP_NAVIGATION_HEADER)) return undefined;
   try {
     const working = work();
     working.catch(() => undefined);
@@ -37,15 +42,20 @@ async function pageImage(ref: string, platform: string | null) {
   return requestedImage({ headers: await headers() }, ref, platform);
 }
 
-/** The first view of the image page `location` names. */
+/** The first view of the image page `location` names, when its layers were listed before. */
 export function pageFirstView(location: Location): Promise<FirstView | undefined> {
-  return withinBudget(async () => firstView(registryView(await pageImage(location.ref, location.platform)), location.view));
+  return withinBudget(async () => {
+    const view = registryView(await pageImage(location.ref, location.platform));
+    return (await view.listed()) ? firstView(view, location.view) : undefined;
+  });
 }
 
 /** The comparison a compare page names, whole, unless it is too big to carry in the page. */
 export function pageFirstDiff(location: CompareLocation): Promise<DiffResponse | undefined> {
   return withinBudget(async () => {
     const [a, b] = await Promise.all([pageImage(location.a, location.platformA), pageImage(location.b, location.platformB)]);
+    const listed = await Promise.all([registryView(a).listed(), registryView(b).listed()]);
+    if (!listed.every(Boolean)) return undefined;
     const diff = await compareImages(a, b);
     return diff.changes.length <= MAX_RENDERED_CHANGES ? diff : undefined;
   });

@@ -3,6 +3,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import { settings } from "@/lib/config";
 import { asPortholeError, PortholeError } from "@/lib/core/errors";
 import { CLIENT_HEADER, clientAddress } from "@/lib/http/client-address";
+import { markNavigation } from "@/lib/http/navigation";
 import { directHandler, serveDirect } from "@/lib/http/direct-lane";
 import { health, readiness, type ProbeAnswer } from "@/lib/http/health";
 import { logWhenClosed } from "@/lib/http/log";
@@ -52,7 +53,7 @@ export interface FrontDoorOptions {
 
 /**
  * The server's front door, before Next.js sees a request: stamps the client's address on it
- * (replacing any the client sent), answers the health and readiness probes, applies each client's
+ * (replacing any the client sent) and whether it is a navigation inside the app, answers the health and readiness probes, applies each client's
  * rate limit (shared by every instance when Redis is on), logs API requests, turns requests away
  * while shutting down, keeps track of what is open for the shutdown, and hands the rest to the
  * direct lane or to Next.js.
@@ -69,6 +70,7 @@ export function frontDoor(next: RequestListener, options: FrontDoorOptions): Req
 async function admit(request: IncomingMessage, response: ServerResponse, next: RequestListener, { directLane, open }: FrontDoorOptions) {
   const client = clientAddress(request, settings().trustedProxies);
   request.headers[CLIENT_HEADER] = client;
+  markNavigation(request);
   const path = pathOf(request);
   const probe = PROBES.get(path);
   if (probe) return answerProbe(request, response, probe);

@@ -84,6 +84,11 @@ export function cachedLayerIndex(digest: string): Promise<Buffer | string | null
   return contentCache().open(layerIndexKey(digest));
 }
 
+/** Whether a layer's listing is at hand (here, or in the shared store): answers from it take milliseconds. */
+export async function isListed(layer: LayerSource): Promise<boolean> {
+  return (await cachedLayerIndex(layer.digest)) !== null;
+}
+
 /** What `listHere` leaves for `produce` to tell apart from an index another instance made. */
 const LISTED_HERE = Symbol("listed here");
 

@@ -8,13 +8,15 @@ import type { ByteRange } from "@/lib/service/entry-bytes";
 import { openFile, type OpenedFile } from "@/lib/service/file";
 import type { ImageQuery } from "@/lib/service/image";
 import { imageFs, layerChanges, type ImageFs } from "@/lib/service/image-fs";
-import { layerEntries } from "@/lib/service/layer-index";
+import { isListed, layerEntries } from "@/lib/service/layer-index";
 import { registryImage, type ImageSource, type LayerSource } from "@/lib/service/layer-source";
 import { imagePackages } from "@/lib/service/packages";
 
 /** The server's ImageView, with what only the server has: the layers' sources, the merge, a file as a stream. */
 export interface SourceView extends ImageView {
   source(): Promise<ImageSource>;
+  /** Every layer's listing is at hand: the merged tree, directories and searches come in milliseconds, not after reading layers. */
+  listed(): Promise<boolean>;
   /** The merged filesystem of layers 0..`upTo` with its merge, for comparisons and inventories. */
   merged(upTo?: number | null): Promise<ImageFs>;
   /** A file's bytes as a stream (all, or `part`) and the layer they come from: what the file route sends. */
@@ -41,6 +43,7 @@ export function sourceView(open: () => Promise<ImageSource>): SourceView {
   };
   const view: SourceView = {
     source,
+    listed: async () => (await Promise.all((await source()).layers.map(isListed))).every(Boolean),
     image: async (): Promise<ImageInfo> => (await source()).image,
     merged: async (upTo = null) => imageFs(await source(), upTo),
     fs: async (upTo) => (await view.merged(upTo)).fs,

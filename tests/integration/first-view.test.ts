@@ -5,7 +5,8 @@
  */
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { compareUrl, imageUrl, type View } from "@/lib/core/urls";
-import { APP_URL, TEST_USER, TOKEN_REGISTRY } from "@/tests/world/config";
+import { APP_URL, OPEN_REGISTRY, TEST_USER, TOKEN_REGISTRY } from "@/tests/world/config";
+import { pushSingle } from "@/tests/world/fixtures";
 
 const fixtures = inject("fixtures");
 
@@ -67,6 +68,25 @@ describe("a shared link to a file", () => {
     const html = await response.text();
     expect(html).toContain('data-path="/bin/sh"');
     expect(html).toContain('aria-label="Loading file"');
+  });
+});
+
+describe("a page that would wait", () => {
+  it("is sent at once for an image never read before, and rendered once its layers were listed", async () => {
+    const { ref } = await pushSingle(OPEN_REGISTRY, "first-view/cold", "v1", {
+      format: "oci",
+      layers: [{ entries: [{ name: "cold.txt", content: "read for the first time\n" }] }],
+    });
+    expect(await (await pageOf(ref, merged("/cold.txt"))).text()).not.toContain("read for the first time");
+    await warm(ref, "/cold.txt");
+    expect(await (await pageOf(ref, merged("/cold.txt"))).text()).toContain("read for the first time");
+  });
+
+  it("carries no first view on a navigation inside the app (its page has the data already)", async () => {
+    const url = `${APP_URL}${imageUrl({ ref: fixtures.fs.ref, platform: null, view: merged("/docs/readme.txt") })}`;
+    const navigation = await fetch(url, { headers: { rsc: "1" } });
+    expect(navigation.headers.get("content-type")).toMatch(/text\/x-component/);
+    expect(await navigation.text()).not.toContain("Porthole fixture");
   });
 });
 
