@@ -81,19 +81,21 @@ export async function linkFigures(options: { appUrl: string; ref: string; digest
     const runs = targets.map((target) => ({ ...target, times: [] as number[] }));
     for (const run of runs) await timeTo(browser, options.appUrl + run.url, run.shown, WARM_TIMEOUT);
     for (let i = 0; i < RUNS; i++) for (const run of runs) run.times.push(await timeTo(browser, options.appUrl + run.url, run.shown, TIMEOUT));
-    const inHtml = async (url: string) => {
-      const response = await fetch(options.appUrl + url);
-      if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-      return (await response.text()).includes(options.text);
+    // The HTML as the server sends it: how long the whole of it takes (median of RUNS), how big it is, and whether the text is in it.
+    const html = async (url: string) => {
+      const fetches: { ms: number; text: string }[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const started = performance.now();
+        const response = await fetch(options.appUrl + url);
+        if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+        fetches.push({ text: await response.text(), ms: performance.now() - started });
+      }
+      const text = (fetches[0] as { text: string }).text;
+      return { htmlMs: median(fetches.map((f) => f.ms)), htmlKb: Buffer.byteLength(text) / 1024, textInHtml: text.includes(options.text) };
     };
-    return Promise.all(
-      runs.map(async (run) => ({
-        name: run.name,
-        medianMs: median(run.times),
-        p95Ms: p95(run.times),
-        textInHtml: run.name !== "home" && (await inHtml(run.url)),
-      })),
-    );
+    const answers = [];
+    for (const run of runs) answers.push({ name: run.name, medianMs: median(run.times), p95Ms: p95(run.times), ...(await html(run.url)) });
+    return answers;
   } finally {
     await browser.close();
   }
@@ -107,7 +109,8 @@ export function linkRows(figures: Awaited<ReturnType<typeof linkFigures>>, path:
       ? `browser, home page /: heading and ref form shown, median / p95 of ${RUNS} fresh contexts`
       : `browser, link to ${path} in the ${f.name === "layer" ? "layer's" : "merged"} view: its text shown, median / p95`,
     `${f.medianMs.toFixed(0)} / ${f.p95Ms.toFixed(0)} ms` +
-      (f.name === "home" ? "" : `, ${(f.medianMs / home).toFixed(1)}× home; text in the first HTML: ${f.textInHtml ? "yes" : "no"}`),
+      (f.name === "home" ? "" : `, ${(f.medianMs / home).toFixed(2)}× home; text in the first HTML: ${f.textInHtml ? "yes" : "no"}`) +
+      `; HTML ${f.htmlKb.toFixed(0)} KB in ${f.htmlMs.toFixed(0)} ms`,
     "",
     null,
   ]);
