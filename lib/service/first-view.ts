@@ -40,12 +40,12 @@ async function firstPart(view: ImageView, ref: FileRef): Promise<FirstView["file
   return text === null ? undefined : { ref, text, size };
 }
 
-/** The merged filesystem's directories down to the link, one at a time, and the linked file's text. */
-async function mergedFirst(view: ImageView, image: ImageInfo, path: string): Promise<Omit<FirstView, "image">> {
+/** The merged filesystem's (of layers 0..`upTo`) directories down to the link, one at a time, and the linked file's text. */
+async function mergedFirst(view: ImageView, image: ImageInfo, path: string, upTo: number | null): Promise<Omit<FirstView, "image">> {
   const items: TreeItem[] = [];
   let linked: TreeItem | undefined;
   for (const dir of directoriesDown(path, true)) {
-    const listing = await view.directory(dir, null).catch(() => null);
+    const listing = await view.directory(dir, upTo).catch(() => null);
     if (!listing) break;
     items.push(
       ...listing.children.map(({ path, type, size, layer, linkname, total }) => ({
@@ -78,12 +78,11 @@ async function layerFirst(view: ImageView, image: ImageInfo, digest: string, pat
 
 /**
  * The first view of an image page, from any ImageView: what a shared link shows before its
- * scripts run. The rest (the whole tree, figures, packages) the page asks for once it runs.
- * A view of layers 0..N marks that layer's changes over the files: only the header comes first.
+ * scripts run. The rest (the whole tree, figures, packages; in a view of layers 0..N, which of its
+ * files layer N changed) the page asks for once it runs.
  */
 export async function firstView(view: ImageView, location: View): Promise<FirstView> {
   const image = await view.image();
   if (location.kind === "layer") return { image, ...(await layerFirst(view, image, location.digest, location.path)) };
-  if (location.upTo !== null) return { image, items: [] };
-  return { image, ...(await mergedFirst(view, image, location.path)) };
+  return { image, ...(await mergedFirst(view, image, location.path, location.upTo)) };
 }

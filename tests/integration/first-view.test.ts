@@ -61,6 +61,16 @@ describe("a shared link to a file", () => {
     expect(html).toContain("line 3");
   });
 
+  it("carries a file of the layers up to one, in a link to that view", async () => {
+    const { ref } = fixtures.multi;
+    await warm(ref, "/app/main.txt");
+    const html = await (await pageOf(ref, { kind: "fs", path: "/app/main.txt", upTo: 1 })).text();
+    expect(html).toContain("line 3");
+    // Layer 2's file is not in layers 0..1.
+    expect(html).toContain('data-path="/app/main.txt"');
+    expect(html).not.toContain('data-path="/app/config.json"');
+  });
+
   it("leaves what is not text to the viewer, and still renders the page", async () => {
     await warm(fixtures.multi.ref, "/bin/sh");
     const response = await pageOf(fixtures.multi.ref, merged("/bin/sh"));
