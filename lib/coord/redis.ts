@@ -20,8 +20,10 @@ const FAIL_FAST = {
   connectTimeout: 1_500,
   commandTimeout: 1_000,
   retryStrategy: (attempt: number) => Math.min(attempt * 250, 2_000),
-  // Commands issued in the same tick go out in one write: a burst of requests costs a few round trips, not one each.
-  enableAutoPipelining: true,
+  // No auto-pipelining: a batch that times out makes ioredis throw outside any promise ("results[i] is
+  // not iterable", ioredis#1931), which would take the whole instance down when Redis is slow. Commands
+  // still share the one connection without waiting for each other's replies.
+  enableAutoPipelining: false,
 };
 
 /** A Lua script run by EVALSHA: ioredis sends the whole script only when the server does not know it yet (NOSCRIPT). */

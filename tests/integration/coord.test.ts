@@ -1,8 +1,8 @@
 /**
  * What Porthole's instances share through Redis, against real redis-servers: work done once across
  * instances (and taken over when its maker dies, its failure passed on), one rate-limit budget, one
- * cap on a client's downloads, and an outage (SIGKILL) that degrades every call at once and heals
- * when Redis is back. Each "instance" is a RedisLink of its own, with its own connections.
+ * cap on a client's downloads, an outage (SIGKILL) that degrades every call at once and heals
+ * when Redis is back, and a stall (SIGSTOP) that times calls out without breaking anything. Each "instance" is a RedisLink of its own, with its own connections.
  */
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
@@ -234,5 +234,35 @@ describe("when Redis dies", () => {
     expect(await sharedRateLimit(again, 1, b.link)).toBeGreaterThanOrEqual(1);
     // Each change logged once, however many calls saw it.
     for (const { log } of [a, b]) expect(log.map((line) => JSON.parse(line).redis)).toEqual(["down", "ok"]);
+  });
+});
+
+describe("when Redis stalls", () => {
+  const PORT = 16392;
+  let server: RedisServer;
+  let a: Instance;
+
+  beforeAll(async () => {
+    server = await startRedis(PORT);
+    a = instance(server.url);
+    await until(() => redisState(a.link) === "ok");
+  });
+
+  afterAll(async () => {
+    a.link.close();
+    await server.stop();
+  });
+
+  it("a burst of calls each times out and falls back, and nothing is thrown outside them", async () => {
+    server.pause();
+    const started = Date.now();
+    // Calls made in the same tick: what a burst of requests does.
+    const waits = await Promise.all(Array.from({ length: 50 }, (_, i) => sharedRateLimit(fresh(`stalled-${i}`), 5, a.link)));
+    expect(waits).toEqual(Array(50).fill(0));
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(redisState(a.link)).toBe("down");
+    server.resume();
+    await until(() => redisState(a.link) === "ok", 15_000);
+    expect(await sharedRateLimit(fresh("after"), 5, a.link)).toBe(0);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * A real redis-server (Debian's) on a loopback port, for the tests of what instances share through
  * it: nothing persisted, run in a temporary folder removed when it stops. `kill` is SIGKILL, the
- * outage the code must survive; a new `startRedis` on the same port is the server coming back.
+ * outage the code must survive, `pause` a server that stalls; a new `startRedis` on the same port is
+ * the server coming back.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -16,6 +17,9 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** SIGKILL, then waits for the exit. */
   kill(): Promise<void>;
+  /** SIGSTOP: the server holds its connections and answers nothing (a stalled Redis); `resume` is SIGCONT. */
+  pause(): void;
+  resume(): void;
 }
 
 /** Whether a server answers PING on `port`. */
@@ -61,5 +65,12 @@ export async function startRedis(port: number): Promise<RedisServer> {
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  return { url: `redis://127.0.0.1:${port}`, port, stop: () => end("SIGTERM"), kill: () => end("SIGKILL") };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop: () => (child.kill("SIGCONT"), end("SIGTERM")),
+    kill: () => end("SIGKILL"),
+    pause: () => void child.kill("SIGSTOP"),
+    resume: () => void child.kill("SIGCONT"),
+  };
 }
