@@ -1,5 +1,6 @@
 "use client";
 
+import { useState } from "react";
 import { Skeleton } from "@/components/ErrorPanel";
 import { ChangeTree } from "@/components/compare/ChangeTree";
 import { CompareDetail } from "@/components/compare/CompareDetail";
@@ -15,7 +16,9 @@ const COLUMN = "flex min-h-[28rem] flex-col lg:max-h-[calc(100vh-13rem)]";
  * The compare page: both images at a glance, every changed path as a tree, and the selected path's
  * difference. `first`: the comparison the server rendered into the page.
  */
-export function CompareExplorer({ location, first }: { location: CompareLocation; first?: DiffResponse }) {
+export function CompareExplorer({ location, first: rendered }: { location: CompareLocation; first?: DiffResponse }) {
+  // The page's first render only: a navigation to another path renders the page again without it.
+  const [first] = useState(rendered);
   const { diff, error, signIn, retry } = useCompareData(location, first);
   const hrefFor = (path: string) => compareUrl({ ...location, path });
 

@@ -1,5 +1,6 @@
 "use client";
 
+import { useState } from "react";
 import { Skeleton } from "@/components/ErrorPanel";
 import { DetailPane } from "@/components/explorer/DetailPane";
 import { ImageErrorPage } from "@/components/explorer/ImageErrorPage";
@@ -18,7 +19,10 @@ const COLUMN = "flex min-h-[28rem] flex-col lg:max-h-[calc(100vh-12rem)]";
  * The image page: header, layers, file tree and detail; everything it shows comes from the URL.
  * `first`: what the server rendered into the page, shown until the page's own answers come.
  */
-export function Explorer({ location, first }: { location: Location; first?: FirstView }) {
+export function Explorer({ location, first: rendered }: { location: Location; first?: FirstView }) {
+  // The page's first render only: a navigation in the app renders the page again without one, and
+  // the answers it stood for must not go with it.
+  const [first] = useState(rendered);
   const data = useExplorerData(location, first);
   const { image } = data;
   const { packages } = usePackages(image?.pinned ?? null);

@@ -30,6 +30,7 @@ export function pagePerTest(onPage: (page: Page) => void): { readonly dialogs: r
   beforeEach(async () => {
     if (!browser) throw new Error("Chromium did not start");
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    untilHydrated(page);
     pageErrors.length = 0;
     dialogs.length = 0;
     page.on("pageerror", (error) => pageErrors.push(error.message));
@@ -45,6 +46,23 @@ export function pagePerTest(onPage: (page: Page) => void): { readonly dialogs: r
     await page?.close();
   });
   return { dialogs };
+}
+
+/**
+ * Makes `page.goto` of an app page resolve once the page has hydrated (components/HydrationMark.tsx). Pages arrive
+ * rendered, so what a test presses or clicks can show before its handler exists; a user's early
+ * click is lost the same way, but a test must not race the scripts.
+ */
+function untilHydrated(page: Page): void {
+  const goto = page.goto.bind(page);
+  page.goto = async (url, options) => {
+    const response = await goto(url, options);
+    // The app's pages only: an API answer opened as a page has no scripts to wait for.
+    if (response?.headers()["content-type"]?.startsWith("text/html")) {
+      await page.waitForFunction(() => document.documentElement.dataset.hydrated === "true", undefined, { timeout: 30_000 });
+    }
+    return response;
+  };
 }
 
 /** Keeps a screenshot of a main view as a test artifact. */

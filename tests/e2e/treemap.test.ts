@@ -40,6 +40,7 @@ beforeAll(async () => {
 const at = (ref: string, path = "/", hash = "") => `${APP_URL}${imageUrl({ ref, platform: null, view: { kind: "fs", path, upTo: null } })}${hash}`;
 const treemap = () => page.getByRole("img", { name: /treemap/i });
 const focusText = () => page.getByTestId("treemap-focus").textContent();
+const focusedLabel = () => page.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? "");
 const pathname = () => decodeURIComponent(new URL(page.url()).pathname);
 
 /** The colour the canvas shows at a point of the element `ring` marks (its lower right, clear of the label). */
@@ -149,6 +150,8 @@ describe("the treemap", () => {
     await treemap().focus();
     await page.keyboard.press("Enter");
     await expect.poll(pathname).toMatch(/\/-\/fs\/usr$/);
+    // A key goes where the focus is: to /usr's treemap once it has taken it.
+    await expect.poll(focusedLabel).toMatch(/^Treemap of \/usr:/);
     await page.keyboard.press("Backspace");
     await expect.poll(pathname).not.toContain("/-/fs");
     await expect.poll(() => new URL(page.url()).hash).toBe("#treemap");
