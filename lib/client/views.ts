@@ -15,7 +15,7 @@ export interface FileTarget {
 /** A file target as a string, for effects to depend on (a new object for the same file is no change); `targetOf` reads it back. */
 export const targetKey = ({ ref, file }: FileTarget): string => JSON.stringify([ref, file.layer, file.path]);
 
-export function targetOf(key: string): FileTarget {
+function targetOf(key: string): FileTarget {
   const [ref, layer, path] = JSON.parse(key) as [string, string | null, string];
   return { ref, file: { path, layer } };
 }
@@ -59,7 +59,7 @@ export function useViewSource(): ViewSource {
 }
 
 // Digest-addressed answers never change: fetch once, never revalidate.
-export const IMMUTABLE: SWRConfiguration = { revalidateOnFocus: false, revalidateIfStale: false, revalidateOnReconnect: false };
+const IMMUTABLE: SWRConfiguration = { revalidateOnFocus: false, revalidateIfStale: false, revalidateOnReconnect: false };
 
 /**
  * One of ImageView's JSON answers for the image `ref` names (null: not yet known, nothing is
