@@ -37,12 +37,16 @@ function rawGet(url: string): Promise<RawAnswer> {
   });
 }
 
-describe("rate limits per client", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp("http://127.0.0.1:3195", { PORTHOLE_RATE_LIMIT_PER_MIN: "5" });
-  });
+/** An app of the describe block's own: started before its tests, stopped after them. */
+function ownApp(url: string, env: Record<string, string> = {}): RunningApp {
+  const app = {} as RunningApp;
+  beforeAll(async () => void Object.assign(app, await startApp(url, env)));
   afterAll(() => app.stop());
+  return app;
+}
+
+describe("rate limits per client", () => {
+  const app = ownApp("http://127.0.0.1:3195", { PORTHOLE_RATE_LIMIT_PER_MIN: "5" });
 
   it("answers 429 with Retry-After past the limit, while another client is served and health is never limited", async () => {
     const session = `${app.url}/api/v1/session`;
@@ -62,11 +66,7 @@ describe("rate limits per client", () => {
 });
 
 describe("the request log", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp("http://127.0.0.1:3197", { PORTHOLE_QUIET_LOG: "0" });
-  });
-  afterAll(() => app.stop());
+  const app = ownApp("http://127.0.0.1:3197", { PORTHOLE_QUIET_LOG: "0" });
 
   it("writes one JSON line per API request when it closes: what was asked, the status, the time and the bytes on the wire, never a header", async () => {
     const answer = await get(`${app.url}/api/v1/session?ref=shown&password=hidden`, { headers: { cookie: "porthole_session=secret-cookie" } });
@@ -202,11 +202,7 @@ describe("everything under /api answers the JSON error shape", () => {
 });
 
 describe("the direct lane", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp("http://127.0.0.1:3196");
-  });
-  afterAll(() => app.stop());
+  const app = ownApp("http://127.0.0.1:3196");
 
   it("answers a route's GETs without Next.js once Next.js has loaded the route, exactly as Next.js did", async () => {
     for (const path of ["/api/v1/session", `/api/v1/image?ref=${encodeURIComponent("Not A Ref!")}`]) {
