@@ -6,7 +6,7 @@ import type { FirstView } from "@/lib/core/image-view";
 import type { CompareLocation, Location } from "@/lib/core/urls";
 import { requestedImage } from "@/lib/http/image-query";
 import { IN_APP_NAVIGATION_HEADER } from "@/lib/http/navigation";
-import { compareImages } from "@/lib/service/compare";
+import { compareViews } from "@/lib/service/compare";
 import { firstView } from "@/lib/service/first-view";
 import { registryView } from "@/lib/service/source-view";
 
@@ -54,9 +54,10 @@ export function pageFirstView(location: Location): Promise<FirstView | undefined
 export function pageFirstDiff(location: CompareLocation): Promise<DiffResponse | undefined> {
   return withinBudget(async () => {
     const [a, b] = await Promise.all([pageImage(location.a, location.platformA), pageImage(location.b, location.platformB)]);
-    const listed = await Promise.all([registryView(a).listed(), registryView(b).listed()]);
+    const views = [registryView(a), registryView(b)] as const;
+    const listed = await Promise.all(views.map((view) => view.listed()));
     if (!listed.every(Boolean)) return undefined;
-    const diff = await compareImages(a, b);
+    const diff = await compareViews(...views);
     return diff.changes.length <= MAX_RENDERED_CHANGES ? diff : undefined;
   });
 }
