@@ -10,13 +10,19 @@
 const ESCAPE_PATTERN = /%[0-9A-Fa-f]{2}/;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+/** For bytes known to be ASCII: the same characters, without UTF-8's checks. */
+const ascii = new TextDecoder("latin1");
 const encoder = new TextEncoder();
 
 const hexByte = (byte: number) => `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
 
-/** Reads tar name bytes (given as a latin1 string, one char per byte) as a name string. */
-export function nameFromBytes(latin1: string): string {
-  const bytes = Uint8Array.from(latin1, (char) => char.charCodeAt(0) & 0xff);
+const PERCENT = 0x25;
+
+/** Name bytes as a name string. Most names are ASCII without `%`: those take one pass and one decode. */
+export function nameOfBytes(bytes: Uint8Array): string {
+  let plain = true;
+  for (let i = 0; i < bytes.length && plain; i++) plain = (bytes[i] as number) < 0x80 && bytes[i] !== PERCENT;
+  if (plain) return ascii.decode(bytes);
   try {
     const name = utf8.decode(bytes);
     return ESCAPE_PATTERN.test(name) ? name.replaceAll("%", "%25") : name;

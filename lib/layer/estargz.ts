@@ -1,10 +1,11 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
-import type { Header } from "tar-stream";
 import type { LayerEntry } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
+import { nameOfBytes } from "@/lib/core/names";
 import { EMPTY_DIGEST, toEntry } from "@/lib/layer/entries";
+import type { TarHeader } from "@/lib/layer/tar";
 
 /**
  * eStargz (stargz-snapshotter's estargz.md): a gzip layer whose files each start a gzip member,
@@ -81,35 +82,35 @@ export function readToc(member: Buffer, tocDigest: string): TocEntry[] {
   return toc.entries;
 }
 
-const HEADER_TYPES: Record<Exclude<TocEntry["type"], "chunk">, Header["type"]> = {
-  dir: "directory",
-  reg: "file",
-  symlink: "symlink",
-  hardlink: "link",
-  char: "character-device",
-  block: "block-device",
-  fifo: "fifo",
+/** TOC entry types as the typeflags they stand for. */
+const HEADER_TYPES: Record<Exclude<TocEntry["type"], "chunk">, string> = {
+  dir: "5",
+  reg: "0",
+  symlink: "2",
+  hardlink: "1",
+  char: "3",
+  block: "4",
+  fifo: "6",
 };
 
+const utf8 = new TextEncoder();
+
 /** A TOC entry as the tar header it stands for, so it goes through the same rules (names, whiteouts) as a listing. */
-function asHeader(entry: TocEntry): Header {
+function asHeader(entry: TocEntry): TarHeader {
   const type = HEADER_TYPES[entry.type as keyof typeof HEADER_TYPES];
   if (!type) throw new PortholeError("UPSTREAM_INVALID", `unknown eStargz entry type ${JSON.stringify(entry.type)}`);
   return {
-    name: entry.name,
+    // TOC names are the tar's names as text: made into name strings as the tar's bytes would be.
+    name: nameOfBytes(utf8.encode(entry.name)),
     type,
     size: entry.type === "reg" ? (entry.size ?? 0) : 0,
     mode: entry.mode ?? 0,
     uid: entry.uid ?? 0,
     gid: entry.gid ?? 0,
-    mtime: new Date(entry.modtime ?? 0),
-    linkname: entry.linkName ?? "",
-    uname: "",
-    gname: "",
-    devmajor: 0,
-    devminor: 0,
-    // TOC names are text already: decoded as PAX names are.
-    pax: { path: entry.name, ...(entry.linkName !== undefined && { linkpath: entry.linkName }) },
+    mtime: Math.floor(new Date(entry.modtime ?? 0).getTime() / 1000),
+    linkname: nameOfBytes(utf8.encode(entry.linkName ?? "")),
+    // A TOC listing holds no data offsets: its files are read by their chunks.
+    offset: 0,
   };
 }
 

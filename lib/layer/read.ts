@@ -1,11 +1,10 @@
 import "server-only";
-import { createHash, type Hash } from "node:crypto";
+import { createHash, hash as hashOnce, type Hash } from "node:crypto";
 import { Readable, pipeline } from "node:stream";
 import type { LayerEntry } from "@/lib/core/api-types";
 import { LayerDecoder } from "@/lib/layer/decode";
-import { asLayerError, checkDigest, digestSinks, tarItems, type IncrementalHash, type LayerItem, type SinkFor } from "@/lib/layer/entries";
+import { asLayerError, checkDigest, digestSinks, tarItems, type FileHasher, type LayerItem, type SinkFor } from "@/lib/layer/entries";
 import type { BuiltSeekIndex } from "@/lib/layer/seek/protocol";
-import { rawPaxExtract } from "@/lib/layer/pax";
 
 export type { ContentSink, SinkFor } from "@/lib/layer/entries";
 
@@ -30,20 +29,22 @@ export interface LayerReadOptions {
   seek?: { span: number; onIndex(index: BuiltSeekIndex): void };
 }
 
+/** A hash for what `digest` names (sha256 or sha512), and the digest it gave, in the same form. */
+function digestOf(digest: string): { hash: Hash; actual(): string } {
+  const algorithm = digest.startsWith("sha512:") ? "sha512" : "sha256";
+  const hash = createHash(algorithm);
+  return { hash, actual: () => `${algorithm}:${hash.digest("hex")}` };
+}
+
 /**
  * Hashes what flows through `stream` by listening alongside the pipe (no extra stream hop: the
  * pipe's backpressure pauses both). Attach it in the same tick as the pipe, before data flows.
  */
 function watchDigest(stream: Readable, digest: string | null | undefined): { check(what: string): void } {
   if (!digest) return { check() {} };
-  const algorithm = digest.startsWith("sha512:") ? "sha512" : "sha256";
-  const hash: Hash = createHash(algorithm);
-  stream.on("data", (chunk: Buffer) => hash.update(chunk));
-  return {
-    check(what) {
-      checkDigest(what, digest, `${algorithm}:${hash.digest("hex")}`);
-    },
-  };
+  const watched = digestOf(digest);
+  stream.on("data", (chunk: Buffer) => watched.hash.update(chunk));
+  return { check: (what) => checkDigest(what, digest, watched.actual()) };
 }
 
 /**
@@ -57,39 +58,46 @@ function watchDigest(stream: Readable, digest: string | null | undefined): { che
 export async function* readLayer(body: Readable, options: LayerReadOptions = {}, sinkFor?: SinkFor): AsyncGenerator<LayerItem> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const decoder = new LayerDecoder(limits.maxBytes, options.seek?.span ?? null);
-  // latin1 keeps every name byte; nameFromBytes decides how to read them. v7 tars lack the ustar magic.
-  const extract = rawPaxExtract({ filenameEncoding: "latin1", allowUnknownFormat: true });
   let streamError: unknown = null;
-  const finished = new Promise<void>((resolve) =>
-    pipeline(body, decoder, extract, (error) => {
-      if (error) streamError = error;
-      resolve();
-    }),
-  );
+  // The decoder is read as an async iterable: errors of the body (a dropped download) reach it through the pipeline.
+  pipeline(body, decoder, (error) => {
+    if (error) streamError ??= error;
+  });
   const compressed = watchDigest(body, options.digest);
-  const uncompressed = watchDigest(decoder, options.diffId);
+  const uncompressed = options.diffId ? digestOf(options.diffId) : null;
+  const tar = uncompressed ? hashing(decoder, uncompressed.hash) : (decoder as AsyncIterable<Uint8Array>);
   try {
-    yield* tarItems(extract, limits.maxEntries, sinkFor);
-    await finished;
+    yield* tarItems(tar, limits.maxEntries, sinkFor);
     if (streamError) throw streamError;
     compressed.check("layer digest");
-    uncompressed.check("layer diff_id");
+    if (uncompressed) checkDigest("layer diff_id", options.diffId as string, uncompressed.actual());
     const index = options.seek ? decoder.seekIndex : null;
     if (index) options.seek?.onIndex(index);
   } catch (error) {
     throw asLayerError(streamError ?? error);
   } finally {
-    if (!extract.destroyed) {
+    if (!decoder.destroyed) {
       body.destroy();
-      extract.destroy();
+      decoder.destroy();
     }
   }
 }
 
+/** The chunks of `source`, each hashed on the way. */
+async function* hashing(source: AsyncIterable<Uint8Array>, hash: Hash): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) {
+    hash.update(chunk);
+    yield chunk;
+  }
+}
+
 /** node:crypto's sha256, for the per-file digests. */
-const sha256 = (): IncrementalHash => {
-  const hash = createHash("sha256");
-  return { update: (chunk) => hash.update(chunk), hex: () => hash.digest("hex") };
+const sha256: FileHasher = {
+  create: () => {
+    const hash = createHash("sha256");
+    return { update: (chunk) => hash.update(chunk), hex: () => hash.digest("hex") };
+  },
+  whole: (bytes) => hashOnce("sha256", bytes, "hex"),
 };
 
 /**

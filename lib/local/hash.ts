@@ -1,6 +1,6 @@
 import { sha256, sha512 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
-import type { IncrementalHash } from "@/lib/layer/entries";
+import type { FileHasher, IncrementalHash } from "@/lib/layer/entries";
 
 /**
  * Incremental SHA-256/512 in the browser. Web Crypto hashes only whole buffers, and a layer is
@@ -10,6 +10,9 @@ export function browserHash(algorithm: "sha256" | "sha512" = "sha256"): Incremen
   const hash = (algorithm === "sha512" ? sha512 : sha256).create();
   return { update: (chunk) => void hash.update(chunk), hex: () => bytesToHex(hash.digest()) };
 }
+
+/** sha256 for files' digests in the browser. */
+export const browserFileHasher: FileHasher = { create: () => browserHash(), whole: (bytes) => bytesToHex(sha256(bytes)) };
 
 /** The hash `digest` (`sha256:…` or `sha512:…`) is written with, and a check of it against the bytes hashed. */
 export function digestHash(digest: string): { hash: IncrementalHash; actual(): string } {

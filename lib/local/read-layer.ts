@@ -2,9 +2,8 @@ import type { LayerEntry } from "@/lib/core/api-types";
 import { concatBytes } from "@/lib/core/bytes";
 import { PortholeError } from "@/lib/core/errors";
 import { asLayerError, checkDigest, digestSinks, tarItems, type LayerItem, type SinkFor } from "@/lib/layer/entries";
-import { rawPaxExtract } from "@/lib/layer/pax";
 import { decompressed } from "@/lib/local/decompress";
-import { browserHash, digestHash } from "@/lib/local/hash";
+import { browserFileHasher, digestHash } from "@/lib/local/hash";
 
 /** As the server's limits (lib/layer/read.ts DEFAULT_LIMITS): past them a layer is a bomb. */
 const MAX_BYTES = 64 * 1024 ** 3;
@@ -16,56 +15,37 @@ export interface LayerCheck {
   diffId?: string | null;
 }
 
-/** A streamx writable's write, waiting for it to drain when it asks for a pause. */
-function writeTo(extract: ReturnType<typeof rawPaxExtract>, chunk: Uint8Array): Promise<void> | null {
-  if (extract.write(chunk)) return null;
-  return new Promise((resolve) => extract.once("drain", () => resolve()));
-}
-
 /**
  * The browser's readLayer: a layer's tar entries from its stored bytes (a slice of the File the
- * user opened), decompressed with the browser's own gzip or fzstd, parsed by the same tar-stream
- * extractor and entry rules as the server. Bounded memory whatever the size (backpressure all the
- * way); ends normally only once the layer was read whole and matched its digest and diff_id.
+ * user opened), decompressed with the browser's own gzip or fzstd, read by the same tar rules and
+ * entry rules as the server. Bounded memory whatever the size (each chunk is pulled when the last
+ * is read); ends normally only once the layer was read whole and matched its digest and diff_id.
  */
 export async function* readLayerStream(body: ReadableStream<Uint8Array>, check: LayerCheck, sinkFor?: SinkFor): AsyncGenerator<LayerItem> {
-  const extract = rawPaxExtract({ filenameEncoding: "latin1", allowUnknownFormat: true });
   const stored = check.digest ? digestHash(check.digest) : null;
   // An uncompressed layer's digest is its diff_id: its bytes are hashed once.
   const tar = check.diffId && check.diffId !== check.digest ? digestHash(check.diffId) : null;
-  let failure: unknown = null;
-  const pumped = (async () => {
+  const chunks = (async function* () {
     for await (const chunk of decompressed(body, MAX_BYTES, (bytes) => stored?.hash.update(bytes))) {
       tar?.hash.update(chunk);
-      await writeTo(extract, chunk);
+      yield chunk;
     }
-    extract.end(undefined);
-  })().catch((error: unknown) => {
-    failure = error;
-    extract.destroy(error as Error);
-  });
+  })();
   try {
-    yield* tarItems(extract, MAX_ENTRIES, sinkFor);
-    await pumped;
-    if (failure) throw failure;
+    yield* tarItems(chunks, MAX_ENTRIES, sinkFor);
     if (check.digest && stored) checkDigest("layer digest", check.digest, stored.actual());
     if (check.diffId && tar) checkDigest("layer diff_id", check.diffId, tar.actual());
   } catch (error) {
-    throw asLayerError(failure ?? error);
+    throw asLayerError(error);
   } finally {
-    if (!extract.destroyed) extract.destroy();
+    await chunks.return(undefined);
     await body.cancel().catch(() => undefined);
   }
 }
 
 /** The entries of a layer, each regular file with its sha256 `digest`, as the server's listLayer. */
 export async function* listLayerStream(body: ReadableStream<Uint8Array>, check: LayerCheck, alsoSink?: SinkFor): AsyncGenerator<LayerEntry> {
-  for await (const { entry } of readLayerStream(
-    body,
-    check,
-    digestSinks(() => browserHash(), alsoSink),
-  ))
-    yield entry;
+  for await (const { entry } of readLayerStream(body, check, digestSinks(browserFileHasher, alsoSink))) yield entry;
 }
 
 /** `length` bytes from `offset` of one entry's content, reading the layer only up to them. */

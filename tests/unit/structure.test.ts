@@ -72,7 +72,7 @@ const PURE_SHARED: Record<string, string> = {
   "lib/fs/directory.ts": "one directory of a merged filesystem, with rolled-up sizes: the server's and the local-image worker's one answer",
   "lib/layer/entries.ts":
     "tar entries to LayerEntries over tar-stream's extractor, whatever feeds it: Node streams on the server, Web streams in the local-image worker",
-  "lib/layer/pax.ts": "tar-stream's extractor keeping raw capability records (tar-stream is browser-safe): shared with the local-image worker",
+  "lib/layer/tar.ts": "the tar rules (Go's archive/tar's): shared with the local-image worker",
   "lib/layer/sniff.ts": "a layer's or archive's format from its first bytes (Uint8Array): shared with the local-image worker",
 };
 /**

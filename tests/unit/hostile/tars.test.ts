@@ -84,7 +84,7 @@ describe("names that try to leave /", () => {
   });
 });
 
-describe("header fields tar-stream cannot read", () => {
+describe("header fields that are not numbers", () => {
   it("an unreadable base-256 size fails the layer at once instead of stalling it for good", async () => {
     const broken = rawEntry("stalls", { content: "abc" });
     Buffer.from([0xa3, 0x22, 0x66, 0x02, 0xe5, 0xac, 0x63, 0xcd, 0x74, 0x40, 0x3b, 0xee]).copy(broken, 124);
@@ -119,7 +119,7 @@ describe("header fields tar-stream cannot read", () => {
 });
 
 describe("PAX headers", () => {
-  it("one over tar-stream's 4 MiB limit fails as an invalid layer without reading it into memory", async () => {
+  it("one over Go's 1 MiB limit fails as an invalid layer without reading it into memory", async () => {
     let sent = 0;
     const records = Buffer.from(`${"x".repeat(64 * 1024)}\n`);
     const body = Readable.from(
@@ -131,18 +131,28 @@ describe("PAX headers", () => {
     const { entries, error } = await listUntilFailure(body);
     expect(entries.map((e) => e.path)).toEqual(["/first"]);
     expect(error?.code).toBe("UPSTREAM_INVALID");
-    expect(error?.message).toMatch(/Header exceeds max size/);
+    expect(error?.message).toMatch(
+      /a type-x header of 67108864 bytes, over the 1048576 bytes Go reads.*Docker and containerd would refuse this layer/,
+    );
     expect(sent).toBeLessThan(2 ** 20); // refused on its header, not after buffering 64 MiB
   });
 
   it("a GNU long name over the limit fails the same way", async () => {
-    const { error } = await listBytes(Buffer.concat([tarHeader("././@LongLink", { size: 5 * 2 ** 20, type: "L" }), Buffer.alloc(4096)]));
+    const { error } = await listBytes(Buffer.concat([tarHeader("././@LongLink", { size: 2 ** 20 + 1, type: "L" }), Buffer.alloc(4096)]));
     expect(error?.code).toBe("UPSTREAM_INVALID");
-    expect(error?.message).toMatch(/Header exceeds max size/);
+    expect(error?.message).toMatch(/a type-L header of 1048577 bytes/);
   });
 
-  it("a huge size record makes the entry claim bytes that never come: the layer fails as truncated, the entry unlisted", async () => {
+  it("a size record past 64 bits is refused (Go's ParseInt), the entry unlisted", async () => {
     const archive = Buffer.concat([paxHeader({ size: "99999999999999999999" }), rawEntry("big", { content: "only this" }), END_OF_ARCHIVE]);
+    const { entries, error } = await listBytes(archive);
+    expect(entries).toEqual([]);
+    expect(error?.code).toBe("UPSTREAM_INVALID");
+    expect(error?.message).toMatch(/a malformed PAX size/);
+  });
+
+  it("a size record bigger than what follows makes the entry claim bytes that never come: truncated, the entry unlisted", async () => {
+    const archive = Buffer.concat([paxHeader({ size: String(2 ** 40) }), rawEntry("big", { content: "only this" }), END_OF_ARCHIVE]);
     const { entries, error } = await listBytes(archive);
     expect(entries).toEqual([]); // a file whose bytes never arrive has no digest, so it is never listed
     expect(error?.code).toBe("UPSTREAM_INVALID");

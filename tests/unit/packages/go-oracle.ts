@@ -1,15 +1,9 @@
 /**
  * Real Go binaries for the Go build information tests, and `go version -m` as the oracle. The test
- * program is a module that needs another one, replaced by a local directory (so no network); it is
- * built once per Go version and source and kept in ~/.cache/porthole-tests, so repeat runs are fast.
+ * program is a module that needs another one, replaced by a local directory (so no network).
  */
-import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
-
-const CACHE = join(homedir(), ".cache", "porthole-tests");
+import { go, goProgram } from "@/tests/support/go-build";
 
 const SOURCES: Record<string, string> = {
   "lib/go.mod": "module example.com/greeting\n\ngo 1.18\n",
@@ -18,22 +12,6 @@ const SOURCES: Record<string, string> = {
   "app/main.go": 'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/greeting"\n)\n\nfunc main() { fmt.Println(greeting.Hello()) }\n',
 };
 
-/** Offline and reproducible: no proxy, no toolchain download, no cgo (no C compiler needed), caches under CACHE. */
-const goEnv = () => ({
-  ...process.env,
-  GOFLAGS: "-mod=mod",
-  GOPROXY: "off",
-  GOTOOLCHAIN: "local",
-  GOWORK: "off",
-  CGO_ENABLED: "0",
-  GOCACHE: join(CACHE, "go-build"),
-  GOPATH: join(CACHE, "gopath"),
-});
-
-const go = (args: string[], cwd?: string) => execFileSync("go", args, { cwd, env: goEnv(), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-
-const goVersion = () => go(["env", "GOVERSION"]).trim();
-
 /**
  * `-ldflags=-s -w`: a quoted build setting, and stripped symbols (build information stays). No VCS
  * stamping: the cache may sit inside someone's git checkout, or git may be missing.
@@ -41,23 +19,7 @@ const goVersion = () => go(["env", "GOVERSION"]).trim();
 const BUILD_FLAGS = ["-buildvcs=false", "-ldflags=-s -w"];
 
 /** The test program, built once per Go version, source and flags. */
-export function testBinary(): string {
-  const key = createHash("sha256")
-    .update(JSON.stringify([SOURCES, BUILD_FLAGS]))
-    .digest("hex")
-    .slice(0, 12);
-  const dir = join(CACHE, `go-buildinfo-${goVersion()}-${key}`);
-  const binary = join(dir, "porthole-app");
-  if (existsSync(binary)) return binary;
-  for (const [path, text] of Object.entries(SOURCES)) {
-    mkdirSync(join(dir, path, ".."), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  // Built beside, then renamed: a run stopped halfway leaves no half-written binary in the cache.
-  go(["build", ...BUILD_FLAGS, "-o", `${binary}.partial`, "."], join(dir, "app"));
-  renameSync(`${binary}.partial`, binary);
-  return binary;
-}
+export const testBinary = (): string => goProgram("porthole-app", SOURCES, "app", BUILD_FLAGS);
 
 /** The `go` command itself: a binary of the toolchain, built without modules, that carries debug/buildinfo's marker string too. */
 export const goCommand = () => join(go(["env", "GOROOT"]).trim(), "bin", "go");

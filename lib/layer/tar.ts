@@ -1,0 +1,444 @@
+import { PortholeError } from "@/lib/core/errors";
+import { nameOfBytes } from "@/lib/core/names";
+
+/**
+ * Tar, read as Go's archive/tar reads it: Docker, containerd, BuildKit and dive unpack layers with
+ * it, so what Porthole lists is what a runtime unpacks, and a layer a runtime refuses is refused
+ * here too (a parser that reads more leniently than the runtime is how a file hides from a scanner).
+ * Browser-safe: bytes in, headers out, one pass, no copies but of headers that straddle chunks.
+ * The rules, each a test in tests/unit/layer/tar.test.ts:
+ * - a header's checksum is the sum of its bytes, unsigned or signed, its own field read as spaces;
+ * - two zero blocks end the archive (what follows is read for the digests, never parsed); input that
+ *   ends where a header would start ends it too; a zero block followed by a header is refused;
+ * - the magic says the format: `ustar\0` (USTAR, PAX: the prefix field heads the name; star's longer
+ *   prefix when its trailer says so), `ustar  \0` (GNU: no prefix), anything else v7;
+ * - numbers are octal (padded with spaces and NULs) or base-256 (high bit set, two's complement);
+ *   anything else is refused, as is a negative size;
+ * - `x` holds PAX records for the next entry, `g` global ones (checked, then ignored: Go returns
+ *   them as an entry of their own, which runtimes skip); records are `<length> <key>=<value>\n`
+ *   exactly; a key with `=` or NUL, a path or link path with NUL, a malformed number or time is refused;
+ * - `L` and `K` hold the next entry's GNU long name and link name, up to their first NUL;
+ * - `x`, `g`, `L` and `K` are read only up to 1 MiB (Go's maxSpecialFileSize): longer is refused;
+ * - a name is its ustar name, else the PAX `path`, else the GNU long name (each later one wins), and
+ *   a link name likewise; an empty PAX value keeps the header's;
+ * - a `\0` typeflag with a trailing slash is a directory (legacy archives);
+ * - hard links, symlinks, devices, directories and FIFOs have no data, whatever their size says.
+ */
+
+export interface TarHeader {
+  /** The typeflag, one character (`0` file, `5` directory, …). */
+  type: string;
+  /** As names.ts makes bytes into strings, not yet cleaned. */
+  name: string;
+  linkname: string;
+  /** What the header says (a hard link's or a directory's is not its data's). */
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  /** Seconds since the epoch. */
+  mtime: number;
+  /** Where the entry's data starts in the tar stream. */
+  offset: number;
+  /** The raw `security.capability` extended attribute (PAX `SCHILY.xattr.security.capability`). */
+  capability?: Uint8Array;
+}
+
+export interface TarMember {
+  header: TarHeader;
+  /** The entry's data, once, as it arrives; whatever is left unread is skipped. */
+  data: EntryData;
+}
+
+const BLOCK = 512;
+/** Go's maxSpecialFileSize: PAX headers and GNU long names longer than this are refused. */
+export const MAX_SPECIAL_FILE = 1 << 20;
+const HEADER_ONLY = new Set(["1", "2", "3", "4", "5", "6"]);
+const CAPABILITY_KEY = "SCHILY.xattr.security.capability";
+const EMPTY: Uint8Array = new Uint8Array(0);
+const latin1 = new TextDecoder("latin1");
+
+/** A layer Go's archive/tar would not read: `at` is the header's byte offset. */
+function refused(at: number, reason: string): PortholeError {
+  return new PortholeError(
+    "UPSTREAM_INVALID",
+    `the layer is not a valid tar archive: ${reason} in the header at byte ${at} (Docker and containerd would refuse this layer)`,
+  );
+}
+
+const truncated = () => new PortholeError("UPSTREAM_INVALID", "the layer ended early: truncated download or archive");
+
+/**
+ * The decompressed tar as it streams: views into its chunks where a chunk holds what is asked,
+ * copies only where it straddles two. Each read has a synchronous form for what is buffered
+ * already (most headers and small files): an entry costs no promise unless a chunk runs out.
+ */
+class Input {
+  private chunk: Uint8Array = EMPTY;
+  private at = 0;
+  private readonly source: AsyncIterator<Uint8Array>;
+  /** Bytes of the tar consumed so far. */
+  position = 0;
+
+  constructor(source: AsyncIterable<Uint8Array>) {
+    this.source = source[Symbol.asyncIterator]();
+  }
+
+  get buffered(): number {
+    return this.chunk.length - this.at;
+  }
+
+  /** Whether there is a byte to read (waiting for a chunk if none is buffered); false at the end of the input. */
+  async more(): Promise<boolean> {
+    while (this.buffered === 0) {
+      const next = await this.source.next();
+      if (next.done) return false;
+      // A plain view: Buffer's own subarray costs several times a Uint8Array's.
+      this.chunk = new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+      this.at = 0;
+    }
+    return true;
+  }
+
+  /** The next `length` bytes when they are buffered, else null (and nothing is read). */
+  exactlyNow(length: number): Uint8Array | null {
+    return this.buffered >= length ? this.take(length) : null;
+  }
+
+  /** The next `length` bytes; null when the input ends before the first of them, an error when it ends among them. */
+  async exactly(length: number): Promise<Uint8Array | null> {
+    const out = new Uint8Array(length);
+    for (let got = 0; got < length;) {
+      if (!(await this.more())) {
+        if (got === 0) return null;
+        throw truncated();
+      }
+      const piece = this.take(Math.min(length - got, this.buffered));
+      out.set(piece, got);
+      got += piece.length;
+    }
+    return out;
+  }
+
+  /** Up to `max` of the next bytes, as far as they are buffered (empty when none are). */
+  someNow(max: number): Uint8Array {
+    return this.take(Math.min(max, this.buffered));
+  }
+
+  /** Skips `length` bytes; false when the input ended before the first, an error when among them. */
+  async skip(length: number): Promise<boolean> {
+    let left = length - this.someNow(length).length;
+    while (left > 0) {
+      if (!(await this.more())) {
+        if (left === length) return false;
+        throw truncated();
+      }
+      left -= this.someNow(left).length;
+    }
+    return true;
+  }
+
+  /** Reads the rest of the input (it still counts for the layer's digests). */
+  async drain(): Promise<void> {
+    while (await this.more()) this.take(this.buffered);
+  }
+
+  private take(length: number): Uint8Array {
+    const view = this.chunk.subarray(this.at, this.at + length);
+    this.at += length;
+    this.position += length;
+    return view;
+  }
+}
+
+/** A field up to its first NUL. */
+function cString(bytes: Uint8Array): Uint8Array {
+  const end = bytes.indexOf(0);
+  return end < 0 ? bytes : bytes.subarray(0, end);
+}
+
+const isBlank = (byte: number) => byte === 0 || byte === 0x20;
+
+/** Octal, padded with spaces and NULs; null when it is not a number. */
+function octal(field: Uint8Array): number | null {
+  let from = 0;
+  let to = field.length;
+  while (from < to && isBlank(field[from] as number)) from++;
+  while (to > from && isBlank(field[to - 1] as number)) to--;
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const digit = (field[i] as number) - 0x30;
+    // A NUL inside ends the string, as Go's parseString reads it.
+    if (field[i] === 0) break;
+    if (digit < 0 || digit > 7) return null;
+    value = value * 8 + digit;
+  }
+  return value <= Number.MAX_SAFE_INTEGER ? value : null;
+}
+
+/** A numeric field: base-256 (two's complement) when its high bit is set, else octal; null when it is not a number. */
+function numeric(field: Uint8Array): number | null {
+  const first = field[0] as number;
+  if (!(first & 0x80)) return octal(field);
+  const negative = (first & 0x40) !== 0;
+  let value = 0;
+  for (let i = 0; i < field.length; i++) {
+    let byte = (field[i] as number) ^ (negative ? 0xff : 0);
+    if (i === 0) byte &= 0x7f;
+    value = value * 256 + byte;
+  }
+  if (value > Number.MAX_SAFE_INTEGER) return null;
+  return negative ? -value - 1 : value;
+}
+
+/** Go accepts a header whose stored checksum is the unsigned or the signed sum of its bytes (its own field read as spaces). */
+function checksumOk(block: Uint8Array): boolean {
+  let unsigned = 8 * 0x20;
+  let high = 0;
+  for (let i = 0; i < BLOCK; i++) {
+    if (i === 148) i = 156;
+    const byte = block[i] as number;
+    unsigned += byte;
+    high += byte >> 7;
+  }
+  const stored = octal(block.subarray(148, 156));
+  return stored !== null && (stored === unsigned || stored === unsigned - 256 * high);
+}
+
+function isZeroBlock(block: Uint8Array): boolean {
+  for (let i = 0; i < BLOCK; i++) if (block[i] !== 0) return false;
+  return true;
+}
+
+const USTAR = bytesOf("ustar\0");
+const GNU = bytesOf("ustar  \0");
+const STAR_TRAILER = bytesOf("tar\0");
+
+function bytesOf(text: string): Uint8Array {
+  return Uint8Array.from(text, (char) => char.charCodeAt(0));
+}
+
+function matches(block: Uint8Array, at: number, expected: Uint8Array): boolean {
+  for (let i = 0; i < expected.length; i++) if (block[at + i] !== expected[i]) return false;
+  return true;
+}
+
+/** The ustar name with its prefix, by format: USTAR and PAX (`ustar\0`) have a 155-byte prefix, star a 131-byte one, GNU and v7 none. */
+function ustarName(block: Uint8Array): Uint8Array {
+  const name = cString(block.subarray(0, 100));
+  let prefix = EMPTY;
+  if (matches(block, 257, USTAR)) prefix = cString(block.subarray(345, matches(block, 508, STAR_TRAILER) ? 476 : 500));
+  else if (matches(block, 257, GNU)) prefix = gnuMisplacedPrefix(block);
+  if (prefix.length === 0) return name;
+  const joined = new Uint8Array(prefix.length + 1 + name.length);
+  joined.set(prefix);
+  joined[prefix.length] = 0x2f;
+  joined.set(name, prefix.length + 1);
+  return joined;
+}
+
+/**
+ * GNU headers have no prefix, but Go before 1.8 wrote one where GNU keeps atime and ctime: when
+ * those do not parse as numbers and the field is ASCII, Go reads it as a prefix (golang/go#12594).
+ */
+function gnuMisplacedPrefix(block: Uint8Array): Uint8Array {
+  const times = [block.subarray(345, 357), block.subarray(357, 369)];
+  if (times.every((field) => field[0] === 0 || numeric(field) !== null)) return EMPTY;
+  const prefix = cString(block.subarray(345, 500));
+  return prefix.every((byte) => byte < 0x80) ? prefix : EMPTY;
+}
+
+/** PAX records (`<length> <key>=<value>\n`), strictly as Go's parsePAXRecord reads them. */
+export function paxRecords(body: Uint8Array, at: number): Map<string, Uint8Array> {
+  const records = new Map<string, Uint8Array>();
+  for (let offset = 0; offset < body.length;) {
+    const space = body.indexOf(0x20, offset);
+    const digits = space < 0 ? "" : latin1.decode(body.subarray(offset, space));
+    const length = /^[+-]?[0-9]{1,18}$/.test(digits) ? Number(digits) : NaN;
+    if (!(length >= 5) || length > body.length - offset || length <= space - offset + 1) throw refused(at, "a malformed PAX record");
+    const record = body.subarray(space + 1, offset + length - 1);
+    if (body[offset + length - 1] !== 0x0a) throw refused(at, "a PAX record without its newline");
+    const equals = record.indexOf(0x3d);
+    if (equals <= 0) throw refused(at, "a PAX record without a key");
+    const key = latin1.decode(record.subarray(0, equals));
+    const value = record.subarray(equals + 1);
+    const nulIn = (bytes: Uint8Array) => bytes.includes(0);
+    if (nulIn(record.subarray(0, equals)) || (["path", "linkpath", "uname", "gname"].includes(key) && nulIn(value))) {
+      throw refused(at, `a NUL in the PAX record ${JSON.stringify(key)}`);
+    }
+    records.set(key, value);
+    offset += length;
+  }
+  return records;
+}
+
+/** A PAX decimal integer (Go's ParseInt): null when it is not one, or out of range. */
+function paxInteger(value: Uint8Array): number | null {
+  const text = latin1.decode(value);
+  if (!/^[+-]?[0-9]+$/.test(text)) return null;
+  const number = Number(text);
+  return Math.abs(number) < 2 ** 63 ? number : null;
+}
+
+/** A PAX time, `seconds[.fraction]`, as whole seconds (Go's parsePAXTime); null when malformed. */
+function paxSeconds(value: Uint8Array): number | null {
+  const [seconds = "", fraction] = latin1.decode(value).split(/\.(.*)/s);
+  const whole = paxInteger(new TextEncoder().encode(seconds));
+  if (whole === null || (fraction !== undefined && !/^[0-9]*$/.test(fraction))) return null;
+  const negativeFraction = seconds.startsWith("-") && /[1-9]/.test(fraction ?? "");
+  return negativeFraction ? whole - 1 : whole;
+}
+
+/** What the PAX records of an entry change in its header, as Go's mergePAX: an empty value keeps the header's. */
+function mergePax(header: TarHeader, records: Map<string, Uint8Array>, at: number): void {
+  for (const [key, value] of records) {
+    if (value.length === 0) continue;
+    const number = (parse: (value: Uint8Array) => number | null) => {
+      const parsed = parse(value);
+      if (parsed === null) throw refused(at, `a malformed PAX ${key}`);
+      return parsed;
+    };
+    if (key === "path") header.name = nameOfBytes(value);
+    else if (key === "linkpath") header.linkname = nameOfBytes(value);
+    else if (key === "uid") header.uid = number(paxInteger);
+    else if (key === "gid") header.gid = number(paxInteger);
+    else if (key === "size") header.size = number(paxInteger);
+    else if (key === "mtime") header.mtime = number(paxSeconds);
+    else if (key === "atime" || key === "ctime") number(paxSeconds);
+    else if (key === CAPABILITY_KEY) header.capability = Uint8Array.from(value);
+  }
+}
+
+/** A header block's fields; throws when a number does not parse. */
+function parseHeader(block: Uint8Array, at: number): TarHeader {
+  const field = (name: string, from: number, length: number) => {
+    const value = numeric(block.subarray(from, from + length));
+    if (value === null) throw refused(at, `the ${name} field is not a number`);
+    return value;
+  };
+  const header: TarHeader = {
+    type: String.fromCharCode(block[156] as number),
+    name: nameOfBytes(ustarName(block)),
+    linkname: nameOfBytes(cString(block.subarray(157, 257))),
+    size: field("size", 124, 12),
+    mode: field("mode", 100, 8),
+    uid: field("uid", 108, 8),
+    gid: field("gid", 116, 8),
+    mtime: field("mtime", 136, 12),
+    offset: at + BLOCK,
+  };
+  // Go parses the device numbers of every format but v7, and refuses the header when they do not parse.
+  if (matches(block, 257, USTAR.subarray(0, 5)))
+    for (const [name, from] of [
+      ["devmajor", 329],
+      ["devminor", 337],
+    ] as const)
+      field(name, from, 8);
+  return header;
+}
+
+/** The bytes of data that follow a header: none for the types that have none, whatever their size field says. */
+const dataLength = (header: TarHeader) => (HEADER_ONLY.has(header.type) ? 0 : header.size);
+
+const padding = (size: number) => (BLOCK - (size % BLOCK)) % BLOCK;
+
+/**
+ * The entries of a tar stream, in order, as Go's Reader.Next returns them (PAX and GNU long-name
+ * headers folded into the entry they describe; global PAX headers checked, then left out). Throws
+ * at the first thing Go would refuse, after the entries before it, so a listing never ends clean
+ * where a runtime would have failed. Reads the input to its end, past the end-of-archive marker.
+ */
+export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerator<TarMember> {
+  const input = new Input(source);
+  let pax: Map<string, Uint8Array> | null = null;
+  let longName: Uint8Array | null = null;
+  let longLink: Uint8Array | null = null;
+  for (;;) {
+    const at = input.position;
+    const block = input.exactlyNow(BLOCK) ?? (await input.exactly(BLOCK));
+    if (!block) return;
+    if (isZeroBlock(block)) {
+      const next = input.exactlyNow(BLOCK) ?? (await input.exactly(BLOCK));
+      if (next && !isZeroBlock(next)) throw refused(at + BLOCK, "a header after a single zero block");
+      await input.drain();
+      return;
+    }
+    if (!checksumOk(block)) throw refused(at, "a bad checksum");
+    const header = parseHeader(block, at);
+    if (dataLength(header) < 0) throw refused(at, "a negative size");
+    if (header.type === "x" || header.type === "g" || header.type === "L" || header.type === "K") {
+      const body = await special(input, header, at);
+      if (header.type === "x") pax = paxRecords(body, at);
+      else if (header.type === "L") longName = cString(body);
+      else if (header.type === "K") longLink = cString(body);
+      else {
+        // Go returns a global header as an entry of its own, which ends what earlier headers said of the next one.
+        paxRecords(body, at);
+        pax = longName = longLink = null;
+      }
+      continue;
+    }
+    if (pax) mergePax(header, pax, at);
+    if (longName?.length) header.name = nameOfBytes(longName);
+    if (longLink?.length) header.linkname = nameOfBytes(longLink);
+    pax = longName = longLink = null;
+    if (header.type === "\0") header.type = header.name.endsWith("/") ? "5" : "0";
+    const length = dataLength(header);
+    if (length < 0) throw refused(at, "a negative size");
+    const data = new EntryData(input, length);
+    yield { header, data };
+    await data.skipRest();
+    // Go reads an archive that ends right after an entry's data, its padding missing, as ended.
+    const pad = padding(length);
+    const padded = input.someNow(pad).length;
+    if (padded < pad && !(await input.skip(pad - padded))) {
+      if (padded > 0) throw truncated();
+      return;
+    }
+  }
+}
+
+/** The body of a PAX header or GNU long name: refused past 1 MiB before any of it is read. */
+async function special(input: Input, header: TarHeader, at: number): Promise<Uint8Array> {
+  if (header.size > MAX_SPECIAL_FILE)
+    throw refused(at, `a type-${header.type} header of ${header.size} bytes, over the ${MAX_SPECIAL_FILE} bytes Go reads`);
+  const body = (await input.exactly(header.size)) ?? EMPTY;
+  if (body.length < header.size) throw truncated();
+  await input.skip(padding(header.size));
+  return body;
+}
+
+/** One entry's data: read at most once, as it streams; what the reader leaves is skipped. */
+export class EntryData implements AsyncIterable<Uint8Array> {
+  constructor(
+    private readonly input: Input,
+    private left: number,
+  ) {}
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    while (this.left > 0) yield await this.piece();
+  }
+
+  /** Gives every byte to `write`, as it arrives: without a promise when the data is buffered already. */
+  async each(write: (piece: Uint8Array) => void): Promise<void> {
+    while (this.left > 0) write(this.input.buffered > 0 ? this.pieceNow() : await this.piece());
+  }
+
+  /** Skips what was not read: it must all be there. */
+  async skipRest(): Promise<void> {
+    const left = this.left - this.pieceNow().length;
+    this.left = 0;
+    if (left > 0 && !(await this.input.skip(left))) throw truncated();
+  }
+
+  private pieceNow(): Uint8Array {
+    const piece = this.input.someNow(this.left);
+    this.left -= piece.length;
+    return piece;
+  }
+
+  private async piece(): Promise<Uint8Array> {
+    if (!(await this.input.more())) throw truncated();
+    return this.pieceNow();
+  }
+}
