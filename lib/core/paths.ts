@@ -5,8 +5,14 @@
 export const WHITEOUT_PREFIX = ".wh.";
 const OPAQUE_MARKER = ".wh..wh..opq";
 
+/** A name with nothing to clean once a leading `./` or `/` and a trailing `/` are off: no empty, `.` or `..` part. */
+const PLAIN_NAME = /^(?:\.?\/)?((?!\.\.?(?:\/|$))[^/]+(?:\/(?!\.\.?(?:\/|$))[^/]+)*)\/?$/;
+
 /** `./a//b/`, `a/./b`, `/a/b` → `/a/b`; `..` never climbs above `/`. */
 export function cleanPath(name: string): string {
+  // Most tar names are plain (`usr/bin/env`, `./etc/`): those skip the split and join.
+  const plain = PLAIN_NAME.exec(name);
+  if (plain) return `/${plain[1]}`;
   const parts: string[] = [];
   for (const part of name.split("/")) {
     if (part === "" || part === ".") continue;

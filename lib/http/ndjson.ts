@@ -2,56 +2,46 @@ import "server-only";
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { asPortholeError } from "@/lib/core/errors";
+import type { NdjsonLines } from "@/lib/core/ndjson";
 import type { CachedListing } from "@/lib/service/cached-listing";
 import { beforeShutdownEnds } from "@/lib/http/shutdown";
 
 /**
- * Streams items as NDJSON, then `{"done": true, "entries": N}`, or `{"error": {...}}` when the
- * source fails midway (the status is already sent by then). The first item is awaited before the
- * response is built, so a failure at the start still gets its proper HTTP status. A shutdown whose
- * grace period runs out ends the stream with a SHUTTING_DOWN error line.
+ * Streams batches of NDJSON lines, then `{"done": true, "entries": N}`, or `{"error": {...}}` when
+ * the source fails midway (the status is already sent by then). The first batch is awaited before
+ * the response is built, so a failure at the start still gets its proper HTTP status. A shutdown
+ * whose grace period runs out ends the stream with a SHUTTING_DOWN error line.
  */
-export async function ndjsonResponse<T>(source: AsyncGenerator<T>, headers: Record<string, string>): Promise<Response> {
+export async function ndjsonResponse(source: AsyncGenerator<NdjsonLines>, headers: Record<string, string>): Promise<Response> {
   const first = await source.next();
   const encoder = new TextEncoder();
   let count = 0;
+  const line = (value: unknown) => encoder.encode(`${JSON.stringify(value)}\n`);
   const body = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      if (!first.done) {
-        count++;
-        controller.enqueue(encoder.encode(`${JSON.stringify(first.value)}\n`));
-      }
-    },
-    async pull(controller) {
+    start(controller) {
       if (first.done) {
-        controller.enqueue(encoder.encode(`${JSON.stringify({ done: true, entries: 0 })}\n`));
+        controller.enqueue(line({ done: true, entries: 0 }));
         return controller.close();
       }
-      // Batches keep per-chunk overhead low on fast layers; the time bound keeps slow ones live.
-      const batch: string[] = [];
-      const started = performance.now();
-      let finished = false;
+      count += first.value.count;
+      controller.enqueue(encoder.encode(first.value.text));
+    },
+    async pull(controller) {
       try {
-        while (batch.length < 512 && performance.now() - started < 25) {
-          const next = await beforeShutdownEnds(source.next());
-          if (next.done) {
-            batch.push(JSON.stringify({ done: true, entries: count }));
-            finished = true;
-            break;
-          }
-          count++;
-          batch.push(JSON.stringify(next.value));
+        const next = await beforeShutdownEnds(source.next());
+        if (!next.done) {
+          count += next.value.count;
+          return controller.enqueue(encoder.encode(next.value.text));
         }
+        controller.enqueue(line({ done: true, entries: count }));
       } catch (error) {
-        batch.push(JSON.stringify(asPortholeError(error).toJSON()));
-        finished = true;
-        void source.return(undefined as T); // a shutdown left the source running: stop its download
+        controller.enqueue(line(asPortholeError(error).toJSON()));
+        void source.return(undefined); // a shutdown left the source running: stop its download
       }
-      controller.enqueue(encoder.encode(`${batch.join("\n")}\n`));
-      if (finished) controller.close();
+      controller.close();
     },
     async cancel() {
-      await source.return(undefined as T);
+      await source.return(undefined);
     },
   });
   return new Response(body, { headers: { "Content-Type": "application/x-ndjson; charset=utf-8", "X-Accel-Buffering": "no", ...headers } });

@@ -88,23 +88,34 @@ export function toEntry(header: TarHeader): LayerEntry | null {
 }
 
 /**
- * The entries of a decompressed tar stream, in tar order, each given to its sink (if `sinkFor`
- * gives one) before it is yielded; the bytes of an entry the caller leaves unread are skipped.
- * Entries past the end-of-archive marker are read (they count for the digests) but are not in the
- * filesystem.
+ * The entries of a decompressed tar stream, in tar order and in readTar's batches, each given to
+ * its sink (if `sinkFor` gives one) before its batch is yielded; the bytes of an entry the caller
+ * leaves unread are skipped. Only a batch's last item may have content still to come: it must be
+ * read (or left) before the next batch.
  */
-export async function* tarItems(tar: AsyncIterable<Uint8Array>, maxEntries: number, sinkFor?: SinkFor): AsyncGenerator<LayerItem> {
+export async function* tarItems(tar: AsyncIterable<Uint8Array>, maxEntries: number, sinkFor?: SinkFor): AsyncGenerator<LayerItem[]> {
   let count = 0;
-  for await (const { header, data } of readTar(tar)) {
-    if (++count > maxEntries) throw new PortholeError("TOO_LARGE", `the layer has more than ${maxEntries} entries`);
-    const entry = toEntry(header);
-    if (!entry) continue;
-    const sink = sinkFor?.(entry);
-    if (sink) {
-      await data.each((chunk) => sink.write(chunk));
-      sink.end();
+  for await (const members of readTar(tar)) {
+    const items: LayerItem[] = [];
+    try {
+      for (const { header, data } of members) {
+        if (++count > maxEntries) throw new PortholeError("TOO_LARGE", `the layer has more than ${maxEntries} entries`);
+        const entry = toEntry(header);
+        if (!entry) continue;
+        const sink = sinkFor?.(entry);
+        if (sink) {
+          if (data.whole) sink.write(data.whole);
+          else await data.each((chunk) => sink.write(chunk));
+          sink.end();
+        }
+        items.push({ entry, content: data });
+      }
+    } catch (error) {
+      // The entries before the failure were read whole: they are listed, then the layer fails.
+      if (items.length) yield items;
+      throw error;
     }
-    yield { entry, content: data };
+    if (items.length) yield items;
   }
 }
 

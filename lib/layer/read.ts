@@ -48,14 +48,14 @@ function watchDigest(stream: Readable, digest: string | null | undefined): { che
 }
 
 /**
- * Streams a layer's tar entries in order, with backpressure and bounded memory, whatever its size.
+ * Streams a layer's tar entries in order, in batches (tarItems'), with backpressure and bounded memory, whatever its size.
  * The generator only finishes normally once the whole stream was read, was a valid archive, and
  * matched `digest` and `diffId`; otherwise it throws at the point of failure (after the entries
  * already yielded), so a partial listing can never pass for a complete one. Stopping early (e.g.
  * after finding one file) destroys the download. An entry `sinkFor` gives a sink is yielded once
  * the sink read all its bytes.
  */
-export async function* readLayer(body: Readable, options: LayerReadOptions = {}, sinkFor?: SinkFor): AsyncGenerator<LayerItem> {
+export async function* readLayer(body: Readable, options: LayerReadOptions = {}, sinkFor?: SinkFor): AsyncGenerator<LayerItem[]> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const decoder = new LayerDecoder(limits.maxBytes, options.seek?.span ?? null);
   let streamError: unknown = null;
@@ -101,11 +101,11 @@ const sha256: FileHasher = {
 };
 
 /**
- * The entries of a layer, each regular file with the sha256 `digest` of its bytes (hashed in the
- * same single pass), with the same end-of-stream guarantees.
+ * The entries of a layer, in batches as they stream, each regular file with the sha256 `digest` of
+ * its bytes (hashed in the same single pass), with the same end-of-stream guarantees.
  */
-export async function* listLayer(body: Readable, options: LayerReadOptions = {}, alsoSink?: SinkFor): AsyncGenerator<LayerEntry> {
-  for await (const { entry } of readLayer(body, options, digestSinks(sha256, alsoSink))) yield entry;
+export async function* listLayer(body: Readable, options: LayerReadOptions = {}, alsoSink?: SinkFor): AsyncGenerator<LayerEntry[]> {
+  for await (const items of readLayer(body, options, digestSinks(sha256, alsoSink))) yield items.map((item) => item.entry);
 }
 
 /**
@@ -118,16 +118,17 @@ export async function openLayerEntry(
   ordinal: number,
   options: LayerReadOptions = {},
 ): Promise<{ entry: LayerEntry; content: Readable } | null> {
-  const items = readLayer(body, options);
+  const batches = readLayer(body, options);
   let seen = 0;
   for (;;) {
-    const next = await items.next();
+    const next = await batches.next();
     if (next.done) return null;
-    if (seen++ !== ordinal) continue;
-    const { entry, content } = next.value;
+    const item = next.value[ordinal - seen];
+    seen += next.value.length;
+    if (!item) continue;
     // Reading the entry to its end (or abandoning it) ends the walk and the download.
-    const stream = Readable.from(content, { objectMode: false });
-    stream.once("close", () => void items.return(undefined));
-    return { entry, content: stream };
+    const stream = Readable.from(item.content, { objectMode: false });
+    stream.once("close", () => void batches.return(undefined));
+    return { entry: item.entry, content: stream };
   }
 }

@@ -100,6 +100,11 @@ class Input {
     return true;
   }
 
+  /** The byte `offset` bytes ahead, which must be buffered. */
+  peek(offset: number): number {
+    return this.chunk[this.at + offset] as number;
+  }
+
   /** The next `length` bytes when they are buffered, else null (and nothing is read). */
   exactlyNow(length: number): Uint8Array | null {
     return this.buffered >= length ? this.take(length) : null;
@@ -193,16 +198,33 @@ function numeric(field: Uint8Array): number | null {
 
 /** Go accepts a header whose stored checksum is the unsigned or the signed sum of its bytes (its own field read as spaces). */
 function checksumOk(block: Uint8Array): boolean {
-  let unsigned = 8 * 0x20;
-  let high = 0;
-  for (let i = 0; i < BLOCK; i++) {
-    if (i === 148) i = 156;
-    const byte = block[i] as number;
-    unsigned += byte;
-    high += byte >> 7;
-  }
   const stored = octal(block.subarray(148, 156));
-  return stored !== null && (stored === unsigned || stored === unsigned - 256 * high);
+  if (stored === null) return false;
+  let field = 0;
+  for (let i = 148; i < 156; i++) field += block[i] as number;
+  const unsigned = byteSum(block) - field + 8 * 0x20;
+  if (stored === unsigned) return true;
+  let high = 0;
+  for (let i = 0; i < BLOCK; i++) if ((i < 148 || i >= 156) && (block[i] as number) > 127) high++;
+  return stored === unsigned - 256 * high;
+}
+
+/** A DataView per buffer the chunks live in: made once, read at any offset. */
+const views = new WeakMap<ArrayBufferLike, DataView>();
+
+/**
+ * The sum of a block's 512 bytes, four at a time (two 16-bit lanes per word: 128 words of at most
+ * 2 × 255 each stay under 65 536). Every header is summed: this is the reader's hottest loop.
+ */
+function byteSum(block: Uint8Array): number {
+  let view = views.get(block.buffer);
+  if (!view) views.set(block.buffer, (view = new DataView(block.buffer)));
+  let lanes = 0;
+  for (let at = block.byteOffset, end = at + BLOCK; at < end; at += 4) {
+    const word = view.getUint32(at, true);
+    lanes += (word & 0x00ff00ff) + ((word >>> 8) & 0x00ff00ff);
+  }
+  return (lanes & 0xffff) + (lanes >>> 16);
 }
 
 function isZeroBlock(block: Uint8Array): boolean {
@@ -342,59 +364,143 @@ const dataLength = (header: TarHeader) => (HEADER_ONLY.has(header.type) ? 0 : he
 
 const padding = (size: number) => (BLOCK - (size % BLOCK)) % BLOCK;
 
+const [X, G, L, K] = ["x", "g", "L", "K"].map((type) => type.charCodeAt(0));
+
+/** A header block's fields, its checksum checked; throws what Go would refuse. */
+function checkedHeader(block: Uint8Array, at: number): TarHeader {
+  if (!checksumOk(block)) throw refused(at, "a bad checksum");
+  const header = parseHeader(block, at);
+  if (dataLength(header) < 0) throw refused(at, "a negative size");
+  return header;
+}
+
 /**
  * The entries of a tar stream, in order, as Go's Reader.Next returns them (PAX and GNU long-name
- * headers folded into the entry they describe; global PAX headers checked, then left out). Throws
- * at the first thing Go would refuse, after the entries before it, so a listing never ends clean
- * where a runtime would have failed. Reads the input to its end, past the end-of-archive marker.
+ * headers folded into the entry they describe; global PAX headers checked, then left out), in
+ * batches: what one stretch of input held. Only a batch's last entry may have data still to come,
+ * which must be read (or left) before the next batch; the others' data is at hand. Batches keep
+ * the cost per entry off promises (an entry-heavy layer has hundreds of thousands). Throws at the
+ * first thing Go would refuse, after the entries before it, so a listing never ends clean where a
+ * runtime would have failed. Reads the input to its end, past the end-of-archive marker.
  */
-export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerator<TarMember> {
-  const input = new Input(source);
-  let pax: Map<string, Uint8Array> | null = null;
-  let longName: Uint8Array | null = null;
-  let longLink: Uint8Array | null = null;
-  for (;;) {
-    const at = input.position;
-    const block = input.exactlyNow(BLOCK) ?? (await input.exactly(BLOCK));
-    if (!block) return;
-    if (isZeroBlock(block)) {
-      const next = input.exactlyNow(BLOCK) ?? (await input.exactly(BLOCK));
-      if (next && !isZeroBlock(next)) throw refused(at + BLOCK, "a header after a single zero block");
-      await input.drain();
-      return;
-    }
-    if (!checksumOk(block)) throw refused(at, "a bad checksum");
-    const header = parseHeader(block, at);
-    if (dataLength(header) < 0) throw refused(at, "a negative size");
-    if (header.type === "x" || header.type === "g" || header.type === "L" || header.type === "K") {
-      const body = await special(input, header, at);
-      if (header.type === "x") pax = paxRecords(body, at);
-      else if (header.type === "L") longName = cString(body);
-      else if (header.type === "K") longLink = cString(body);
-      else {
-        // Go returns a global header as an entry of its own, which ends what earlier headers said of the next one.
-        paxRecords(body, at);
-        pax = longName = longLink = null;
+export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerator<TarMember[]> {
+  const reader = new TarReader(new Input(source));
+  let batch: TarMember[] = [];
+  try {
+    for (;;) {
+      let member = reader.nextNow();
+      if (!member) {
+        // Handed over before waiting for input, so entries flow as the layer streams.
+        if (batch.length) yield batch;
+        batch = [];
+        member = await reader.next();
+        if (!member) break;
       }
-      continue;
+      batch.push(member);
+      // Its data is yet to come: read (or left) before the reader moves on.
+      if (member.data.whole === null) {
+        yield batch;
+        batch = [];
+      }
     }
-    if (pax) mergePax(header, pax, at);
-    if (longName?.length) header.name = nameOfBytes(longName);
-    if (longLink?.length) header.linkname = nameOfBytes(longLink);
-    pax = longName = longLink = null;
+  } catch (error) {
+    if (batch.length) yield batch;
+    throw error;
+  }
+  if (batch.length) yield batch;
+}
+
+/** Go's Reader.Next over the input: the next entry, or null at the end of the archive. */
+class TarReader {
+  private pax: Map<string, Uint8Array> | null = null;
+  private longName: Uint8Array | null = null;
+  private longLink: Uint8Array | null = null;
+  private last: EntryData | null = null;
+  private ended = false;
+
+  constructor(private readonly input: Input) {}
+
+  /**
+   * The next entry when everything up to it is buffered and it is a plain one (no PAX or GNU
+   * header before it, not the end): read without a promise. Null when `next` must do it.
+   */
+  nextNow(): TarMember | null {
+    const { input } = this;
+    const owed = this.last ? this.last.left + padding(this.last.length) : 0;
+    if (this.ended || input.buffered < owed + BLOCK) return null;
+    const type = input.peek(owed + 156);
+    if (input.peek(owed) === 0 || type === X || type === G || type === L || type === K) return null;
+    input.someNow(owed);
+    this.last?.skippedNow();
+    this.last = null;
+    const at = input.position;
+    return this.entry(input.exactlyNow(BLOCK) as Uint8Array, at);
+  }
+
+  async next(): Promise<TarMember | null> {
+    const { input } = this;
+    if (this.ended || !(await this.finishLast())) return null;
+    for (;;) {
+      const at = input.position;
+      const block = input.exactlyNow(BLOCK) ?? (await input.exactly(BLOCK));
+      if (!block) return this.end();
+      if (isZeroBlock(block)) {
+        const next = input.exactlyNow(BLOCK) ?? (await input.exactly(BLOCK));
+        if (next && !isZeroBlock(next)) throw refused(at + BLOCK, "a header after a single zero block");
+        await input.drain();
+        return this.end();
+      }
+      const type = block[156];
+      if (type !== X && type !== G && type !== L && type !== K) return this.entry(block, at);
+      const header = checkedHeader(block, at);
+      this.special(header.type, await special(input, header, at), at);
+    }
+  }
+
+  /** The entry whose header `block` is (at byte `at`), with what the headers before it said. */
+  private entry(block: Uint8Array, at: number): TarMember {
+    const header = checkedHeader(block, at);
+    if (this.pax) mergePax(header, this.pax, at);
+    if (this.longName?.length) header.name = nameOfBytes(this.longName);
+    if (this.longLink?.length) header.linkname = nameOfBytes(this.longLink);
+    this.pax = this.longName = this.longLink = null;
     if (header.type === "\0") header.type = header.name.endsWith("/") ? "5" : "0";
     const length = dataLength(header);
     if (length < 0) throw refused(at, "a negative size");
-    const data = new EntryData(input, length);
-    yield { header, data };
-    await data.skipRest();
-    // Go reads an archive that ends right after an entry's data, its padding missing, as ended.
-    const pad = padding(length);
-    const padded = input.someNow(pad).length;
-    if (padded < pad && !(await input.skip(pad - padded))) {
-      if (padded > 0) throw truncated();
-      return;
+    const whole = this.input.exactlyNow(length);
+    this.last = whole ? EntryData.of(whole) : new EntryData(this.input, length);
+    return { header, data: this.last };
+  }
+
+  /** What a PAX header or GNU long name says of the next entry. */
+  private special(type: string, body: Uint8Array, at: number): void {
+    if (type === "x") this.pax = paxRecords(body, at);
+    else if (type === "L") this.longName = cString(body);
+    else if (type === "K") this.longLink = cString(body);
+    else {
+      // Go returns a global header as an entry of its own, which ends what earlier headers said of the next one.
+      paxRecords(body, at);
+      this.pax = this.longName = this.longLink = null;
     }
+  }
+
+  /** Skips what the last entry's reader left, and its padding; false when the input ended there, as Go allows. */
+  private async finishLast(): Promise<boolean> {
+    const last = this.last;
+    if (!last) return true;
+    this.last = null;
+    await last.skipRest();
+    const pad = padding(last.length);
+    const padded = this.input.someNow(pad).length;
+    if (padded === pad || (await this.input.skip(pad - padded))) return true;
+    if (padded > 0) throw truncated();
+    this.end();
+    return false;
+  }
+
+  private end(): null {
+    this.ended = true;
+    return null;
   }
 }
 
@@ -410,35 +516,55 @@ async function special(input: Input, header: TarHeader, at: number): Promise<Uin
 
 /** One entry's data: read at most once, as it streams; what the reader leaves is skipped. */
 export class EntryData implements AsyncIterable<Uint8Array> {
+  /** Bytes not read yet. */
+  left: number;
+
   constructor(
-    private readonly input: Input,
-    private left: number,
-  ) {}
+    private readonly input: Input | null,
+    readonly length: number,
+    /** All of it, when it was buffered as the header was read (most files of entry-heavy layers); else null. */
+    readonly whole: Uint8Array | null = null,
+  ) {
+    this.left = whole ? 0 : length;
+  }
+
+  /** Data that was at hand whole. */
+  static of(bytes: Uint8Array): EntryData {
+    return new EntryData(null, bytes.length, bytes);
+  }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    if (this.whole) yield this.whole;
     while (this.left > 0) yield await this.piece();
   }
 
   /** Gives every byte to `write`, as it arrives: without a promise when the data is buffered already. */
   async each(write: (piece: Uint8Array) => void): Promise<void> {
-    while (this.left > 0) write(this.input.buffered > 0 ? this.pieceNow() : await this.piece());
+    if (this.whole) write(this.whole);
+    while (this.left > 0) write((this.input as Input).buffered > 0 ? this.pieceNow() : await this.piece());
+  }
+
+  /** What was not read was skipped by the reader (it was buffered). */
+  skippedNow(): void {
+    this.left = 0;
   }
 
   /** Skips what was not read: it must all be there. */
   async skipRest(): Promise<void> {
+    if (!this.input) return;
     const left = this.left - this.pieceNow().length;
     this.left = 0;
     if (left > 0 && !(await this.input.skip(left))) throw truncated();
   }
 
   private pieceNow(): Uint8Array {
-    const piece = this.input.someNow(this.left);
+    const piece = (this.input as Input).someNow(this.left);
     this.left -= piece.length;
     return piece;
   }
 
   private async piece(): Promise<Uint8Array> {
-    if (!(await this.input.more())) throw truncated();
+    if (!(await (this.input as Input).more())) throw truncated();
     return this.pieceNow();
   }
 }

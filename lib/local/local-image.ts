@@ -28,8 +28,8 @@ class LayerRead {
     const captures = emptyCaptures();
     this.done = (async () => {
       try {
-        for await (const entry of listLayerStream(blob.stream(), layer.check, captureSinks(captures))) {
-          this.entries.push(entry);
+        for await (const entries of listLayerStream(blob.stream(), layer.check, captureSinks(captures))) {
+          this.entries.push(...entries);
           this.wake();
         }
         return { entries: this.entries, captures };

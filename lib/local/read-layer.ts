@@ -21,7 +21,7 @@ export interface LayerCheck {
  * entry rules as the server. Bounded memory whatever the size (each chunk is pulled when the last
  * is read); ends normally only once the layer was read whole and matched its digest and diff_id.
  */
-export async function* readLayerStream(body: ReadableStream<Uint8Array>, check: LayerCheck, sinkFor?: SinkFor): AsyncGenerator<LayerItem> {
+export async function* readLayerStream(body: ReadableStream<Uint8Array>, check: LayerCheck, sinkFor?: SinkFor): AsyncGenerator<LayerItem[]> {
   const stored = check.digest ? digestHash(check.digest) : null;
   // An uncompressed layer's digest is its diff_id: its bytes are hashed once.
   const tar = check.diffId && check.diffId !== check.digest ? digestHash(check.diffId) : null;
@@ -43,16 +43,18 @@ export async function* readLayerStream(body: ReadableStream<Uint8Array>, check: 
   }
 }
 
-/** The entries of a layer, each regular file with its sha256 `digest`, as the server's listLayer. */
-export async function* listLayerStream(body: ReadableStream<Uint8Array>, check: LayerCheck, alsoSink?: SinkFor): AsyncGenerator<LayerEntry> {
-  for await (const { entry } of readLayerStream(body, check, digestSinks(browserFileHasher, alsoSink))) yield entry;
+/** The entries of a layer in batches, each regular file with its sha256 `digest`, as the server's listLayer. */
+export async function* listLayerStream(body: ReadableStream<Uint8Array>, check: LayerCheck, alsoSink?: SinkFor): AsyncGenerator<LayerEntry[]> {
+  for await (const items of readLayerStream(body, check, digestSinks(browserFileHasher, alsoSink))) yield items.map((item) => item.entry);
 }
 
 /** `length` bytes from `offset` of one entry's content, reading the layer only up to them. */
 export async function entryPart(body: ReadableStream<Uint8Array>, ordinal: number, offset: number, length: number): Promise<Uint8Array> {
   let seen = 0;
-  for await (const { content } of readLayerStream(body, {})) {
-    if (seen++ !== ordinal) continue;
+  for await (const items of readLayerStream(body, {})) {
+    const content = items[ordinal - seen]?.content;
+    seen += items.length;
+    if (!content) continue;
     const parts: Uint8Array[] = [];
     let at = 0;
     for await (const chunk of content) {

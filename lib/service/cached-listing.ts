@@ -20,6 +20,6 @@ export async function cachedListing(digest: string, gzipOk: boolean): Promise<Ca
   if (kept) return { body: kept, gzipped: true };
   const plain = await cachedLayerIndex(digest);
   if (plain === null) return null;
-  const made = gzipOk ? await storeGzippedIndex(digest) : null;
+  const made = gzipOk && (await storeGzippedIndex(digest)) ? await contentCache().open(gzippedIndexKey(digest)) : null;
   return made ? { body: made, gzipped: true } : { body: plain, gzipped: false };
 }

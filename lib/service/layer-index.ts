@@ -1,10 +1,11 @@
 import "server-only";
 import { createReadStream } from "node:fs";
 import { PassThrough, Readable } from "node:stream";
-import { createInterface } from "node:readline";
-import { promisify } from "node:util";
-import { constants, gzip } from "node:zlib";
+import { StringDecoder } from "node:string_decoder";
+import { constants, createGzip } from "node:zlib";
 import type { LayerEntry } from "@/lib/core/api-types";
+import { entryJson } from "@/lib/core/entry-json";
+import type { NdjsonLines } from "@/lib/core/ndjson";
 import { contentCache } from "@/lib/cache/content-cache";
 import { Recent } from "@/lib/cache/recent";
 import { SharedFlight } from "@/lib/cache/shared-flight";
@@ -24,9 +25,24 @@ interface IndexEnd {
   entries: number;
 }
 
-const inFlight = new Map<string, Replay<LayerEntry>>();
-const gzipped = promisify(gzip);
-const gzipping = new SharedFlight<Buffer | null>();
+/** A batch of a layer's entries, with their lines of its listing (NDJSON, as the layer endpoint sends them and the index keeps them). */
+export interface ListedBatch extends NdjsonLines {
+  entries: LayerEntry[];
+}
+
+const listedBatch = (entries: LayerEntry[]): ListedBatch => ({
+  entries,
+  count: entries.length,
+  text: entries.map((entry) => `${entryJson(entry)}\n`).join(""),
+});
+
+const inFlight = new Map<string, Replay<ListedBatch>>();
+/**
+ * How much of a listing under way is kept for viewers who join it late (in characters of its lines):
+ * a listing past this streams to the viewers it has, and later ones read it from the cache once whole.
+ */
+const REPLAY_BUDGET = 8 * 2 ** 20;
+const gzipping = new SharedFlight<boolean>();
 // v4: entries carry file capabilities and their data offsets (v3 was the first written with the layer's captures; v2 had content digests; v1 none).
 export const layerIndexKey = (digest: string) => `layer-index:v4:${digest}`;
 /** The same listing gzipped, as the layer endpoint sends it to clients that take gzip. */
@@ -34,25 +50,31 @@ export const gzippedIndexKey = (digest: string) => `layer-index-gzip:v4:${digest
 const capturesKey = (digest: string) => `layer-captures:v1:${digest}`;
 
 /**
- * A layer's entries, from wherever they are cheapest: the disk cache (a verified, complete index
- * keyed by digest: immutable), a listing already under way (N viewers, one download), or a new
- * download. A new download is indexed to the cache as it streams, and committed only once the
- * whole layer was read and verified. Callers must have proven access to the repository.
+ * A layer's entries in batches, from wherever they are cheapest: the disk cache (a verified,
+ * complete index keyed by digest: immutable), a listing already under way (N viewers, one
+ * download), or a new download. A new download is indexed to the cache as it streams, and
+ * committed only once the whole layer was read and verified. Callers must have proven access to
+ * the repository.
  */
-export async function* layerEntries(layer: LayerSource): AsyncGenerator<LayerEntry> {
+export async function* layerEntries(layer: LayerSource): AsyncGenerator<ListedBatch> {
   const cached = await contentCache().open(layerIndexKey(layer.digest));
   if (cached) {
     yield* readIndex(cached);
     return;
   }
-  yield* listing(layer).read();
+  const replay = listing(layer);
+  const reader = replay.reader();
+  if (reader) return yield* reader;
+  // Joined too late to be replayed from memory: what the listing stored, once it is whole.
+  await replay.settled();
+  yield* layerEntries(layer);
 }
 
 /** The one read of a layer under way, joined, or started. */
-function listing(layer: LayerSource): Replay<LayerEntry> {
+function listing(layer: LayerSource): Replay<ListedBatch> {
   let replay = inFlight.get(layer.digest);
   if (!replay) {
-    replay = new Replay<LayerEntry>();
+    replay = new Replay<ListedBatch>((batch) => batch.text.length, REPLAY_BUDGET);
     inFlight.set(layer.digest, replay);
     void produce(layer, replay).finally(() => inFlight.delete(layer.digest));
   }
@@ -66,7 +88,7 @@ function listing(layer: LayerSource): Replay<LayerEntry> {
 export async function layerCaptures(layer: LayerSource): Promise<LayerCaptures> {
   // A listing under way (a viewer's layer stream) writes the captures when it ends: wait for it, not a second download.
   const underWay = inFlight.get(layer.digest);
-  if (underWay) await drain(underWay.read());
+  if (underWay) await underWay.settled();
   const cached = await contentCache().read(capturesKey(layer.digest));
   if (cached) return parseCaptures(cached.toString("utf8"));
   const captured = emptyCaptures();
@@ -96,13 +118,13 @@ const LISTED_HERE = Symbol("listed here");
  * Lists a layer once across every instance (with Redis: the others wait, then read the index it
  * stored, from the shared store), and once in this process however many read it meanwhile.
  */
-async function produce(layer: LayerSource, replay: Replay<LayerEntry>): Promise<void> {
+async function produce(layer: LayerSource, replay: Replay<ListedBatch>): Promise<void> {
   try {
     const listed = await onceAcrossInstances<Buffer | string | typeof LISTED_HERE>(layerIndexKey(layer.digest), {
       find: () => cachedLayerIndex(layer.digest),
       make: () => listHere(layer, replay),
     });
-    if (listed !== LISTED_HERE) for await (const entry of readIndex(listed)) replay.push(entry);
+    if (listed !== LISTED_HERE) for await (const batch of readIndex(listed)) replay.push(batch);
     replay.end();
     // Gzipped once it is whole, in one go: zlib fed line by line would cost a thread hop per line.
     if (listed === LISTED_HERE) void storeGzippedIndex(layer.digest).catch(() => undefined);
@@ -112,8 +134,8 @@ async function produce(layer: LayerSource, replay: Replay<LayerEntry>): Promise<
 }
 
 /** Reads the layer, passing its entries on as they come, and stores its index (the store too) before it returns. */
-async function listHere(layer: LayerSource, replay: Replay<LayerEntry>): Promise<typeof LISTED_HERE> {
-  const lines = new PassThrough();
+async function listHere(layer: LayerSource, replay: Replay<ListedBatch>): Promise<typeof LISTED_HERE> {
+  const lines = new PassThrough({ highWaterMark: 1 << 20 });
   const committed = contentCache()
     .put(layerIndexKey(layer.digest), lines)
     .catch(() => undefined);
@@ -122,12 +144,15 @@ async function listHere(layer: LayerSource, replay: Replay<LayerEntry>): Promise
     const indexing = seekIndexing(layer);
     // An eStargz layer says what it holds in its table of contents: a TOC that cannot be had is no error, the layer is read.
     const fromToc = await tocEntries(layer).catch(() => null);
-    const entries = fromToc ?? listLayer(await layer.open(), { ...layer.check, seek: indexing.seek }, captureSinks(captured));
+    const batches = fromToc ? [fromToc] : listLayer(await layer.open(), { ...layer.check, seek: indexing.seek }, captureSinks(captured));
     let count = 0;
-    for await (const entry of entries) {
-      count++;
-      replay.push(entry);
-      if (!lines.write(`${JSON.stringify(entry)}\n`)) await new Promise((resolve) => lines.once("drain", resolve));
+    for await (const entries of batches) {
+      const batch = listedBatch(entries);
+      count += batch.count;
+      replay.push(batch);
+      if (!lines.write(batch.text)) await new Promise((resolve) => lines.once("drain", resolve));
+      // At the pace of the slowest viewer once it is a budget behind: a listing is never held whole in memory.
+      await replay.room();
     }
     // The captures and the seek index go in first: an index in the cache means they are there too, unless evicted since.
     // A TOC listing read no file: its captures are taken when they are first asked for.
@@ -146,36 +171,53 @@ async function listHere(layer: LayerSource, replay: Replay<LayerEntry>): Promise
 
 /**
  * Caches a layer's listing gzipped, as the layer endpoint sends it to clients that take gzip, made
- * from the listing read whole and checked (once, however many ask at a time); its bytes, or null
- * when the listing is gone.
+ * from the listing streamed whole (once, however many ask at a time); false when the listing is gone.
  */
-export function storeGzippedIndex(digest: string): Promise<Buffer | null> {
+export function storeGzippedIndex(digest: string): Promise<boolean> {
   return gzipping.run(digest, () => gzipIndex(digest));
 }
 
-async function gzipIndex(digest: string): Promise<Buffer | null> {
-  const bytes = await contentCache().read(layerIndexKey(digest));
-  if (!bytes) return null;
-  // The fastest level: the digests in a listing do not compress, so a slower one saves 2 % for half again the time.
-  const zipped = await gzipped(bytes, { level: constants.Z_BEST_SPEED });
+async function gzipIndex(digest: string): Promise<boolean> {
+  const plain = await cachedLayerIndex(digest);
+  if (plain === null) return false;
+  // Streamed: a million-entry listing is hundreds of megabytes. The fastest level: the digests in a
+  // listing do not compress, so a slower one saves 2 % for half again the time.
+  const zipped = indexBytes(plain).pipe(createGzip({ level: constants.Z_BEST_SPEED, chunkSize: 1 << 20 }));
   await contentCache().put(gzippedIndexKey(digest), zipped);
-  return zipped;
+  return true;
 }
 
-async function* readIndex(cached: Buffer | string): AsyncGenerator<LayerEntry> {
-  const input = typeof cached === "string" ? createReadStream(cached) : Readable.from([cached]);
-  const lines = createInterface({ input, crlfDelay: Infinity });
+/** A cached index's bytes (in memory when small, else its file) as a stream. */
+const indexBytes = (cached: Buffer | string): Readable =>
+  typeof cached === "string" ? createReadStream(cached, { highWaterMark: 1 << 20 }) : Readable.from([cached]);
+
+/** The last line of a batch of index lines: the end of the index when it is its `done` line. */
+function endOf(lines: string): { end: IndexEnd | null; text: string } {
+  const start = lines.lastIndexOf("\n", lines.length - 2) + 1;
+  if (!lines.startsWith('{"done"', start)) return { end: null, text: lines };
+  return { end: JSON.parse(lines.slice(start)) as IndexEnd, text: lines.slice(0, start) };
+}
+
+/** A cached index in batches, as it was listed: whole lines, parsed a batch at a time. */
+async function* readIndex(cached: Buffer | string): AsyncGenerator<ListedBatch> {
+  const decoder = new StringDecoder("utf8");
+  let rest = "";
   let end: IndexEnd | null = null;
   let count = 0;
-  for await (const line of lines) {
-    const value = JSON.parse(line) as LayerEntry | IndexEnd;
-    if ("done" in value) end = value;
-    else {
-      count++;
-      yield value;
-    }
+  for await (const chunk of indexBytes(cached)) {
+    const text = rest + decoder.write(chunk as Buffer);
+    const cut = text.lastIndexOf("\n") + 1;
+    rest = text.slice(cut);
+    if (cut === 0) continue;
+    if (end) throw new PortholeError("INTERNAL", "a cached layer index goes on past its end");
+    const batch = endOf(text.slice(0, cut));
+    end = batch.end;
+    // Entries are JSON objects on lines of their own (JSON escapes newlines): a batch of them parses as one array.
+    const entries = batch.text ? (JSON.parse(`[${batch.text.slice(0, -1).replaceAll("\n", ",")}]`) as LayerEntry[]) : [];
+    count += entries.length;
+    if (entries.length) yield { entries, count: entries.length, text: batch.text };
   }
-  if (!end || end.entries !== count) throw new PortholeError("INTERNAL", "a cached layer index is incomplete");
+  if (!end || end.entries !== count || rest + decoder.end()) throw new PortholeError("INTERNAL", "a cached layer index is incomplete");
 }
 
 async function drain(items: AsyncIterable<unknown>): Promise<void> {
@@ -189,7 +231,7 @@ const collected = new Recent<LayerEntry[]>(8);
 export function collectLayer(layer: LayerSource): Promise<LayerEntry[]> {
   return collected.get(layer.digest, async () => {
     const entries: LayerEntry[] = [];
-    for await (const entry of layerEntries(layer)) entries.push(entry);
+    for await (const batch of layerEntries(layer)) for (const entry of batch.entries) entries.push(entry);
     return entries;
   });
 }

@@ -57,7 +57,7 @@ export function sourceView(open: () => Promise<ImageSource>): SourceView {
       return { bytes: await readAll(content), size: entry.size };
     },
     layerEntries: async function* (digest) {
-      yield* layerEntries(await layer(digest));
+      for await (const batch of layerEntries(await layer(digest))) yield* batch.entries;
     },
   };
   return view;

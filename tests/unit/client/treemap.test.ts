@@ -73,7 +73,7 @@ describe("the fs answer's hidden bytes", () => {
     const listings = await Promise.all(
       layers.map(async (bytes) => {
         const out: LayerEntry[] = [];
-        for await (const listed of listLayer(Readable.from([bytes]))) out.push(listed);
+        for await (const batch of listLayer(Readable.from([bytes]))) out.push(...batch);
         return out;
       }),
     );

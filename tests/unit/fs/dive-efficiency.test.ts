@@ -10,7 +10,7 @@ const DIVE_DATA = join(import.meta.dirname, "../../../../shared/dive-data");
 
 async function entriesOf(tarBytes: Buffer): Promise<LayerEntry[]> {
   const out: LayerEntry[] = [];
-  for await (const entry of listLayer(Readable.from([tarBytes]))) out.push(entry);
+  for await (const batch of listLayer(Readable.from([tarBytes]))) out.push(...batch);
   return out;
 }
 

@@ -159,7 +159,7 @@ describe("content digests in the merged view", () => {
     const merge = new FsMerge();
     for (const layer of layers) {
       const entries: LayerEntry[] = [];
-      for await (const entry of listLayer(Readable.from([await packLayer(layer)]))) entries.push(entry);
+      for await (const batch of listLayer(Readable.from([await packLayer(layer)]))) entries.push(...batch);
       merge.addLayer(entries);
     }
     return merge;

@@ -168,10 +168,12 @@ async function seedTars(random: Prng): Promise<Buffer[]> {
 /** Lists a layer, checking every entry it yields; returns how many there were. */
 async function listChecked(body: Readable, problems: string[]): Promise<number> {
   let count = 0;
-  for await (const entry of listLayer(body)) {
-    count++;
-    const problem = badEntry(entry);
-    if (problem) problems.push(problem);
+  for await (const batch of listLayer(body)) {
+    for (const entry of batch) {
+      count++;
+      const problem = badEntry(entry);
+      if (problem) problems.push(problem);
+    }
   }
   return count;
 }

@@ -49,7 +49,7 @@ describe("a stalled registry", () => {
     const layer = image.layers[0] as (typeof image.layers)[number];
     const { body } = await openBlob(image, layer.digest);
     const entries: LayerEntry[] = [];
-    for await (const entry of listLayer(body, { digest: layer.digest, diffId: layer.diffId })) entries.push(entry);
+    for await (const batch of listLayer(body, { digest: layer.digest, diffId: layer.diffId })) entries.push(...batch);
     const took = performance.now() - started;
     console.log(`healthy registry: image, blob and listing in ${Math.round(took)} ms while ${stalled.count()} requests hang`);
 

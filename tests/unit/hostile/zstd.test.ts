@@ -17,7 +17,7 @@ const zstd = (input: Buffer, ...args: string[]) => execFileSync("zstd", ["-q", "
 
 async function list(bytes: Buffer): Promise<LayerEntry[]> {
   const entries: LayerEntry[] = [];
-  for await (const entry of listLayer(Readable.from([bytes]))) entries.push(entry);
+  for await (const batch of listLayer(Readable.from([bytes]))) entries.push(...batch);
   return entries;
 }
 

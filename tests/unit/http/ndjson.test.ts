@@ -1,9 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { PortholeError } from "@/lib/core/errors";
+import type { NdjsonLines } from "@/lib/core/ndjson";
 import { ndjsonResponse } from "@/lib/http/ndjson";
 
-async function* items<T>(values: T[], failure?: PortholeError): AsyncGenerator<T> {
-  for (const value of values) yield value;
+/** `values` in batches of two, then `failure`. */
+async function* items<T>(values: T[], failure?: PortholeError): AsyncGenerator<NdjsonLines> {
+  for (let at = 0; at < values.length; at += 2) {
+    const batch = values.slice(at, at + 2);
+    yield { count: batch.length, text: batch.map((value) => `${JSON.stringify(value)}\n`).join("") };
+  }
   if (failure) throw failure;
 }
 
@@ -14,7 +19,7 @@ const lines = async (response: Response) =>
     .map((line) => JSON.parse(line));
 
 describe("ndjsonResponse", () => {
-  it("sends one line per item, then the done line with the count", async () => {
+  it("sends one line per item, batch after batch, then the done line with the count", async () => {
     const response = await ndjsonResponse(items([{ a: 1 }, { a: 2 }, { a: 3 }]), { "X-Test": "yes" });
     expect(response.headers.get("Content-Type")).toMatch(/^application\/x-ndjson/);
     expect(response.headers.get("X-Test")).toBe("yes");

@@ -23,7 +23,7 @@ const NOT_A_STRUCT = "not a vfs_cap_data";
 
 async function list(stream: Readable): Promise<LayerEntry[]> {
   const entries: LayerEntry[] = [];
-  for await (const entry of listLayer(stream)) entries.push(entry);
+  for await (const batch of listLayer(stream)) entries.push(...batch);
   return entries;
 }
 

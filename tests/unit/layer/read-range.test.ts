@@ -129,7 +129,7 @@ async function readBackByRange(blob: Buffer, { dir, files }: ReturnType<typeof g
   let index: BuiltSeekIndex | null = null;
   const entries: LayerEntry[] = [];
   const seek = { span: 64 * 1024, onIndex: (built: BuiltSeekIndex) => (index = built) };
-  for await (const entry of listLayer(Readable.from([blob]), { seek })) entries.push(entry);
+  for await (const batch of listLayer(Readable.from([blob]), { seek })) entries.push(...batch);
   const stored = parseSeekIndex(serializeSeekIndex(index!))!;
   for (const [path, content] of Object.entries(files)) {
     const entry = entries.find((e) => e.path === `/${path}`)!;
@@ -159,7 +159,7 @@ describe("a layer listing indexed for random access", () => {
   it("zstd of one frame: nothing to resume from, no index (files are read as a stream)", async () => {
     const blob = execFileSync("zstd", ["-q", "-c", "-3"], { input: gnuTar().tar, maxBuffer: 1 << 30 });
     let built: BuiltSeekIndex | null = null;
-    for await (const entry of listLayer(Readable.from([blob]), { seek: { span: 64 * 1024, onIndex: (index) => (built = index) } })) void entry;
+    for await (const batch of listLayer(Readable.from([blob]), { seek: { span: 64 * 1024, onIndex: (index) => (built = index) } })) void batch;
     expect(built).toBeNull();
   });
 });

@@ -21,14 +21,14 @@ const source = (bytes: Buffer, chunk = 7919) =>
 
 async function list(bytes: Buffer, options = {}): Promise<LayerEntry[]> {
   const out: LayerEntry[] = [];
-  for await (const entry of listLayer(source(bytes), options)) out.push(entry);
+  for await (const batch of listLayer(source(bytes), options)) out.push(...batch);
   return out;
 }
 
 async function listUntilFailure(bytes: Buffer, options = {}): Promise<{ entries: LayerEntry[]; error: PortholeError | null }> {
   const entries: LayerEntry[] = [];
   try {
-    for await (const entry of listLayer(source(bytes), options)) entries.push(entry);
+    for await (const batch of listLayer(source(bytes), options)) entries.push(...batch);
     return { entries, error: null };
   } catch (error) {
     return { entries, error: error as PortholeError };

@@ -34,22 +34,24 @@ type Listing = { entries: ReturnType<typeof asOurs>[]; error?: string };
 async function ours(archive: Buffer, seed: number, largest: number): Promise<Listing> {
   const listing: Listing = { entries: [] };
   try {
-    for await (const { header, data } of readTar(chunked(archive, prng(seed), largest))) {
-      const hash = createHash("sha256");
-      for await (const piece of data) hash.update(piece);
-      const { type, name, linkname, size, mode, uid, gid, mtime, capability } = header;
-      listing.entries.push({
-        name,
-        type,
-        size,
-        mode,
-        uid,
-        gid,
-        mtime,
-        linkname,
-        capability: capability ? Buffer.from(capability).toString("hex") : "",
-        data: hash.digest("hex"),
-      });
+    for await (const batch of readTar(chunked(archive, prng(seed), largest))) {
+      for (const { header, data } of batch) {
+        const hash = createHash("sha256");
+        for await (const piece of data) hash.update(piece);
+        const { type, name, linkname, size, mode, uid, gid, mtime, capability } = header;
+        listing.entries.push({
+          name,
+          type,
+          size,
+          mode,
+          uid,
+          gid,
+          mtime,
+          linkname,
+          capability: capability ? Buffer.from(capability).toString("hex") : "",
+          data: hash.digest("hex"),
+        });
+      }
     }
   } catch (error) {
     listing.error = (error as Error).message;

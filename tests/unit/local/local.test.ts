@@ -25,9 +25,10 @@ const ENTRIES = [
   { name: "bin/alias", type: "symlink" as const, linkname: "tool" },
 ];
 
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+/** Every entry of a listing's batches. */
+async function collect<T>(batches: AsyncIterable<T[]>): Promise<T[]> {
   const all: T[] = [];
-  for await (const item of items) all.push(item);
+  for await (const batch of batches) all.push(...batch);
   return all;
 }
 

@@ -53,7 +53,7 @@ function watch() {
 
 async function fullStream(): Promise<LayerEntry[]> {
   const entries: LayerEntry[] = [];
-  for await (const entry of listLayer(Readable.from([layer.bytes]), { digest: layer.digest })) entries.push(entry);
+  for await (const batch of listLayer(Readable.from([layer.bytes]), { digest: layer.digest })) entries.push(...batch);
   return entries;
 }
 

@@ -1,0 +1,5 @@
+/** Items already written as NDJSON: `text` is `count` whole lines, each ending with a newline. */
+export interface NdjsonLines {
+  count: number;
+  text: string;
+}

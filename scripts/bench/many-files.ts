@@ -1,0 +1,161 @@
+/**
+ * Entry-heavy images: one gzip layer of N files of a few bytes, 1 000 to a directory (a Python ML
+ * stack or a node_modules monorepo is this shape), generated once into .bench/ and pushed to the
+ * bench registry. Measured side by side with `curl | gzip -dc | tar -tv` on the same blob: the cold
+ * listing (and the server's peak RSS meanwhile), the merged tree cold and warm, and one directory's
+ * children and a search on a warm server.
+ */
+import { createWriteStream, existsSync, renameSync } from "node:fs";
+import { join } from "node:path";
+import { createGzip } from "node:zlib";
+import { pipelineBaseline } from "./baseline";
+
+const PER_DIRECTORY = 1000;
+const BLOCK = 512;
+
+interface App {
+  url: string;
+  cacheDir: string;
+  rssMb: () => number;
+  stop(): Promise<void>;
+}
+
+export interface ManyFilesTools {
+  work: string;
+  registry: string;
+  startApp: () => Promise<App>;
+  timed: (url: string, rssMb?: () => number) => Promise<{ total: number; lines: number; peakRssMb: number }>;
+  /** Pushes a one-layer image of the gzip layer at `path`; its blob digest. */
+  pushLayer: (repo: string, tag: string, path: string, createdBy: string) => Promise<{ digest: string }>;
+  cleanCache: (dir: string) => void;
+}
+
+/** A ustar header block for `name` (mode 0644 or 0755 for directories, owner 0:0, a fixed mtime). */
+function header(name: string, size: number, type: "0" | "5"): Buffer {
+  const block = Buffer.alloc(BLOCK);
+  block.write(name, 0, 100, "utf8");
+  block.write(type === "5" ? "0000755\0" : "0000644\0", 100);
+  block.write("0000000\0", 108);
+  block.write("0000000\0", 116);
+  block.write(`${size.toString(8).padStart(11, "0")}\0`, 124);
+  block.write(`${(1_700_000_000).toString(8)}\0`, 136);
+  block.write("        ", 148);
+  block.write(type, 156);
+  block.write("ustar\x0000", 257);
+  let sum = 0;
+  for (const byte of block) sum += byte;
+  block.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148);
+  return block;
+}
+
+/** `.bench/many-<files>.tar.gz`, written once (gzip -1: seconds, not minutes, for a million entries). */
+async function ensureLayer(work: string, files: number): Promise<string> {
+  const path = join(work, `many-${files}.tar.gz`);
+  if (existsSync(path)) return path;
+  const gzip = createGzip({ level: 1 });
+  const done = new Promise<void>((resolve, reject) =>
+    gzip
+      .pipe(createWriteStream(`${path}.part`))
+      .on("finish", () => resolve())
+      .on("error", reject),
+  );
+  let batch: Buffer[] = [];
+  const flush = async () => {
+    if (!gzip.write(Buffer.concat(batch))) await new Promise((resolve) => gzip.once("drain", resolve));
+    batch = [];
+  };
+  for (let i = 0; i < files; i++) {
+    const dir = `data/d${Math.floor(i / PER_DIRECTORY)}`;
+    if (i % PER_DIRECTORY === 0) batch.push(header(`${dir}/`, 0, "5"));
+    const content = Buffer.from(`file ${i}\n`);
+    const block = Buffer.alloc(BLOCK);
+    content.copy(block);
+    batch.push(header(`${dir}/f${i}.txt`, content.length, "0"), block);
+    if (batch.length >= 2048) await flush();
+  }
+  batch.push(Buffer.alloc(2 * BLOCK));
+  await flush();
+  gzip.end();
+  await done;
+  renameSync(`${path}.part`, path);
+  return path;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
+/** Warm requests: the median of 5 after one to warm. */
+async function warm(url: string): Promise<number> {
+  await fetch(url).then((response) => response.arrayBuffer());
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    const response = await fetch(url);
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    times.push(performance.now() - started);
+  }
+  return median(times);
+}
+
+/** A one-layer image of `files` generated files, pushed; its reference and layer digest. */
+async function pushed(tools: ManyFilesTools, files: number): Promise<{ ref: string; repo: string; digest: string }> {
+  const repo = `bench/many-${files}`;
+  const layer = await ensureLayer(tools.work, files);
+  const { digest } = await tools.pushLayer(repo, "v1", layer, `${files} files of a few bytes, ${PER_DIRECTORY} to a directory`);
+  return { ref: `${tools.registry}/${repo}:v1`, repo, digest };
+}
+
+const RUNS = 3;
+
+export async function manyFilesFigures(tools: ManyFilesTools, files: number) {
+  const { ref, repo, digest } = await pushed(tools, files);
+  // Loads the server's routes: what is measured is a layer no one listed, not a process no one used.
+  const warmUp = await pushed(tools, PER_DIRECTORY);
+  const blobUrl = `http://${tools.registry}/v2/${repo}/blobs/${digest}`;
+  const { times: baselines, entries } = pipelineBaseline(blobUrl, RUNS);
+  const colds: Awaited<ReturnType<ManyFilesTools["timed"]>>[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const app = await tools.startApp();
+    const api = (path: string, params: Record<string, string>) => `${app.url}/api/v1/${path}?${new URLSearchParams({ ref, ...params })}`;
+    try {
+      await tools.timed(`${app.url}/api/v1/layer?${new URLSearchParams({ ref: warmUp.ref, digest: warmUp.digest })}`);
+      colds.push(await tools.timed(api("layer", { digest }), app.rssMb));
+      if (i < RUNS - 1) continue;
+      const fsCold = await tools.timed(api("fs", {}), app.rssMb);
+      const fsWarm = await warm(api("fs", {}));
+      const middle = `/data/d${Math.floor(files / PER_DIRECTORY / 2)}`;
+      const directory = await warm(api("dir", { path: middle }));
+      const search = await warm(api("search", { q: `f${Math.floor(files / 3)}.txt`, limit: "100" }));
+      const byTime = [...colds].sort((a, b) => a.total - b.total);
+      const cold = { ...(byTime[1] as (typeof colds)[number]), peakRssMb: Math.max(...colds.map((run) => run.peakRssMb)) };
+      return { files, entries, baselineMs: median(baselines), cold, fsCold, fsWarm, directory, search, ref, middle };
+    } finally {
+      await app.stop();
+      tools.cleanCache(app.cacheDir);
+    }
+  }
+  throw new Error("unreachable");
+}
+
+export function manyFilesRows(figures: Awaited<ReturnType<typeof manyFilesFigures>>): [string, string, string, boolean | null][] {
+  const { files, entries, baselineMs, cold, fsCold, fsWarm, directory, search } = figures;
+  const label = `${files.toLocaleString("en")} files`;
+  const ratio = cold.total / baselineMs;
+  return [
+    [`${label}: baseline curl | gzip -dc | tar -tv (median of ${RUNS})`, `${baselineMs.toFixed(0)} ms, ${entries} entries`, "", null],
+    [
+      `${label}: cold listing / baseline (medians of ${RUNS})`,
+      `${cold.total.toFixed(0)} ms (${ratio.toFixed(2)}×), ${cold.lines - 1} entries`,
+      "≤ 1.5×",
+      ratio <= 1.5,
+    ],
+    [`${label}: server peak RSS, cold listings (the highest)`, `${cold.peakRssMb.toFixed(0)} MB`, "≤ 300 MB", cold.peakRssMb <= 300],
+    [
+      `${label}: merged tree after the listing / warm`,
+      `${fsCold.total.toFixed(0)} / ${fsWarm.toFixed(0)} ms (peak RSS ${fsCold.peakRssMb.toFixed(0)} MB)`,
+      "",
+      null,
+    ],
+    [`${label}: one directory (1 000 children) / a search, warm`, `${directory.toFixed(1)} / ${search.toFixed(1)} ms`, "", null],
+  ];
+}
