@@ -22,6 +22,7 @@ type Written = "path" | "type" | "size" | "mode" | "uid" | "gid" | "mtime" | "li
 export const EVERY_FIELD_WRITTEN: [Exclude<keyof LayerEntry, Written>] extends [never] ? true : never = true;
 
 /** What JSON must escape: quotes, backslashes, control characters, and lone surrogates (which JSON.stringify writes as \u escapes). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON must escape
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 const quote = (text: string) => (NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`);
