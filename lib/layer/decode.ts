@@ -56,15 +56,27 @@ export class LayerDecoder extends Transform {
   constructor(
     private readonly maxBytes: number,
     private readonly checkpointSpan: number | null = null,
+    /** Inflate gzip in a worker thread even without checkpoints: off the event loop, for layers big enough to be worth a thread. */
+    private readonly inflateAside = false,
   ) {
     super();
   }
 
   private zstdCheckpoints: ZstdCheckpoints | null = null;
 
+  /** Whether the output's sha256 is computed off the event loop (`outputSha256`), so the reader need not hash it: known from the first chunk on. */
+  get hashesOutput(): boolean {
+    return this.inner instanceof IndexingGunzip;
+  }
+
+  /** The output's sha256 (hex) when `hashesOutput`, once the stream ended. */
+  get outputSha256(): string | null {
+    return this.inner instanceof IndexingGunzip ? this.inner.outputSha256 : null;
+  }
+
   /** The random-access index this read built (given a `checkpointSpan`), once the stream ended. */
   get seekIndex(): BuiltSeekIndex | null {
-    if (this.inner instanceof IndexingGunzip) return this.inner.index;
+    if (this.inner instanceof IndexingGunzip) return this.checkpointSpan ? this.inner.index : null;
     return this.zstdCheckpoints?.index() ?? null;
   }
 
@@ -97,8 +109,8 @@ export class LayerDecoder extends Transform {
     }
     this.inner =
       kind === "gzip"
-        ? this.checkpointSpan
-          ? new IndexingGunzip(this.checkpointSpan)
+        ? this.checkpointSpan || this.inflateAside
+          ? new IndexingGunzip(this.checkpointSpan ?? Infinity)
           : createGunzip({ chunkSize: INFLATE_CHUNK })
         : kind === "zstd"
           ? createZstdDecoder((this.zstdCheckpoints = this.checkpointSpan ? new ZstdCheckpoints(this.checkpointSpan) : null))

@@ -27,6 +27,8 @@ export interface LayerReadOptions {
    * `onIndex` gets the index once the whole layer was read and verified.
    */
   seek?: { span: number; onIndex(index: BuiltSeekIndex): void };
+  /** Inflate a gzip layer in a worker thread (as `seek` does) even without indexing it: off the event loop. */
+  inflateAside?: boolean;
 }
 
 /** A hash for what `digest` names (sha256 or sha512), and the digest it gave, in the same form. */
@@ -57,20 +59,23 @@ function watchDigest(stream: Readable, digest: string | null | undefined): { che
  */
 export async function* readLayer(body: Readable, options: LayerReadOptions = {}, sinkFor?: SinkFor): AsyncGenerator<LayerItem[]> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const decoder = new LayerDecoder(limits.maxBytes, options.seek?.span ?? null);
+  const decoder = new LayerDecoder(limits.maxBytes, options.seek?.span ?? null, options.inflateAside ?? false);
   let streamError: unknown = null;
   // The decoder is read as an async iterable: errors of the body (a dropped download) reach it through the pipeline.
   pipeline(body, decoder, (error) => {
     if (error) streamError ??= error;
   });
   const compressed = watchDigest(body, options.digest);
-  const uncompressed = options.diffId ? digestOf(options.diffId) : null;
-  const tar = uncompressed ? hashing(decoder, uncompressed.hash) : (decoder as AsyncIterable<Uint8Array>);
+  const diffId = options.diffId ?? null;
+  const uncompressed = diffId ? digestOf(diffId) : null;
+  // A sha256 diff_id of a layer inflated in a worker is hashed there, off the event loop.
+  const hashedAside = () => decoder.hashesOutput && diffId?.startsWith("sha256:");
+  const tar = uncompressed ? hashing(decoder, (chunk) => hashedAside() || uncompressed.hash.update(chunk)) : (decoder as AsyncIterable<Uint8Array>);
   try {
     yield* tarItems(tar, limits.maxEntries, sinkFor);
     if (streamError) throw streamError;
     compressed.check("layer digest");
-    if (uncompressed) checkDigest("layer diff_id", options.diffId as string, uncompressed.actual());
+    if (diffId && uncompressed) checkDigest("layer diff_id", diffId, hashedAside() ? `sha256:${decoder.outputSha256}` : uncompressed.actual());
     const index = options.seek ? decoder.seekIndex : null;
     if (index) options.seek?.onIndex(index);
   } catch (error) {
@@ -83,10 +88,10 @@ export async function* readLayer(body: Readable, options: LayerReadOptions = {},
   }
 }
 
-/** The chunks of `source`, each hashed on the way. */
-async function* hashing(source: AsyncIterable<Uint8Array>, hash: Hash): AsyncGenerator<Uint8Array> {
+/** The chunks of `source`, each seen by `hash` on the way. */
+async function* hashing(source: AsyncIterable<Uint8Array>, hash: (chunk: Uint8Array) => unknown): AsyncGenerator<Uint8Array> {
   for await (const chunk of source) {
-    hash.update(chunk);
+    hash(chunk);
     yield chunk;
   }
 }

@@ -156,25 +156,28 @@ class Input {
   }
 }
 
-/** A field up to its first NUL. */
-function cString(bytes: Uint8Array): Uint8Array {
-  const end = bytes.indexOf(0);
-  return end < 0 ? bytes : bytes.subarray(0, end);
+/** The bytes at [start, start + length) up to the first NUL among them. */
+function cString(bytes: Uint8Array, start = 0, length = bytes.length - start): Uint8Array {
+  const nul = bytes.indexOf(0, start);
+  return bytes.subarray(start, nul < 0 || nul > start + length ? start + length : nul);
 }
 
 const isBlank = (byte: number) => byte === 0 || byte === 0x20;
 
-/** Octal, padded with spaces and NULs; null when it is not a number. */
-function octal(field: Uint8Array): number | null {
-  let from = 0;
-  let to = field.length;
-  while (from < to && isBlank(field[from] as number)) from++;
-  while (to > from && isBlank(field[to - 1] as number)) to--;
+/**
+ * The octal number in `block` at [start, start + length), padded with spaces and NULs; null when it
+ * is not a number. Read in place: a header has seven numbers, and a layer a million headers.
+ */
+function octal(block: Uint8Array, start: number, length: number): number | null {
+  let from = start;
+  let to = start + length;
+  while (from < to && isBlank(block[from] as number)) from++;
+  while (to > from && isBlank(block[to - 1] as number)) to--;
   let value = 0;
   for (let i = from; i < to; i++) {
-    const digit = (field[i] as number) - 0x30;
     // A NUL inside ends the string, as Go's parseString reads it.
-    if (field[i] === 0) break;
+    if (block[i] === 0) break;
+    const digit = (block[i] as number) - 0x30;
     if (digit < 0 || digit > 7) return null;
     value = value * 8 + digit;
   }
@@ -182,14 +185,14 @@ function octal(field: Uint8Array): number | null {
 }
 
 /** A numeric field: base-256 (two's complement) when its high bit is set, else octal; null when it is not a number. */
-function numeric(field: Uint8Array): number | null {
-  const first = field[0] as number;
-  if (!(first & 0x80)) return octal(field);
+function numeric(block: Uint8Array, start: number, length: number): number | null {
+  const first = block[start] as number;
+  if (!(first & 0x80)) return octal(block, start, length);
   const negative = (first & 0x40) !== 0;
   let value = 0;
-  for (let i = 0; i < field.length; i++) {
-    let byte = (field[i] as number) ^ (negative ? 0xff : 0);
-    if (i === 0) byte &= 0x7f;
+  for (let i = start; i < start + length; i++) {
+    let byte = (block[i] as number) ^ (negative ? 0xff : 0);
+    if (i === start) byte &= 0x7f;
     value = value * 256 + byte;
   }
   if (value > Number.MAX_SAFE_INTEGER) return null;
@@ -198,7 +201,7 @@ function numeric(field: Uint8Array): number | null {
 
 /** Go accepts a header whose stored checksum is the unsigned or the signed sum of its bytes (its own field read as spaces). */
 function checksumOk(block: Uint8Array): boolean {
-  const stored = octal(block.subarray(148, 156));
+  const stored = octal(block, 148, 8);
   if (stored === null) return false;
   let field = 0;
   for (let i = 148; i < 156; i++) field += block[i] as number;
@@ -233,6 +236,8 @@ function isZeroBlock(block: Uint8Array): boolean {
 }
 
 const USTAR = bytesOf("ustar\0");
+/** Every format but v7 starts its magic so. */
+const USTAR_MAGIC = bytesOf("ustar");
 const GNU = bytesOf("ustar  \0");
 const STAR_TRAILER = bytesOf("tar\0");
 
@@ -247,9 +252,11 @@ function matches(block: Uint8Array, at: number, expected: Uint8Array): boolean {
 
 /** The ustar name with its prefix, by format: USTAR and PAX (`ustar\0`) have a 155-byte prefix, star a 131-byte one, GNU and v7 none. */
 function ustarName(block: Uint8Array): Uint8Array {
-  const name = cString(block.subarray(0, 100));
+  const name = cString(block, 0, 100);
+  // Most headers have no prefix (its first byte is NUL), in every format.
+  if (block[345] === 0) return name;
   let prefix = EMPTY;
-  if (matches(block, 257, USTAR)) prefix = cString(block.subarray(345, matches(block, 508, STAR_TRAILER) ? 476 : 500));
+  if (matches(block, 257, USTAR)) prefix = cString(block, 345, matches(block, 508, STAR_TRAILER) ? 131 : 155);
   else if (matches(block, 257, GNU)) prefix = gnuMisplacedPrefix(block);
   if (prefix.length === 0) return name;
   const joined = new Uint8Array(prefix.length + 1 + name.length);
@@ -264,9 +271,9 @@ function ustarName(block: Uint8Array): Uint8Array {
  * those do not parse as numbers and the field is ASCII, Go reads it as a prefix (golang/go#12594).
  */
 function gnuMisplacedPrefix(block: Uint8Array): Uint8Array {
-  const times = [block.subarray(345, 357), block.subarray(357, 369)];
-  if (times.every((field) => field[0] === 0 || numeric(field) !== null)) return EMPTY;
-  const prefix = cString(block.subarray(345, 500));
+  const timeParses = (start: number) => block[start] === 0 || numeric(block, start, 12) !== null;
+  if (timeParses(345) && timeParses(357)) return EMPTY;
+  const prefix = cString(block, 345, 155);
   return prefix.every((byte) => byte < 0x80) ? prefix : EMPTY;
 }
 
@@ -334,14 +341,14 @@ function mergePax(header: TarHeader, records: Map<string, Uint8Array>, at: numbe
 /** A header block's fields; throws when a number does not parse. */
 function parseHeader(block: Uint8Array, at: number): TarHeader {
   const field = (name: string, from: number, length: number) => {
-    const value = numeric(block.subarray(from, from + length));
+    const value = numeric(block, from, length);
     if (value === null) throw refused(at, `the ${name} field is not a number`);
     return value;
   };
   const header: TarHeader = {
     type: String.fromCharCode(block[156] as number),
     name: nameOfBytes(ustarName(block)),
-    linkname: nameOfBytes(cString(block.subarray(157, 257))),
+    linkname: block[157] === 0 ? "" : nameOfBytes(cString(block, 157, 100)),
     size: field("size", 124, 12),
     mode: field("mode", 100, 8),
     uid: field("uid", 108, 8),
@@ -350,7 +357,7 @@ function parseHeader(block: Uint8Array, at: number): TarHeader {
     offset: at + BLOCK,
   };
   // Go parses the device numbers of every format but v7, and refuses the header when they do not parse.
-  if (matches(block, 257, USTAR.subarray(0, 5)))
+  if (matches(block, 257, USTAR_MAGIC))
     for (const [name, from] of [
       ["devmajor", 329],
       ["devminor", 337],

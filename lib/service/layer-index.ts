@@ -42,6 +42,8 @@ const inFlight = new Map<string, Replay<ListedBatch>>();
  * a listing past this streams to the viewers it has, and later ones read it from the cache once whole.
  */
 const REPLAY_BUDGET = 8 * 2 ** 20;
+/** gzip layers this big (compressed) are inflated in a worker thread: a thread costs less than what it takes off the event loop. */
+const INFLATE_ASIDE_MIN_BYTES = 2 ** 20;
 const gzipping = new SharedFlight<boolean>();
 // v4: entries carry file capabilities and their data offsets (v3 was the first written with the layer's captures; v2 had content digests; v1 none).
 export const layerIndexKey = (digest: string) => `layer-index:v4:${digest}`;
@@ -144,7 +146,8 @@ async function listHere(layer: LayerSource, replay: Replay<ListedBatch>): Promis
     const indexing = seekIndexing(layer);
     // An eStargz layer says what it holds in its table of contents: a TOC that cannot be had is no error, the layer is read.
     const fromToc = await tocEntries(layer).catch(() => null);
-    const batches = fromToc ? [fromToc] : listLayer(await layer.open(), { ...layer.check, seek: indexing.seek }, captureSinks(captured));
+    const options = { ...layer.check, seek: indexing.seek, inflateAside: (layer.size ?? 0) >= INFLATE_ASIDE_MIN_BYTES };
+    const batches = fromToc ? [fromToc] : listLayer(await layer.open(), options, captureSinks(captured));
     let count = 0;
     for await (const entries of batches) {
       const batch = listedBatch(entries);

@@ -49,12 +49,14 @@ export function startSpare(): void {
 }
 
 /**
- * gunzip as a stream, done in a worker thread that also indexes the layer for random access:
- * `index` is set once the stream ended. Output is credited back to the worker as it is read, so
+ * gunzip as a stream, done in a worker thread that also indexes the layer for random access and
+ * hashes the output: `index` and `outputSha256` are set once the stream ended. Output is credited back to the worker as it is read, so
  * a decompression bomb or a slow reader holds at most the worker's credit in memory.
  */
 export class IndexingGunzip extends Duplex {
   index: BuiltSeekIndex | null = null;
+  /** The sha256 (hex) of all the output, once the stream ended. */
+  outputSha256: string | null = null;
   private readonly worker: Worker;
   private inputsAhead = 0;
   private writeWaiting: (() => void) | null = null;
@@ -112,6 +114,7 @@ export class IndexingGunzip extends Duplex {
       case "done": {
         const { checkpoints, compressedBytes, uncompressedBytes } = message;
         this.index = { format: "gzip", checkpoints, compressedBytes, uncompressedBytes };
+        this.outputSha256 = message.uncompressedSha256;
         void this.worker.terminate();
         startSpare();
         this.push(null);

@@ -1,10 +1,12 @@
 /**
  * A worker thread that inflates one gzip layer for its reader and indexes it for random access on
- * the way (checkpoints and the digest of each compressed span between them). Inflating here keeps
+ * the way (checkpoints and the digest of each compressed span between them), and hashes the
+ * uncompressed tar (the layer's diff_id). Inflating here keeps
  * it off the event loop, beside the tar parsing and hashing on the main thread. The worker is
  * started before it is needed and told what to do by its first message.
  * Runs outside Next's server environment: no server-only fence (see tests/unit/structure.test.ts).
  */
+import { createHash } from "node:crypto";
 import { parentPort } from "node:worker_threads";
 import { CheckpointingGunzip } from "@/lib/layer/seek/gzip-checkpoints";
 import type { Checkpoint } from "@/lib/layer/seek/protocol";
@@ -16,6 +18,8 @@ const CREDIT = 8 * 1024 * 1024;
 
 const port = parentPort as NonNullable<typeof parentPort>;
 const hasher = new SpanHasher();
+/** The uncompressed tar's sha256 (what a diff_id is), hashed here rather than on the reader's event loop. */
+const tarHash = createHash("sha256");
 const checkpoints: Checkpoint[] = [];
 
 function start(options: WorkerOptions): CheckpointingGunzip {
@@ -41,6 +45,7 @@ const send = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMes
 
 async function pass(pieces: Iterable<Uint8Array>): Promise<void> {
   for (const piece of pieces) {
+    tarHash.update(piece);
     outstanding += piece.length;
     send({ kind: "output", data: piece }, [piece.buffer as ArrayBuffer]);
     while (outstanding > CREDIT) await next();
@@ -82,6 +87,7 @@ async function run(): Promise<void> {
     })),
     compressedBytes,
     uncompressedBytes: inflater.outputBytes,
+    uncompressedSha256: tarHash.digest("hex"),
   });
 }
 

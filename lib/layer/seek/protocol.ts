@@ -33,7 +33,7 @@ export type FromWorker =
   /** One `input` message was inflated entirely: room for the next one. */
   | { kind: "consumed" }
   /** The first checkpoint is the start of the blob (a gzip header, not a deflate block). */
-  | { kind: "done"; checkpoints: VerifiedCheckpoint[]; compressedBytes: number; uncompressedBytes: number }
+  | { kind: "done"; checkpoints: VerifiedCheckpoint[]; compressedBytes: number; uncompressedBytes: number; uncompressedSha256: string }
   | { kind: "error"; message: string };
 
 /** What the first read of a layer learns for random access later (gzip: by the worker; zstd: by frames). */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import type { LayerEntry } from "@/lib/core/api-types";
 import { listLayer } from "@/lib/layer/read";
@@ -148,6 +148,21 @@ describe("a layer listing indexed for random access", () => {
     const layer = gnuTar();
     const index = await readBackByRange(gzipSync(layer.tar), layer);
     expect([index.format, index.spans.length > 5]).toEqual(["gzip", true]);
+  });
+
+  it("gzip: the diff_id is checked against the tar's sha256 as the inflating worker hashed it", async () => {
+    const { tar } = gnuTar();
+    const blob = gzipSync(tar);
+    const seek = { span: 64 * 1024, onIndex: () => undefined };
+    const diffId = `sha256:${createHash("sha256").update(tar).digest("hex")}`;
+    const list = async (options: object) => {
+      for await (const batch of listLayer(Readable.from([blob]), { seek, ...options })) void batch;
+    };
+    await expect(list({ diffId })).resolves.toBeUndefined();
+    await expect(list({ diffId: diffId.replace(/.$/, (last) => (last === "0" ? "1" : "0")) })).rejects.toThrow(/layer diff_id mismatch/);
+    // A sha512 diff_id is hashed on the reader's side: the worker hashes sha256 only.
+    const sha512 = `sha512:${createHash("sha512").update(tar).digest("hex")}`;
+    await expect(list({ diffId: sha512 })).resolves.toBeUndefined();
   });
 
   it("zstd of many frames: a checkpoint at a frame start after every span, files read back by Range", async () => {
