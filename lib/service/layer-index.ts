@@ -41,7 +41,7 @@ const inFlight = new Map<string, Replay<ListedBatch>>();
  * How much of a listing under way is kept for viewers who join it late (in characters of its lines):
  * a listing past this streams to the viewers it has, and later ones read it from the cache once whole.
  */
-const REPLAY_BUDGET = 8 * 2 ** 20;
+const REPLAY_BUDGET = 4 * 2 ** 20;
 /** gzip layers this big (compressed) are inflated in a worker thread: a thread costs less than what it takes off the event loop. */
 const INFLATE_ASIDE_MIN_BYTES = 2 ** 20;
 const gzipping = new SharedFlight<boolean>();

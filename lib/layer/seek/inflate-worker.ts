@@ -14,7 +14,7 @@ import type { FromWorker, ToWorker, WorkerOptions } from "@/lib/layer/seek/proto
 import { SpanHasher } from "@/lib/layer/seek/span-hasher";
 
 /** How far (uncompressed bytes) the worker may run ahead of its reader. */
-const CREDIT = 8 * 1024 * 1024;
+const CREDIT = 4 * 1024 * 1024;
 
 const port = parentPort as NonNullable<typeof parentPort>;
 const hasher = new SpanHasher();
