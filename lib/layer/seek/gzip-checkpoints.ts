@@ -82,6 +82,11 @@ export class CheckpointingGunzip {
     this.stream._handle.onerror = (message) => (this.failure = message);
   }
 
+  /** The compressed byte a checkpoint may still be taken at (a boundary being proven), or null. */
+  get pendingFrom(): number | null {
+    return this.candidate ? this.candidate.byte - 1 : null;
+  }
+
   /** Total uncompressed bytes so far. */
   get outputBytes(): number {
     return this.produced + (this.output ? OUTPUT_PIECE - this.room : 0);

@@ -53,7 +53,7 @@ async function pass(pieces: Iterable<Uint8Array>): Promise<void> {
 }
 
 async function inflate(inflater: CheckpointingGunzip, data: Uint8Array): Promise<void> {
-  hasher.feed(data);
+  hasher.feed(data, inflater.pendingFrom);
   compressedBytes += data.length;
   await pass(inflater.push(data));
   // Full pieces travel best; a partial one goes only when no input is waiting (a slow download).

@@ -1,9 +1,10 @@
 import { createHash, type Hash } from "node:crypto";
 
 /**
- * sha256 of consecutive spans of a byte stream, cut at offsets found while it streams. Cuts are
- * found while the newest bytes are being inflated, and may fall a byte behind them (a block can
- * begin in a byte read before), so hashing trails the bytes fed by one feed and `LAG` bytes.
+ * sha256 of consecutive spans of a byte stream, cut at offsets found while it streams. A cut is
+ * known only once the block boundary it is at was proven, which can take several more chunks of a
+ * slow download: bytes from a boundary still being proven (`pendingFrom`) are held, not hashed, and
+ * otherwise hashing trails the bytes fed by `LAG` bytes (a block can begin in a byte read before).
  * Runs in the inflate worker: no server-only fence.
  */
 export class SpanHasher {
@@ -14,14 +15,14 @@ export class SpanHasher {
   private fed = 0;
   readonly digests: string[] = [];
 
-  /** Adds the next bytes of the stream. */
-  feed(data: Uint8Array): void {
-    this.hashTo(this.fed - LAG);
+  /** Adds the next bytes of the stream; `pendingFrom`: the offset a cut may still come at, if one is being proven. */
+  feed(data: Uint8Array, pendingFrom: number | null): void {
+    this.hashTo(Math.min(this.fed - LAG, pendingFrom ?? Infinity));
     this.held.push(data);
     this.fed += data.length;
   }
 
-  /** Ends the current span at stream offset `at`: at or after the previous cut, and at most LAG bytes before the last feed. */
+  /** Ends the current span at stream offset `at`: at or after the previous cut, and not before what `feed` was told may come. */
   cut(at: number): void {
     this.hashTo(at);
     this.digests.push(this.hash.digest("hex"));

@@ -24,7 +24,8 @@ export class ZstdCheckpoints {
 
   /** Compressed bytes as they arrive (before the walker splits them). */
   received(chunk: Uint8Array): void {
-    this.hasher.feed(chunk);
+    // A frame found but not decoded up to yet may still be a checkpoint: its bytes wait.
+    this.hasher.feed(chunk, this.waiting[0] ?? null);
     this.fed += chunk.length;
   }
 

@@ -8,7 +8,8 @@ import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import type { LayerEntry } from "@/lib/core/api-types";
 import { listLayer } from "@/lib/layer/read";
-import type { BuiltSeekIndex } from "@/lib/layer/seek/protocol";
+import { chunked, prng } from "@/tests/support/random";
+import type { BuiltSeekIndex, Checkpoint } from "@/lib/layer/seek/protocol";
 import { IndexingGunzip } from "@/lib/layer/seek/indexing-gunzip";
 import { readRange, type FetchRange } from "@/lib/layer/seek/read-range";
 import { parseSeekIndex, serializeSeekIndex, type SeekIndex } from "@/lib/layer/seek/seek-index";
@@ -148,6 +149,21 @@ describe("a layer listing indexed for random access", () => {
     const layer = gnuTar();
     const index = await readBackByRange(gzipSync(layer.tar), layer);
     expect([index.format, index.spans.length > 5]).toEqual(["gzip", true]);
+  });
+
+  it("gzip arriving in small pieces (a slow download): every span's digest is that of its bytes in the blob", async () => {
+    const { tar } = gnuTar();
+    const blob = gzipSync(tar);
+    let index: BuiltSeekIndex | null = null;
+    const seek = { span: 64 * 1024, onIndex: (built: BuiltSeekIndex) => (index = built) };
+    for await (const batch of listLayer(chunked(blob, prng(3), 700), { seek })) void batch;
+    const checkpoints = (index as BuiltSeekIndex | null)?.checkpoints ?? [];
+    expect(checkpoints.length).toBeGreaterThan(5);
+    checkpoints.forEach((checkpoint, i) => {
+      const from = Math.floor(checkpoint.bit / 8);
+      const to = i + 1 < checkpoints.length ? Math.floor((checkpoints[i + 1] as Checkpoint).bit / 8) : blob.length;
+      expect(checkpoint.sha256, `span ${i}, bytes ${from}..${to}`).toBe(createHash("sha256").update(blob.subarray(from, to)).digest("hex"));
+    });
   });
 
   it("gzip: the diff_id is checked against the tar's sha256 as the inflating worker hashed it", async () => {
