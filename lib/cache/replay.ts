@@ -73,6 +73,12 @@ export class Replay<T> {
     return this.settledPromise;
   }
 
+  /** Resolves once the producer ended; rejects with its error if it failed. */
+  async done(): Promise<void> {
+    await this.settledPromise;
+    if (this.failure) throw this.failure.error;
+  }
+
   /** Every item from the start, then the live ones; null when items were let go already (read what the producer stored). */
   reader(): AsyncGenerator<T> | null {
     if (this.dropped > 0) return null;
@@ -85,13 +91,6 @@ export class Replay<T> {
       this.cursors.delete(cursor);
       return close(value);
     };
-    return reader;
-  }
-
-  /** Every item, from the start: for producers that never let go (no budget). */
-  read(): AsyncGenerator<T> {
-    const reader = this.reader();
-    if (!reader) throw new Error("this replay let go of its first items");
     return reader;
   }
 

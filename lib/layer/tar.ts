@@ -52,7 +52,7 @@ export interface TarMember {
 
 const BLOCK = 512;
 /** Go's maxSpecialFileSize: PAX headers and GNU long names longer than this are refused. */
-export const MAX_SPECIAL_FILE = 1 << 20;
+const MAX_SPECIAL_FILE = 1 << 20;
 const HEADER_ONLY = new Set(["1", "2", "3", "4", "5", "6"]);
 const CAPABILITY_KEY = "SCHILY.xattr.security.capability";
 const EMPTY: Uint8Array = new Uint8Array(0);

@@ -67,8 +67,12 @@ export async function* layerEntries(layer: LayerSource): AsyncGenerator<ListedBa
   const replay = listing(layer);
   const reader = replay.reader();
   if (reader) return yield* reader;
-  // Joined too late to be replayed from memory: what the listing stored, once it is whole.
-  await replay.settled();
+  // Joined too late to be replayed from memory: the listing's error, or what it stored once whole.
+  await replay.done();
+  const stored = await cachedLayerIndex(layer.digest);
+  if (stored) return yield* readIndex(stored);
+  // Evicted already (a tiny cache): listed again, by a listing of its own.
+  if (inFlight.get(layer.digest) === replay) inFlight.delete(layer.digest);
   yield* layerEntries(layer);
 }
 
@@ -126,7 +130,12 @@ async function produce(layer: LayerSource, replay: Replay<ListedBatch>): Promise
       find: () => cachedLayerIndex(layer.digest),
       make: () => listHere(layer, replay),
     });
-    if (listed !== LISTED_HERE) for await (const batch of readIndex(listed)) replay.push(batch);
+    if (listed !== LISTED_HERE) {
+      for await (const batch of readIndex(listed)) {
+        replay.push(batch);
+        await replay.room();
+      }
+    }
     replay.end();
     // Gzipped once it is whole, in one go: zlib fed line by line would cost a thread hop per line.
     if (listed === LISTED_HERE) void storeGzippedIndex(layer.digest).catch(() => undefined);

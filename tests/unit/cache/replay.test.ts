@@ -11,9 +11,9 @@ describe("Replay", () => {
   it("gives a late reader every item from the start, then the live ones", async () => {
     const replay = new Replay<number>();
     replay.push(1);
-    const early = collect(replay.read());
+    const early = collect(replay.reader() as AsyncGenerator<number>);
     replay.push(2);
-    const late = collect(replay.read());
+    const late = collect(replay.reader() as AsyncGenerator<number>);
     replay.push(3);
     replay.end();
     expect(await early).toEqual([1, 2, 3]);
@@ -24,13 +24,14 @@ describe("Replay", () => {
     const replay = new Replay<string>();
     const seen: string[] = [];
     const reading = (async () => {
-      for await (const item of replay.read()) seen.push(item);
+      for await (const item of replay.reader() as AsyncGenerator<string>) seen.push(item);
     })();
     replay.push("a");
     replay.fail(new Error("corrupt layer"));
     await expect(reading).rejects.toThrow("corrupt layer");
     expect(seen).toEqual(["a"]);
     expect(replay.finished).toBe(true);
+    await expect(replay.done()).rejects.toThrow("corrupt layer");
   });
 
   it("past its budget lets go of what every reader has passed, and turns later readers away", async () => {
