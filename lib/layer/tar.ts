@@ -112,6 +112,8 @@ class Input {
 
   /** The next `length` bytes; null when the input ends before the first of them, an error when it ends among them. */
   async exactly(length: number): Promise<Uint8Array | null> {
+    const buffered = this.exactlyNow(length);
+    if (buffered) return buffered;
     const out = new Uint8Array(length);
     for (let got = 0; got < length;) {
       if (!(await this.more())) {
@@ -302,17 +304,16 @@ export function paxRecords(body: Uint8Array, at: number): Map<string, Uint8Array
 }
 
 /** A PAX decimal integer (Go's ParseInt): null when it is not one, or out of range. */
-function paxInteger(value: Uint8Array): number | null {
-  const text = latin1.decode(value);
+function paxInteger(text: string): number | null {
   if (!/^[+-]?[0-9]+$/.test(text)) return null;
   const number = Number(text);
   return Math.abs(number) < 2 ** 63 ? number : null;
 }
 
 /** A PAX time, `seconds[.fraction]`, as whole seconds (Go's parsePAXTime); null when malformed. */
-function paxSeconds(value: Uint8Array): number | null {
-  const [seconds = "", fraction] = latin1.decode(value).split(/\.(.*)/s);
-  const whole = paxInteger(new TextEncoder().encode(seconds));
+function paxSeconds(text: string): number | null {
+  const [seconds = "", fraction] = text.split(/\.(.*)/s);
+  const whole = paxInteger(seconds);
   if (whole === null || (fraction !== undefined && !/^[0-9]*$/.test(fraction))) return null;
   const negativeFraction = seconds.startsWith("-") && /[1-9]/.test(fraction ?? "");
   return negativeFraction ? whole - 1 : whole;
@@ -322,8 +323,8 @@ function paxSeconds(value: Uint8Array): number | null {
 function mergePax(header: TarHeader, records: Map<string, Uint8Array>, at: number): void {
   for (const [key, value] of records) {
     if (value.length === 0) continue;
-    const number = (parse: (value: Uint8Array) => number | null) => {
-      const parsed = parse(value);
+    const number = (parse: (text: string) => number | null) => {
+      const parsed = parse(latin1.decode(value));
       if (parsed === null) throw refused(at, `a malformed PAX ${key}`);
       return parsed;
     };
@@ -449,10 +450,10 @@ class TarReader {
     if (this.ended || !(await this.finishLast())) return null;
     for (;;) {
       const at = input.position;
-      const block = input.exactlyNow(BLOCK) ?? (await input.exactly(BLOCK));
+      const block = await input.exactly(BLOCK);
       if (!block) return this.end();
       if (isZeroBlock(block)) {
-        const next = input.exactlyNow(BLOCK) ?? (await input.exactly(BLOCK));
+        const next = await input.exactly(BLOCK);
         if (next && !isZeroBlock(next)) throw refused(at + BLOCK, "a header after a single zero block");
         await input.drain();
         return this.end();

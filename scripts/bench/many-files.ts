@@ -8,10 +8,10 @@
 import { createWriteStream, existsSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { createGzip } from "node:zlib";
+import { END_OF_ARCHIVE, rawEntry, tarHeader } from "../../tests/support/tar";
 import { pipelineBaseline } from "./baseline";
 
 const PER_DIRECTORY = 1000;
-const BLOCK = 512;
 
 interface App {
   url: string;
@@ -28,24 +28,6 @@ export interface ManyFilesTools {
   /** Pushes a one-layer image of the gzip layer at `path`; its blob digest. */
   pushLayer: (repo: string, tag: string, path: string, createdBy: string) => Promise<{ digest: string }>;
   cleanCache: (dir: string) => void;
-}
-
-/** A ustar header block for `name` (mode 0644 or 0755 for directories, owner 0:0, a fixed mtime). */
-function header(name: string, size: number, type: "0" | "5"): Buffer {
-  const block = Buffer.alloc(BLOCK);
-  block.write(name, 0, 100, "utf8");
-  block.write(type === "5" ? "0000755\0" : "0000644\0", 100);
-  block.write("0000000\0", 108);
-  block.write("0000000\0", 116);
-  block.write(`${size.toString(8).padStart(11, "0")}\0`, 124);
-  block.write(`${(1_700_000_000).toString(8)}\0`, 136);
-  block.write("        ", 148);
-  block.write(type, 156);
-  block.write("ustar\x0000", 257);
-  let sum = 0;
-  for (const byte of block) sum += byte;
-  block.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148);
-  return block;
 }
 
 /** `.bench/many-<files>.tar.gz`, written once (gzip -1: seconds, not minutes, for a million entries). */
@@ -66,14 +48,11 @@ async function ensureLayer(work: string, files: number): Promise<string> {
   };
   for (let i = 0; i < files; i++) {
     const dir = `data/d${Math.floor(i / PER_DIRECTORY)}`;
-    if (i % PER_DIRECTORY === 0) batch.push(header(`${dir}/`, 0, "5"));
-    const content = Buffer.from(`file ${i}\n`);
-    const block = Buffer.alloc(BLOCK);
-    content.copy(block);
-    batch.push(header(`${dir}/f${i}.txt`, content.length, "0"), block);
+    if (i % PER_DIRECTORY === 0) batch.push(tarHeader(`${dir}/`, { type: "5" }));
+    batch.push(rawEntry(`${dir}/f${i}.txt`, { content: `file ${i}\n` }));
     if (batch.length >= 2048) await flush();
   }
-  batch.push(Buffer.alloc(2 * BLOCK));
+  batch.push(END_OF_ARCHIVE);
   await flush();
   gzip.end();
   await done;
