@@ -6,7 +6,11 @@
 export class Recent<T> {
   private readonly entries = new Map<string, Promise<T>>();
 
-  constructor(private readonly limit: number) {}
+  /** `forget`: told of each value pushed out (not of failures), to let go of what it holds. */
+  constructor(
+    private readonly limit: number,
+    private readonly forget?: (value: T) => void,
+  ) {}
 
   get(key: string, compute: () => Promise<T>): Promise<T> {
     let pending = this.entries.get(key);
@@ -17,7 +21,11 @@ export class Recent<T> {
       pending.catch(() => this.entries.delete(key));
     }
     this.entries.set(key, pending);
-    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value as string);
+    if (this.entries.size > this.limit) {
+      const [oldest, value] = this.entries.entries().next().value as [string, Promise<T>];
+      this.entries.delete(oldest);
+      if (this.forget) value.then(this.forget, () => undefined);
+    }
     return pending;
   }
 }

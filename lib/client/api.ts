@@ -24,8 +24,11 @@ export const fsApiUrl = (ref: string, upTo: number | null = null) => apiUrl("fs"
 export const changesApiUrl = (ref: string, layer: number) => apiUrl("changes", { ref, layer });
 /** One directory of the merged filesystem (of layers 0..upTo). */
 export const dirApiUrl = (ref: string, path: string, upTo: number | null = null, sort?: string) => apiUrl("dir", { ref, path, upto: upTo, sort });
-/** The paths of the merged filesystem a filter matches (substring or glob), the first `limit`. */
-export const searchApiUrl = (ref: string, q: string, upTo: number | null, limit: number) => apiUrl("search", { ref, q, upto: upTo, limit });
+/** The paths of the merged filesystem a filter matches (substring or glob), the first `limit` after the path `after`. */
+export const searchApiUrl = (ref: string, q: string, upTo: number | null, limit: number, after?: string) =>
+  apiUrl("search", { ref, q, upto: upTo, limit, after });
+/** The merged filesystem's figures without its files. */
+export const summaryApiUrl = (ref: string, upTo: number | null) => apiUrl("summary", { ref, upto: upTo });
 export const layerApiUrl = (ref: string, digest: string) => apiUrl("layer", { ref, digest });
 /** A file's bytes: as the merged filesystem has it, or as the layer with digest `layer` has it. */
 export const fileApiUrl = (ref: string, path: string, options: { layer?: string | null; download?: boolean } = {}) =>

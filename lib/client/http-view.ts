@@ -1,4 +1,4 @@
-import type { ChangesResponse, DirectoryResponse, FsResponse, ImageInfo, PackagesResponse, SearchResponse } from "@/lib/core/api-types";
+import type { ChangesResponse, DirectoryResponse, FsResponse, FsSummary, ImageInfo, PackagesResponse, SearchResponse } from "@/lib/core/api-types";
 import type { ImageView } from "@/lib/core/image-view";
 import {
   changesApiUrl,
@@ -11,6 +11,7 @@ import {
   packagesApiUrl,
   readFilePart,
   searchApiUrl,
+  summaryApiUrl,
 } from "@/lib/client/api";
 
 /**
@@ -25,7 +26,8 @@ export function httpView(ref: string, platform: string | null): ImageView {
     changes: (layer) => getJson<ChangesResponse>(changesApiUrl(ref, layer)),
     packages: (withFiles) => getJson<PackagesResponse>(packagesApiUrl(ref, withFiles)),
     directory: (path, upTo, sort) => getJson<DirectoryResponse>(dirApiUrl(ref, path, upTo, sort)),
-    search: (query, upTo, limit) => getJson<SearchResponse>(searchApiUrl(ref, query, upTo, limit)),
+    summary: (upTo) => getJson<FsSummary>(summaryApiUrl(ref, upTo)),
+    search: (query, upTo, limit, after) => getJson<SearchResponse>(searchApiUrl(ref, query, upTo, limit, after)),
     filePart: (file, offset, length, signal) => readFilePart(fileApiUrl(ref, file.path, { layer: file.layer }), offset, length, signal),
     layerEntries: (digest, signal) => layerEntries(ref, digest, signal),
   };

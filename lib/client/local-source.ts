@@ -102,7 +102,8 @@ export class LocalSource implements ViewSource {
       changes: (layer) => ask("changes", layer),
       packages: (withFiles) => ask("packages", withFiles),
       directory: (path, upTo, sort) => ask("directory", path, upTo, sort),
-      search: (query, upTo, limit) => ask("search", query, upTo, limit),
+      search: (query, upTo, limit, after) => ask("search", query, upTo, limit, after),
+      summary: (upTo) => ask("summary", upTo),
       filePart: (file, offset, length) => this.filePart(image, file, offset, length),
       layerEntries: (digest, signal) => this.entries(image, digest, signal),
     };

@@ -141,6 +141,12 @@ export interface FsHidden {
   size: number;
 }
 
+/** A merged filesystem's figures without its files (`GET /api/v1/summary`): what the page's header and layer list show, at any size. */
+export type FsSummary = Omit<FsResponse, "files" | "hidden"> & {
+  /** Paths in the merged filesystem (the root excluded). */
+  entries: number;
+};
+
 export type ChangeKind = "added" | "modified" | "removed";
 
 export interface Change {
@@ -187,6 +193,8 @@ export interface SearchResponse {
   matches: DirectoryEntry[];
   /** How many paths match in all. */
   total: number;
+  /** More match after these: ask again with `after` set to this (the last path here). */
+  next?: string;
 }
 
 /** One side of a comparison: which image it resolved to, and its headline figures. */

@@ -7,6 +7,12 @@ export function packageQuery(filter: string): string | null {
   return match ? (match[1] as string).trim() : null;
 }
 
+/** What a filter that is a plain substring looks for, lower case; null for a glob or a package's files. */
+export function substringOf(filter: string): string | null {
+  const text = filter.trim();
+  return text && packageQuery(text) === null && !/[*?]/.test(text) ? text.toLowerCase() : null;
+}
+
 /**
  * The file tree's filter: a substring (case-insensitive), or a glob when it has `*` or `?`:
  * `*` stays within a name, `**` crosses directories, `?` is one character. A glob without a
@@ -22,10 +28,8 @@ export function pathMatcher(filter: string, packageFiles?: (name: string) => Rea
     const owned = packageFiles?.(name);
     return (path) => owned?.has(path) ?? false;
   }
-  if (!/[*?]/.test(text)) {
-    const needle = text.toLowerCase();
-    return (path) => path.toLowerCase().includes(needle);
-  }
+  const needle = substringOf(text);
+  if (needle !== null) return (path) => path.toLowerCase().includes(needle);
   let source = "";
   for (let i = 0; i < text.length; i++) {
     const char = text[i] as string;

@@ -1,4 +1,13 @@
-import type { ChangesResponse, DirectoryResponse, FsResponse, ImageInfo, LayerEntry, PackagesResponse, SearchResponse } from "@/lib/core/api-types";
+import type {
+  ChangesResponse,
+  DirectoryResponse,
+  FsResponse,
+  FsSummary,
+  ImageInfo,
+  LayerEntry,
+  PackagesResponse,
+  SearchResponse,
+} from "@/lib/core/api-types";
 import type { SortKey, TreeItem } from "@/lib/core/tree";
 
 /** A file of an image: as the merged filesystem has it (`layer` null), or as the layer with that digest has it. */
@@ -25,14 +34,19 @@ export interface ImageView {
   image(): Promise<ImageInfo>;
   /** The merged filesystem of layers 0..`upTo` (all: null), with dive's figures. */
   fs(upTo: number | null): Promise<FsResponse>;
+  /** The figures of the merged filesystem of layers 0..`upTo` (all: null) without its files: the same at any size. */
+  summary(upTo: number | null): Promise<FsSummary>;
   /** What layer `layer` (0 is the bottom) did to the layers below it. */
   changes(layer: number): Promise<ChangesResponse>;
   /** What is installed, per-layer inventory changes and the attack surface; `withFiles`: each package's files too. */
   packages(withFiles: boolean): Promise<PackagesResponse>;
   /** One directory of the merged filesystem of layers 0..`upTo`: its children (by name, or biggest first), each directory with its contents' size. */
   directory(path: string, upTo: number | null, sort?: SortKey): Promise<DirectoryResponse>;
-  /** The paths of the merged filesystem of layers 0..`upTo` that `query` matches (a substring or a glob, as the tree's filter), the first `limit`. */
-  search(query: string, upTo: number | null, limit: number): Promise<SearchResponse>;
+  /**
+   * The paths of the merged filesystem of layers 0..`upTo` that `query` matches (a substring or a
+   * glob, as the tree's filter), in path order: the first `limit` after the path `after` (a page).
+   */
+  search(query: string, upTo: number | null, limit: number, after?: string): Promise<SearchResponse>;
   /** `length` bytes of a file from `offset` (hard links read as their target). */
   filePart(file: FileRef, offset: number, length: number, signal?: AbortSignal): Promise<FilePart>;
   /** A layer's entries, in archive order, as they are read; throws when the layer turns out bad. */
@@ -40,7 +54,7 @@ export interface ImageView {
 }
 
 /** The methods answered with one JSON value: what the API's JSON endpoints and the worker's replies carry. */
-export type JsonMethod = "image" | "fs" | "changes" | "packages" | "directory" | "search";
+export type JsonMethod = "image" | "fs" | "summary" | "changes" | "packages" | "directory" | "search";
 
 /** A call of one of them, typed by the interface: the worker protocol and the SWR keys are made of these. */
 export type ViewCall = { [M in JsonMethod]: { method: M; args: Parameters<ImageView[M]> } }[JsonMethod];

@@ -1,4 +1,4 @@
-import type { DirectoryEntry, DirectoryResponse, FsResponse, SearchResponse } from "@/lib/core/api-types";
+import type { DirectoryEntry, DirectoryResponse, FsResponse, FsSummary, SearchResponse } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
 import { pathMatcher } from "@/lib/core/glob";
 import { cleanPath, comparePaths } from "@/lib/core/paths";
@@ -39,11 +39,23 @@ export function directoryOf(fs: FsResponse, rawPath: string, sort: SortKey = "na
   return { digest: fs.digest, path, total: node.total, children: sortChildren(node.children, sort).map(entryOf) };
 }
 
-/** The paths a filter matches (a substring, or a glob: lib/core/glob.ts), in path order: the first `limit`, and how many in all. */
-export function searchOf(fs: FsResponse, query: string, limit: number): SearchResponse {
+/**
+ * The paths a filter matches (a substring, or a glob: lib/core/glob.ts), in path order: the first
+ * `limit` after the path `after`, how many in all, and where the next page starts.
+ */
+export function searchOf(fs: FsResponse, query: string, limit: number, after?: string): SearchResponse {
   if (!query.trim()) throw new PortholeError("BAD_REQUEST", "a search needs something to look for");
   const matches = pathMatcher(query);
   const found = preorder(treeOf(fs), () => true).filter((node) => node.path !== "/" && matches(node.path));
   found.sort((a, b) => comparePaths(a.path, b.path));
-  return { digest: fs.digest, query, matches: found.slice(0, limit).map(entryOf), total: found.length };
+  const later = after === undefined ? found : found.filter((node) => node.path > after);
+  const page = later.slice(0, limit).map(entryOf);
+  const last = page.at(-1);
+  return { digest: fs.digest, query, matches: page, total: found.length, ...(last && later.length > page.length && { next: last.path }) };
+}
+
+/** A merged filesystem's figures without its files. */
+export function summaryOf(fs: FsResponse): FsSummary {
+  const { digest, layers, efficiency, wastedBytes, userWastedPercent, reclaimableBytes, inefficiencies, files } = fs;
+  return { digest, layers, efficiency, wastedBytes, userWastedPercent, reclaimableBytes, inefficiencies, entries: files.length };
 }

@@ -1,9 +1,18 @@
-import type { ChangesResponse, DirectoryResponse, FsResponse, ImageInfo, LayerEntry, PackagesResponse, SearchResponse } from "@/lib/core/api-types";
+import type {
+  ChangesResponse,
+  DirectoryResponse,
+  FsResponse,
+  ImageInfo,
+  LayerEntry,
+  PackagesResponse,
+  SearchResponse,
+  FsSummary,
+} from "@/lib/core/api-types";
 import type { FilePart, FileRef, ImageView } from "@/lib/core/image-view";
 import { PortholeError } from "@/lib/core/errors";
 import { cleanPath } from "@/lib/core/paths";
 import type { ArchiveImage, ArchiveLayer } from "@/lib/archive/files";
-import { directoryOf, searchOf } from "@/lib/fs/directory";
+import { directoryOf, searchOf, summaryOf } from "@/lib/fs/directory";
 import type { SortKey } from "@/lib/core/tree";
 import { locateInLayerEntries, locateInMerge } from "@/lib/fs/locate";
 import type { EntryLocation, FsMerge } from "@/lib/fs/merge";
@@ -123,8 +132,12 @@ export class LocalImage implements ImageView {
     return directoryOf(await this.fs(upTo), path, sort);
   }
 
-  async search(query: string, upTo: number | null, limit: number): Promise<SearchResponse> {
-    return searchOf(await this.fs(upTo), query, limit);
+  async search(query: string, upTo: number | null, limit: number, after?: string): Promise<SearchResponse> {
+    return searchOf(await this.fs(upTo), query, limit, after);
+  }
+
+  async summary(upTo: number | null): Promise<FsSummary> {
+    return summaryOf(await this.fs(upTo));
   }
 
   async changes(index: number): Promise<ChangesResponse> {

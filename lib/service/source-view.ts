@@ -3,7 +3,7 @@ import type { Readable } from "node:stream";
 import type { ImageInfo } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
 import type { FileRef, ImageView } from "@/lib/core/image-view";
-import { directoryOf, searchOf } from "@/lib/fs/directory";
+import { existingLayer } from "@/lib/fs/merge-image";
 import type { ByteRange } from "@/lib/service/entry-bytes";
 import { openFile, type OpenedFile } from "@/lib/service/file";
 import type { ImageQuery } from "@/lib/service/image";
@@ -11,6 +11,8 @@ import { imageFs, layerChanges, type ImageFs } from "@/lib/service/image-fs";
 import { isListed, layerEntries } from "@/lib/service/layer-index";
 import { registryImage, type ImageSource, type LayerSource } from "@/lib/service/layer-source";
 import { imagePackages } from "@/lib/service/packages";
+import { treeIndex, type TreeIndex } from "@/lib/service/tree-index";
+import { indexedDirectory, indexedSearch, indexedSummary } from "@/lib/service/tree-queries";
 
 /** The server's ImageView, with what only the server has: the layers' sources, the merge, a file as a stream. */
 export interface SourceView extends ImageView {
@@ -41,6 +43,11 @@ export function sourceView(open: () => Promise<ImageSource>): SourceView {
     if (!found) throw new PortholeError("NOT_FOUND", `the image has no layer ${digest}`);
     return found;
   };
+  // The merged tree's answers come from its index: what they show is read, not the whole tree.
+  const indexed = async (upTo: number | null): Promise<[TreeIndex, string]> => {
+    const opened = await source();
+    return [await treeIndex(opened, existingLayer(opened.image, upTo ?? opened.image.layers.length - 1)), opened.image.digest];
+  };
   const view: SourceView = {
     source,
     listed: async () => (await Promise.all((await source()).layers.map(isListed))).every(Boolean),
@@ -49,8 +56,9 @@ export function sourceView(open: () => Promise<ImageSource>): SourceView {
     fs: async (upTo) => (await view.merged(upTo)).fs,
     changes: async (index) => ({ layer: index, changes: await layerChanges(await source(), index) }),
     packages: async (withFiles) => imagePackages(await source(), withFiles),
-    directory: async (path, upTo, sort) => directoryOf(await view.fs(upTo), path, sort),
-    search: async (query, upTo, limit) => searchOf(await view.fs(upTo), query, limit),
+    summary: async (upTo) => indexedSummary(...(await indexed(upTo))),
+    directory: async (path, upTo, sort) => indexedDirectory(...(await indexed(upTo)), path, sort),
+    search: async (query, upTo, limit, after) => indexedSearch(...(await indexed(upTo)), query, limit, after),
     openFile: async (file, part) => openFile(await source(), file.path, file.layer, part),
     filePart: async (file, offset, length) => {
       const { content, entry } = await view.openFile(file, { offset, length });

@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { GET as dirGET } from "@/app/api/v1/dir/route";
 import { GET as fsGET } from "@/app/api/v1/fs/route";
 import { GET as searchGET } from "@/app/api/v1/search/route";
-import type { DirectoryResponse, FsResponse, SearchResponse } from "@/lib/core/api-types";
+import { GET as summaryGET } from "@/app/api/v1/summary/route";
+import type { DirectoryResponse, FsResponse, FsSummary, SearchResponse } from "@/lib/core/api-types";
 import { overrideSettings } from "@/lib/config";
 
 const { fs: fsFixture } = inject("fixtures");
@@ -61,7 +62,36 @@ describe("GET /api/v1/search", () => {
     expect(glob.matches.map((match) => match.path)).toEqual(txt.slice(0, 2));
     const substring = (await (await call(searchGET, "search", { q: "README" })).json()) as SearchResponse;
     expect(substring.matches.map((match) => match.path)).toEqual(["/docs/readme.txt"]);
+    expect(substring.next).toBeUndefined();
     expect((await call(searchGET, "search", { q: " " })).status).toBe(400);
     expect((await call(searchGET, "search", { q: "x", limit: "0" })).status).toBe(400);
+  });
+});
+
+describe("paging a search", () => {
+  it("walks every match a page at a time: each page starts after the path the last one ended with", async () => {
+    const all = whole.files.filter((file) => file.path.includes("o")).map((file) => file.path);
+    expect(all.length).toBeGreaterThan(6);
+    const seen: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = (await (await call(searchGET, "search", { q: "o", limit: "3", ...(after && { after }) })).json()) as SearchResponse;
+      expect(page.total).toBe(all.length);
+      seen.push(...page.matches.map((match) => match.path));
+      after = page.next;
+    } while (after);
+    expect(seen).toEqual(all);
+  });
+});
+
+describe("GET /api/v1/summary", () => {
+  it("is the whole tree's figures without its files, with how many paths it has", async () => {
+    const response = await call(summaryGET, "summary", {});
+    expect(response.status).toBe(200);
+    const summary = (await response.json()) as FsSummary;
+    expect(summary).toEqual({ ...whole, files: undefined, hidden: undefined, entries: whole.files.length });
+    const first = (await (await call(summaryGET, "summary", { upto: "0" })).json()) as FsSummary;
+    expect(first.layers).toHaveLength(1);
+    expect((await call(summaryGET, "summary", { upto: "99" })).status).toBe(404);
   });
 });

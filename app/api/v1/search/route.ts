@@ -15,7 +15,12 @@ const MAX_MATCHES = 1_000;
 export function GET(request: Request) {
   return handle(request, async (query) => {
     const image = await imageQuery(request, query);
-    const found = await registryView(image).search(query.require("q"), query.layerIndexIfGiven("upto"), query.count("limit", 200, MAX_MATCHES));
+    const found = await registryView(image).search(
+      query.require("q"),
+      query.layerIndexIfGiven("upto"),
+      query.count("limit", 200, MAX_MATCHES),
+      query.get("after") ?? undefined,
+    );
     return Response.json(found, { headers: { "Cache-Control": imageCacheControl(image) } });
   });
 }

@@ -1,0 +1,156 @@
+import "server-only";
+import type { Change, ChangeKind, DirectoryEntry, EntryType, FsResponse, FsSummary } from "@/lib/core/api-types";
+import { baseName, comparePaths, joinPath } from "@/lib/core/paths";
+import { buildTree, preorder, type TreeNode } from "@/lib/core/tree";
+import { summaryOf } from "@/lib/fs/directory";
+
+/**
+ * A merged filesystem written once as a file that answers a directory, a search or a layer's
+ * changes by reading only what it needs, so a million-file image costs a request what it shows.
+ * Lines of JSON, in sections:
+ * - one line per directory: its children as records, `[name, type, size, layer, total, children, linkname?]`;
+ * - every path in path order, one record per line with the path first: what a search scans;
+ * - per layer, its changes in path order, `[path, change, type, size]` per line;
+ * - the table (one line): the figures, every directory's place, each section's place;
+ * - the footer: the table's byte offset, padded to FOOTER_BYTES.
+ * Deterministic: the same layers give the same bytes, so instances that build it race harmlessly.
+ */
+export const TREE_INDEX_MAGIC = "porthole-tree 1";
+export const FOOTER_BYTES = 22;
+
+type Record = [name: string, type: EntryType, size: number, layer: number | null, total: number, children: number, linkname?: string];
+type ChangeRecord = [path: string, change: ChangeKind, type: EntryType, size: number];
+
+/** Where a run of bytes is: offset and length. */
+export type Span = [offset: number, length: number];
+
+export interface TreeTable {
+  summary: FsSummary;
+  /** Every directory, in path order: its path, where its children's line is, and everything below it in bytes. */
+  dirs: [path: string, ...span: Span, total: number][];
+  paths: Span;
+  /** Per layer (0 is the bottom), its changes' lines and how many there are. */
+  changes: [...span: Span, count: number][];
+}
+
+function recordOf(node: TreeNode, name: string): Record {
+  const record: Record = [name, node.type, node.size, node.layer ?? null, node.total, node.children.length];
+  if (node.linkname !== undefined) record.push(node.linkname);
+  return record;
+}
+
+/** A record as the API's directory entry (its first field, a name or a path, is not read). */
+function entryOf(path: string, name: string, [, type, size, layer, total, children, linkname]: Record): DirectoryEntry {
+  return {
+    path,
+    name,
+    type,
+    size,
+    ...(layer !== null && { layer }),
+    ...(linkname !== undefined && { linkname }),
+    total,
+    children,
+  };
+}
+
+export const changeOfRecord = ([path, change, type, size]: ChangeRecord): Change => ({ path, change, type, size });
+
+/** Parses one line of the children section: a directory's entries, in name order. */
+export function childrenOfLine(dir: string, line: string): DirectoryEntry[] {
+  return (JSON.parse(line) as Record[]).map((record) => entryOf(joinPath(dir, record[0]), record[0], record));
+}
+
+/** A line of the paths section as its path, without parsing the rest (most lines are only matched against). */
+export function pathOfLine(line: string): string {
+  const end = line.indexOf('",');
+  // A path with an escape in it (a quote, a backslash, a control character) is read properly.
+  return line.indexOf("\\") < 0 || line.indexOf("\\") > end ? line.slice(2, end) : (JSON.parse(line) as Record)[0];
+}
+
+/** A line of the paths section as the entry it is. */
+export function entryOfLine(line: string): DirectoryEntry {
+  const record = JSON.parse(line) as Record;
+  return entryOf(record[0], baseName(record[0]), record);
+}
+
+/** Collects lines into chunks of about CHUNK_CHARS, counting their bytes so every section knows its place. */
+class Writer {
+  private static readonly CHUNK_CHARS = 1 << 20;
+  offset = 0;
+  private pending: string[] = [];
+  private pendingChars = 0;
+
+  /** Appends a line; returns a chunk when enough has gathered. */
+  line(text: string): string | null {
+    this.offset += Buffer.byteLength(text) + 1;
+    this.pending.push(text);
+    this.pendingChars += text.length + 1;
+    return this.pendingChars >= Writer.CHUNK_CHARS ? this.flush() : null;
+  }
+
+  flush(): string | null {
+    if (this.pending.length === 0) return null;
+    const chunk = `${this.pending.join("\n")}\n`;
+    this.pending = [];
+    this.pendingChars = 0;
+    return chunk;
+  }
+}
+
+/**
+ * The index of a merged filesystem, as chunks of text to store. `changes(i)`: layer i's changes in
+ * path order. Reads the files once; memory beyond them is one record per directory.
+ */
+export function* writeTreeIndex(fs: FsResponse, changes: (layer: number) => readonly Change[]): Generator<string> {
+  const { files } = fs;
+  const root = buildTree(files);
+  const out = new Writer();
+  const emit = (text: string) => out.line(text);
+  const header = emit(TREE_INDEX_MAGIC);
+  if (header) yield header;
+
+  const dirs: TreeTable["dirs"] = [];
+  const totals = new Map<string, TreeNode>();
+  for (const dir of preorder(root, (node) => node.type === "dir")) {
+    if (dir.type !== "dir") continue;
+    const start = out.offset;
+    const children = [...dir.children].sort((a, b) => comparePaths(a.name, b.name));
+    const chunk = emit(JSON.stringify(children.map((child) => recordOf(child, child.name))));
+    dirs.push([dir.path, start, out.offset - start - 1, dir.total]);
+    totals.set(dir.path, dir);
+    if (chunk) yield chunk;
+  }
+  dirs.sort((a, b) => comparePaths(a[0], b[0]));
+
+  const pathsStart = out.offset;
+  for (const file of files) {
+    const node = file.type === "dir" ? totals.get(file.path) : undefined;
+    const record: Record = [file.path, file.type, file.size, file.layer, node?.total ?? file.size, node?.children.length ?? 0];
+    if (file.linkname !== undefined) record.push(file.linkname);
+    const chunk = emit(JSON.stringify(record));
+    if (chunk) yield chunk;
+  }
+  const paths: Span = [pathsStart, out.offset - pathsStart];
+
+  const changeSpans: TreeTable["changes"] = [];
+  for (const layer of fs.layers) {
+    const start = out.offset;
+    const list = changes(layer.index);
+    for (const change of list) {
+      const chunk = emit(JSON.stringify([change.path, change.change, change.type, change.size] satisfies ChangeRecord));
+      if (chunk) yield chunk;
+    }
+    changeSpans.push([start, out.offset - start, list.length]);
+  }
+
+  const tableOffset = out.offset;
+  const table: TreeTable = { summary: summaryOf(fs), dirs, paths, changes: changeSpans };
+  emit(JSON.stringify(table));
+  const tail = out.flush() ?? "";
+  yield `${tail}${String(tableOffset).padStart(FOOTER_BYTES - 1, "0")}\n`;
+}
+
+/** The table's offset from the footer's bytes; null when they are not a footer. */
+export function tableOffsetOf(footer: string): number | null {
+  return /^\d{21}\n$/.test(footer) ? Number(footer.slice(0, -1)) : null;
+}

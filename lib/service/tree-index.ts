@@ -1,0 +1,146 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import { open, type FileHandle } from "node:fs/promises";
+import { Readable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
+import { contentCache } from "@/lib/cache/content-cache";
+import { Recent } from "@/lib/cache/recent";
+import { onceAcrossInstances } from "@/lib/coord/lease";
+import { PortholeError } from "@/lib/core/errors";
+import { FOOTER_BYTES, TREE_INDEX_MAGIC, tableOffsetOf, writeTreeIndex, type Span, type TreeTable } from "@/lib/fs/tree-index";
+import { imageFs } from "@/lib/service/image-fs";
+import type { ImageSource } from "@/lib/service/layer-source";
+
+/** How many opened indexes this process keeps (their tables, and a file handle each). */
+const OPEN_INDEXES = 16;
+/** Sections are scanned this much at a time. */
+const SCAN_BYTES = 1 << 20;
+/** A handle an index let go of is closed this much later: reads still under way on it finish first. */
+const CLOSE_AFTER_MS = 60_000;
+
+/** Bytes of a stored index, wherever they are: a file on the local disk, or (a small index) memory. */
+interface IndexBytes {
+  size: number;
+  read(offset: number, length: number): Promise<Buffer>;
+  release(): void;
+}
+
+function memoryBytes(bytes: Buffer): IndexBytes {
+  return { size: bytes.length, read: async (offset, length) => bytes.subarray(offset, offset + length), release: () => undefined };
+}
+
+async function fileBytes(path: string): Promise<IndexBytes> {
+  const handle: FileHandle = await open(path, "r");
+  const { size } = await handle.stat();
+  return {
+    size,
+    read: async (offset, length) => {
+      const buffer = Buffer.allocUnsafe(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, offset);
+      if (bytesRead !== length) throw new PortholeError("INTERNAL", "a stored tree index is shorter than its table says");
+      return buffer;
+    },
+    // The disk cache may evict the file meanwhile: the open handle still reads it.
+    release: () => void setTimeout(() => void handle.close().catch(() => undefined), CLOSE_AFTER_MS).unref(),
+  };
+}
+
+/** A merged filesystem's index, opened: its table in memory, the rest read as asked. */
+export class TreeIndex {
+  private readonly dirs: Map<string, TreeTable["dirs"][number]>;
+
+  constructor(
+    readonly table: TreeTable,
+    private readonly bytes: IndexBytes,
+  ) {
+    this.dirs = new Map(table.dirs.map((dir) => [dir[0], dir]));
+  }
+
+  directory(path: string): { span: Span; total: number } | null {
+    const dir = this.dirs.get(path);
+    return dir ? { span: [dir[1], dir[2]], total: dir[3] } : null;
+  }
+
+  async text([offset, length]: Span): Promise<string> {
+    return (await this.bytes.read(offset, length)).toString("utf8");
+  }
+
+  /** A section's text in order, a run of whole lines (each ending in a newline) at a time. */
+  async *blocks([offset, length]: Span): AsyncGenerator<string> {
+    const decoder = new StringDecoder("utf8");
+    let rest = "";
+    for (let at = offset; at < offset + length; at += SCAN_BYTES) {
+      const text = rest + decoder.write(await this.bytes.read(at, Math.min(SCAN_BYTES, offset + length - at)));
+      const end = text.lastIndexOf("\n") + 1;
+      rest = text.slice(end);
+      if (end > 0) yield text.slice(0, end);
+    }
+    if (rest) yield `${rest}\n`;
+  }
+
+  /** Every line of a section, in order, a block's worth at a time. */
+  async *lines(span: Span): AsyncGenerator<string[]> {
+    for await (const block of this.blocks(span)) yield block.slice(0, -1).split("\n");
+  }
+
+  release(): void {
+    this.bytes.release();
+  }
+}
+
+/** The index's identity: the layers it merges (an image's digest would make images sharing all their layers build it twice). */
+function indexKey(source: ImageSource, upTo: number): string {
+  const chain = source.layers
+    .slice(0, upTo + 1)
+    .map((layer) => layer.digest)
+    .join(",");
+  return `tree-index:v1:${createHash("sha256").update(chain).digest("hex")}`;
+}
+
+async function opened(bytes: IndexBytes): Promise<TreeIndex> {
+  const footer = (await bytes.read(bytes.size - FOOTER_BYTES, FOOTER_BYTES)).toString("latin1");
+  const offset = tableOffsetOf(footer);
+  const magic = (await bytes.read(0, TREE_INDEX_MAGIC.length)).toString("latin1");
+  if (offset === null || magic !== TREE_INDEX_MAGIC) throw new PortholeError("INTERNAL", "a stored tree index has no footer");
+  const table = JSON.parse((await bytes.read(offset, bytes.size - FOOTER_BYTES - offset)).toString("utf8")) as TreeTable;
+  return new TreeIndex(table, bytes);
+}
+
+/** An index made and kept in memory: where the disk cannot keep it, and for tests. */
+export const indexInMemory = (chunks: Iterable<string>): Promise<TreeIndex> => opened(memoryBytes(Buffer.from([...chunks].join(""))));
+
+async function find(key: string): Promise<TreeIndex | null> {
+  const stored = await contentCache().open(key);
+  if (stored === null) return null;
+  return opened(typeof stored === "string" ? await fileBytes(stored) : memoryBytes(stored));
+}
+
+/** Builds the index from the merged filesystem and stores it; where it cannot be stored, it is kept in memory. */
+async function make(key: string, source: ImageSource, upTo: number): Promise<TreeIndex> {
+  const started = performance.now();
+  const { fs, merge } = await imageFs(source, upTo);
+  const chunks = () => writeTreeIndex(fs, (layer) => merge.changes(layer));
+  const stored = await contentCache()
+    .put(key, Readable.from(chunks(), { objectMode: false }))
+    .then(() => find(key))
+    .catch((error: unknown) => {
+      console.error(JSON.stringify({ treeIndex: "kept in memory: could not be stored", key, problem: String(error) }));
+      return null;
+    });
+  const index = stored ?? (await indexInMemory(chunks()));
+  // What it cost is worth seeing: every other instance reads it instead of paying it again.
+  console.log(JSON.stringify({ treeIndex: "built", key, entries: fs.files.length, ms: Math.round(performance.now() - started) }));
+  return index;
+}
+
+const recent = new Recent<TreeIndex>(OPEN_INDEXES, (index) => index.release());
+
+/**
+ * The index of the merged filesystem of layers 0..`upTo`: opened from the cache (local, then
+ * shared), or built once across instances from the layers' listings. Callers must have proven
+ * the requester's access to the image (`registryImage`).
+ */
+export function treeIndex(source: ImageSource, upTo: number): Promise<TreeIndex> {
+  const key = indexKey(source, upTo);
+  return recent.get(key, () => onceAcrossInstances(key, { find: () => find(key), make: () => make(key, source, upTo) }));
+}

@@ -1,0 +1,90 @@
+import "server-only";
+import type { DirectoryEntry, DirectoryResponse, FsSummary, SearchResponse } from "@/lib/core/api-types";
+import { PortholeError } from "@/lib/core/errors";
+import { pathMatcher, substringOf } from "@/lib/core/glob";
+import { baseName, cleanPath, comparePaths, parentOf } from "@/lib/core/paths";
+import type { SortKey } from "@/lib/core/tree";
+import { childrenOfLine, entryOfLine, pathOfLine } from "@/lib/fs/tree-index";
+import type { TreeIndex } from "@/lib/service/tree-index";
+
+/**
+ * The merged filesystem's answers from its index (lib/service/tree-index.ts), each reading only
+ * what it returns (a directory: one line) or scanning one section (a search): never the whole tree
+ * in memory. The same answers as lib/fs/directory.ts gives from a tree in memory.
+ */
+
+const bySize = (a: DirectoryEntry, b: DirectoryEntry) => b.total - a.total || comparePaths(a.name, b.name);
+
+async function childrenOf(index: TreeIndex, path: string): Promise<{ total: number; children: DirectoryEntry[] } | null> {
+  const dir = index.directory(path);
+  return dir && { total: dir.total, children: childrenOfLine(path, await index.text(dir.span)) };
+}
+
+/** One directory's children (by name, or biggest first); NOT_FOUND or BAD_REQUEST as the in-memory tree says them. */
+export async function indexedDirectory(index: TreeIndex, digest: string, rawPath: string, sort: SortKey = "name"): Promise<DirectoryResponse> {
+  const path = cleanPath(rawPath);
+  const found = await childrenOf(index, path);
+  if (!found) {
+    const parent = path === "/" ? null : await childrenOf(index, parentOf(path));
+    const entry = parent?.children.find((child) => child.name === baseName(path));
+    if (!entry) throw new PortholeError("NOT_FOUND", `${path} is not in the image`);
+    throw new PortholeError("BAD_REQUEST", `${path} is a ${entry.type}, not a directory`);
+  }
+  const children = sort === "size" ? found.children.sort(bySize) : found.children;
+  return { digest, path, total: found.total, children };
+}
+
+/** A substring filter that reads the same in the index's JSON text (nothing in it is escaped there); else null. */
+function plainNeedle(query: string): string | null {
+  const needle = substringOf(query);
+  // eslint-disable-next-line no-control-regex -- control characters are what JSON escapes
+  return needle !== null && !/["\\\u0000-\u001f\u007f-\uffff]/.test(needle) ? needle : null;
+}
+
+/**
+ * Hands `consider` each line of `block` that holds `needle` anywhere (a superset of the matches:
+ * it checks the path itself), found by searching the whole block at once rather than line by line.
+ * False when the block cannot be searched so (lower case changed its length): the caller goes line by line.
+ */
+function linesWith(block: string, needle: string, consider: (line: string) => void): boolean {
+  const lower = block.toLowerCase();
+  if (lower.length !== block.length) return false;
+  for (let hit = lower.indexOf(needle); hit >= 0; ) {
+    const start = lower.lastIndexOf("\n", hit) + 1;
+    const end = lower.indexOf("\n", hit);
+    consider(block.slice(start, end));
+    hit = lower.indexOf(needle, end + 1);
+  }
+  return true;
+}
+
+/**
+ * The paths a filter matches, in path order: the first `limit` after `after` (a page), how many in
+ * all, and where the next page starts. One scan of the paths; only matches are parsed whole.
+ */
+export async function indexedSearch(index: TreeIndex, digest: string, query: string, limit: number, after?: string): Promise<SearchResponse> {
+  if (!query.trim()) throw new PortholeError("BAD_REQUEST", "a search needs something to look for");
+  const matches = pathMatcher(query);
+  const page: DirectoryEntry[] = [];
+  let total = 0;
+  let later = 0;
+  const consider = (line: string) => {
+    const path = pathOfLine(line);
+    if (!matches(path)) return;
+    total++;
+    if (after !== undefined && path <= after) return;
+    later++;
+    if (page.length < limit) page.push(entryOfLine(line));
+  };
+  const needle = plainNeedle(query);
+  for await (const block of index.blocks(index.table.paths)) {
+    if (needle === null || !linesWith(block, needle, consider)) for (const line of block.slice(0, -1).split("\n")) consider(line);
+  }
+  const last = page.at(-1);
+  return { digest, query, matches: page, total, ...(last && later > page.length && { next: last.path }) };
+}
+
+/** The merged filesystem's figures, as the image `digest` names them (images that share all their layers share an index). */
+export function indexedSummary(index: TreeIndex, digest: string): FsSummary {
+  return { ...index.table.summary, digest };
+}

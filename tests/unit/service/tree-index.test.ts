@@ -1,0 +1,121 @@
+/**
+ * The merged tree's index answers exactly what the tree in memory answers (lib/fs/directory.ts),
+ * for every directory, sort and search, on names chosen to break a line format.
+ */
+import { describe, expect, it } from "vitest";
+import type { EntryType, ImageInfo, LayerEntry } from "@/lib/core/api-types";
+import { PortholeError } from "@/lib/core/errors";
+import { directoryOf, searchOf, summaryOf } from "@/lib/fs/directory";
+import { mergeImage } from "@/lib/fs/merge-image";
+import { changeOfRecord, writeTreeIndex } from "@/lib/fs/tree-index";
+import { indexInMemory, type TreeIndex } from "@/lib/service/tree-index";
+import { indexedDirectory, indexedSearch, indexedSummary } from "@/lib/service/tree-queries";
+
+const entry = (path: string, type: EntryType = "file", extra: Partial<LayerEntry> = {}): LayerEntry => ({
+  path,
+  type,
+  size: type === "file" ? path.length * 3 : 0,
+  mode: type === "dir" ? 0o755 : 0o644,
+  uid: 0,
+  gid: 0,
+  mtime: 0,
+  ...extra,
+});
+
+/** Names that a line of JSON, a path split or a sort could get wrong. */
+const ODD_NAMES = ['quote"d', "back\\slash", "new\nline", "tab\tbed", "ünïcödé", "100%25", "a-b", "a", "a.b", "🙂", '",', "x,y"];
+
+function layers(): LayerEntry[][] {
+  const bottom: LayerEntry[] = [entry("/etc", "dir"), entry("/etc/passwd"), entry("/gone", "dir"), entry("/gone/file")];
+  for (const name of ODD_NAMES) {
+    bottom.push(entry(`/odd/${name}`, "dir"), entry(`/odd/${name}/${name}`), entry(`/odd/${name}.txt`));
+  }
+  for (let i = 0; i < 300; i++) bottom.push(entry(`/many/d${i % 7}/f${i}.txt`));
+  const top: LayerEntry[] = [
+    entry("/gone/.wh..wh..opq", "file", { opaque: true }),
+    entry("/etc/.wh.passwd", "file", { whiteout: true }),
+    entry("/etc/link", "symlink", { linkname: "../odd/a" }),
+    entry("/etc/hard", "hardlink", { linkname: "/many/d0/f0.txt" }),
+    entry("/many/d1/f1.txt", "file", { size: 99_999 }),
+  ];
+  return [bottom, top];
+}
+
+const image = { digest: "sha256:image", layers: [{ digest: "sha256:l0" }, { digest: "sha256:l1" }] } as unknown as ImageInfo;
+
+async function both(upTo = 1): Promise<{ index: TreeIndex; merged: ReturnType<typeof mergeImage> }> {
+  const merged = mergeImage(image, layers().slice(0, upTo + 1), 1e9);
+  const index = await indexInMemory(writeTreeIndex(merged.fs, (layer) => merged.merge.changes(layer)));
+  return { index, merged };
+}
+
+const failure = async (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (error: PortholeError) => `${error.code} ${error.message}`,
+  );
+const failureOf = (call: () => unknown) => failure(Promise.resolve().then(call));
+
+describe("the merged tree's index", () => {
+  it("answers every directory, by name and by size, as the tree in memory does", async () => {
+    const { index, merged } = await both();
+    const dirs = merged.fs.files.filter((file) => file.type === "dir").map((file) => file.path);
+    expect(dirs.length).toBeGreaterThan(ODD_NAMES.length);
+    for (const path of ["/", ...dirs]) {
+      for (const sort of ["name", "size"] as const) {
+        expect(await indexedDirectory(index, "sha256:image", path, sort), `${path} by ${sort}`).toEqual(directoryOf(merged.fs, path, sort));
+      }
+    }
+  });
+
+  it("refuses a path that is no directory as the tree in memory does", async () => {
+    const { index, merged } = await both();
+    for (const path of ["/etc/link", "/odd/new\nline.txt", "/no/such", "/etc/passwd"]) {
+      expect(await failure(indexedDirectory(index, "sha256:image", path)), path).toEqual(await failureOf(() => directoryOf(merged.fs, path)));
+    }
+  });
+
+  it("searches by substring and glob in path order, a page at a time, with the same totals", async () => {
+    const { index, merged } = await both();
+    for (const query of ["txt", "*.txt", "**/f1*", '"', "\\", "w\nl", "ünï", "%25", "/odd/*", "nothing-matches"]) {
+      const whole = searchOf(merged.fs, query, 10_000);
+      expect(await indexedSearch(index, "sha256:image", query, 10_000), query).toEqual(whole);
+      // Pages of 7 walk the same matches, each ending where the next starts.
+      const paged: string[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await indexedSearch(index, "sha256:image", query, 7, after);
+        expect(page, `${query} after ${after}`).toEqual(searchOf(merged.fs, query, 7, after));
+        paged.push(...page.matches.map((match) => match.path));
+        if (!page.next) break;
+        after = page.next;
+      }
+      expect(paged).toEqual(whole.matches.map((match) => match.path));
+    }
+    expect(await failure(indexedSearch(index, "sha256:image", "  ", 5))).toMatch(/^BAD_REQUEST/);
+  });
+
+  it("keeps the figures and every layer's changes", async () => {
+    const { index, merged } = await both();
+    expect(indexedSummary(index, "sha256:other")).toEqual({ ...summaryOf(merged.fs), digest: "sha256:other" });
+    expect(index.table.summary.entries).toBe(merged.fs.files.length);
+    for (const [layer, [offset, length, count]] of index.table.changes.entries()) {
+      const lines: string[] = [];
+      for await (const batch of index.lines([offset, length])) lines.push(...batch);
+      expect(lines.map((line) => changeOfRecord(JSON.parse(line)))).toEqual(merged.merge.changes(layer));
+      expect(count).toBe(merged.merge.changes(layer).length);
+    }
+  });
+
+  it("of layers 0..0 is the bottom layer's tree", async () => {
+    const { index, merged } = await both(0);
+    expect(await indexedDirectory(index, "sha256:image", "/gone")).toEqual(directoryOf(merged.fs, "/gone"));
+    expect((await indexedDirectory(index, "sha256:image", "/gone")).children).toHaveLength(1);
+  });
+
+  it("is the same bytes however often it is written", async () => {
+    const merged = mergeImage(image, layers(), 1e9);
+    const write = () => [...writeTreeIndex(merged.fs, (layer) => merged.merge.changes(layer))].join("");
+    expect(write()).toBe(write());
+  });
+});
