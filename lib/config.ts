@@ -27,6 +27,8 @@ export interface Settings {
   maxUpstreamStreams: number;
   upstreamWaitMs: number;
   maxListingBytes: number;
+  /** The explorer fetches an image's whole tree up to this many paths; past it, a directory at a time. */
+  wholeTreeMaxEntries: number;
   /** gzip layers at least this big (compressed) are indexed for random access as they are first read. */
   seekIndexMinBytes: number;
   /** API requests one client may make a minute (a token bucket: bursts up to that many). */
@@ -184,6 +186,14 @@ export const VARIABLES = [
     fallback: () => 128 * 1024 ** 2,
     parse: wholeNumber,
     expects: "a whole number of bytes",
+  }),
+  variable({
+    key: "wholeTreeMaxEntries",
+    env: "PORTHOLE_WHOLE_TREE_MAX_ENTRIES",
+    shown: "50000",
+    fallback: () => 50_000,
+    parse: zeroOrMore,
+    expects: "a whole number of paths (0: always a directory at a time)",
   }),
   variable({
     key: "seekIndexMinBytes",

@@ -9,7 +9,7 @@ import { formatBytes } from "@/lib/core/format";
 import { directoryLinks, throughLinks } from "@/lib/client/package-owners";
 import { findNode, type TreeNode } from "@/lib/core/tree";
 import { useOrigin } from "@/lib/client/use-origin";
-import type { FsResponse, LayerInfo } from "@/lib/core/api-types";
+import type { FsFigures, FsHidden, LayerInfo } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
 import type { FirstView } from "@/lib/core/image-view";
 import { linkTarget } from "@/lib/core/paths";
@@ -21,7 +21,9 @@ interface DetailPaneProps {
   layers: readonly LayerInfo[];
   tree: TreeNode | null;
   provisional: boolean;
-  fs: FsResponse | undefined;
+  figures: FsFigures | undefined;
+  /** The bytes later layers hid, per path (a big image's page goes without: none). */
+  hidden: FsHidden[] | undefined;
   /** The link to a path in the current view. */
   hrefFor: (path: string) => string;
   /** The linked file's first page, when the server rendered it into the page. */
@@ -29,7 +31,7 @@ interface DetailPaneProps {
 }
 
 /** The right-hand column: the selected file, a directory's summary, or at the root the image's figures and packages. */
-export function DetailPane({ location, pinned, layers, tree, provisional, fs, hrefFor, first }: DetailPaneProps) {
+export function DetailPane({ location, pinned, layers, tree, provisional, figures, hidden, hrefFor, first }: DetailPaneProps) {
   const origin = useOrigin();
   const { view } = location;
   const selected = tree ? findNode(tree, view.path) : null;
@@ -60,7 +62,9 @@ export function DetailPane({ location, pinned, layers, tree, provisional, fs, hr
   // The merged filesystem (all layers) is what the treemap draws; a layer's or a partial view is not.
   const merged = view.kind === "fs" && view.upTo === null;
   const treemapOf = (dir: TreeNode) =>
-    tree && fs && merged ? <TreemapPanel dir={dir} tree={tree} fs={fs} pinned={pinned} hrefFor={hrefFor} /> : null;
+    tree && figures && hidden && merged ? (
+      <TreemapPanel dir={dir} tree={tree} figures={figures} hidden={hidden} pinned={pinned} hrefFor={hrefFor} />
+    ) : null;
   if (selected && view.path !== "/") {
     return (
       <section aria-label="Directory" className="overflow-auto rounded border border-zinc-200 text-sm dark:border-zinc-800">
@@ -98,8 +102,8 @@ export function DetailPane({ location, pinned, layers, tree, provisional, fs, hr
         )
       }
     >
-      {fs ? (
-        <Figures fs={fs} hrefFor={(path) => imageUrl({ ...location, view: { kind: "fs", path, upTo: null } })} />
+      {figures ? (
+        <Figures figures={figures} hrefFor={(path) => imageUrl({ ...location, view: { kind: "fs", path, upTo: null } })} />
       ) : (
         <Skeleton label="Loading figures" />
       )}

@@ -10,20 +10,25 @@ import { TreePane } from "@/components/explorer/TreePane";
 import { useExplorerData } from "@/lib/client/explorer-data";
 import { usePackages } from "@/lib/client/packages-data";
 import { PortholeError } from "@/lib/core/errors";
+import type { FsHidden } from "@/lib/core/api-types";
 import type { FirstView } from "@/lib/core/image-view";
 import { imageUrl, type Location } from "@/lib/core/urls";
 
+/** A big image's treemap goes without the bytes later layers hid: they are per path, and there may be a million. */
+const NOTHING_HIDDEN: FsHidden[] = [];
 const COLUMN = "flex min-h-[28rem] flex-col lg:max-h-[calc(100vh-12rem)]";
 
 /**
  * The image page: header, layers, file tree and detail; everything it shows comes from the URL.
  * `first`: what the server rendered into the page, shown until the page's own answers come.
+ * `wholeTreeMax`: past this many paths, the tree is never fetched whole (PORTHOLE_WHOLE_TREE_MAX_ENTRIES;
+ * a local image's is in the browser already).
  */
-export function Explorer({ location, first: rendered }: { location: Location; first?: FirstView }) {
+export function Explorer({ location, first: rendered, wholeTreeMax = Infinity }: { location: Location; first?: FirstView; wholeTreeMax?: number }) {
   // The page's first render only: a navigation in the app renders the page again without one, and
   // the answers it stood for must not go with it.
   const [first] = useState(rendered);
-  const data = useExplorerData(location, first);
+  const data = useExplorerData(location, first, wholeTreeMax);
   const { image } = data;
   const { packages } = usePackages(image?.pinned ?? null);
   const { view } = location;
@@ -42,10 +47,10 @@ export function Explorer({ location, first: rendered }: { location: Location; fi
   }
   return (
     <div className="flex min-h-screen flex-col">
-      <ImageHeader image={image.info} fs={data.fs} surface={packages?.surface} location={location} />
+      <ImageHeader image={image.info} figures={data.summary} surface={packages?.surface} location={location} />
       <main className="grid min-h-0 flex-1 grid-cols-1 gap-4 p-4 lg:grid-cols-[20rem_minmax(0,1fr)_minmax(0,1.2fr)]">
         <aside className="min-h-0 overflow-auto lg:max-h-[calc(100vh-12rem)]">
-          <LayerList image={image.info} fs={data.fs} inventory={packages?.layers} progress={data.progress} location={location} />
+          <LayerList image={image.info} figures={data.summary} inventory={packages?.layers} progress={data.progress} location={location} />
         </aside>
         <div className={COLUMN}>
           <TreePane
@@ -57,6 +62,7 @@ export function Explorer({ location, first: rendered }: { location: Location; fi
             error={data.treeError}
             hrefFor={hrefFor}
             pinned={image.pinned}
+            lazy={data.lazy}
           />
         </div>
         <div className={COLUMN}>
@@ -66,7 +72,8 @@ export function Explorer({ location, first: rendered }: { location: Location; fi
             layers={image.info.layers}
             tree={data.tree}
             provisional={data.provisional || data.partial}
-            fs={data.fs}
+            figures={data.summary}
+            hidden={data.lazy ? NOTHING_HIDDEN : data.fs?.hidden}
             first={first?.file}
             hrefFor={hrefFor}
           />

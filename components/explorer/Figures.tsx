@@ -1,19 +1,19 @@
 import Link from "next/link";
-import type { FsResponse } from "@/lib/core/api-types";
+import type { FsFigures } from "@/lib/core/api-types";
 import { formatBytes, formatPercent } from "@/lib/core/format";
 
 /** Image-wide waste: dive's figures, our reclaimable bytes, and the paths wasting most. */
-export function Figures({ fs, hrefFor }: { fs: FsResponse; hrefFor: (path: string) => string }) {
-  const figures: [string, string, string][] = [
-    ["Efficiency", formatPercent(fs.efficiency), "dive's score: 100 % means no file is stored twice or deleted later"],
-    ["Wasted", formatBytes(fs.wastedBytes), "dive's wasted bytes: all copies of paths found in several layers"],
-    ["Reclaimable", formatBytes(fs.reclaimableBytes), "what squashing the layers would save: overwritten, deleted and duplicated file bytes"],
-    ["User wasted", formatPercent(fs.userWastedPercent), "wasted bytes relative to what the layers above the base add"],
+export function Figures({ figures, hrefFor }: { figures: FsFigures; hrefFor: (path: string) => string }) {
+  const shown: [string, string, string][] = [
+    ["Efficiency", formatPercent(figures.efficiency), "dive's score: 100 % means no file is stored twice or deleted later"],
+    ["Wasted", formatBytes(figures.wastedBytes), "dive's wasted bytes: all copies of paths found in several layers"],
+    ["Reclaimable", formatBytes(figures.reclaimableBytes), "what squashing the layers would save: overwritten, deleted and duplicated file bytes"],
+    ["User wasted", formatPercent(figures.userWastedPercent), "wasted bytes relative to what the layers above the base add"],
   ];
   return (
     <section aria-label="Image efficiency" className="space-y-3 p-3">
       <dl className="grid grid-cols-2 gap-3">
-        {figures.map(([name, value, hint]) => (
+        {shown.map(([name, value, hint]) => (
           <div key={name} title={hint} className="rounded border border-zinc-200 p-2 dark:border-zinc-800">
             <dt className="text-xs uppercase tracking-wide text-zinc-500">{name}</dt>
             <dd className="text-lg font-semibold" data-testid={`figure-${name.toLowerCase().replace(" ", "-")}`}>
@@ -22,11 +22,11 @@ export function Figures({ fs, hrefFor }: { fs: FsResponse; hrefFor: (path: strin
           </div>
         ))}
       </dl>
-      {fs.inefficiencies.length > 0 && (
+      {figures.inefficiencies.length > 0 && (
         <div>
           <h2 className="text-sm font-medium">Biggest wasters</h2>
           <ol className="mt-1 space-y-0.5 font-mono text-xs">
-            {fs.inefficiencies.slice(0, 12).map((item) => (
+            {figures.inefficiencies.slice(0, 12).map((item) => (
               <li key={item.path} className="flex justify-between gap-2">
                 <Link href={hrefFor(item.path)} className="min-w-0 truncate text-sky-600 hover:underline">
                   {item.path}

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import type { FsResponse, ImageInfo, Surface } from "@/lib/core/api-types";
+import type { FsFigures, ImageInfo, Surface } from "@/lib/core/api-types";
 import { CopyButton } from "@/components/CopyButton";
 import { PageHeader } from "@/components/PageHeader";
 import { CompareWith } from "@/components/compare/CompareWith";
@@ -23,19 +23,19 @@ function Field({ name, children }: { name: string; children: React.ReactNode }) 
 /** The image at a glance: ref, digest, platform, sizes, how it runs, its attack surface, and its raw JSON. */
 export function ImageHeader({
   image,
-  fs,
+  figures,
   surface,
   location,
 }: {
   image: ImageInfo;
-  fs: FsResponse | undefined;
+  figures: FsFigures | undefined;
   surface: Surface | undefined;
   location: Location;
 }) {
   const router = useRouter();
   const { run } = image;
   const compressed = image.layers.reduce((sum, layer) => sum + layer.size, 0);
-  const uncompressed = fs?.layers.reduce((sum, layer) => sum + layer.size, 0);
+  const uncompressed = figures?.layers.reduce((sum, layer) => sum + layer.size, 0);
   const command = [...run.entrypoint, ...run.cmd];
   const layerLink = (digest: string) =>
     image.layers.some((layer) => layer.digest === digest) ? imageUrl({ ...location, view: { kind: "layer", digest, path: "/" } }) : null;
@@ -89,9 +89,10 @@ export function ImageHeader({
         <span>· {image.layers.length} layers</span>
         <span>· {formatBytes(compressed)} compressed</span>
         {uncompressed !== undefined && <span>· {formatBytes(uncompressed)} uncompressed</span>}
-        {fs && (
+        {figures && (
           <span title="dive's efficiency score">
-            · efficiency {formatPercent(fs.efficiency)} · wasted {formatBytes(fs.wastedBytes)} · reclaimable {formatBytes(fs.reclaimableBytes)}
+            · efficiency {formatPercent(figures.efficiency)} · wasted {formatBytes(figures.wastedBytes)} · reclaimable{" "}
+            {formatBytes(figures.reclaimableBytes)}
           </span>
         )}
       </div>

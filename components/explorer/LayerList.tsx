@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { LayerInventory } from "@/components/packages/LayerInventory";
-import type { FsResponse, ImageInfo, PackageLayerChange } from "@/lib/core/api-types";
+import type { FsFigures, ImageInfo, PackageLayerChange } from "@/lib/core/api-types";
 import { formatBytes } from "@/lib/core/format";
 import { shortDigest } from "@/lib/core/digest";
 import type { LayerProgress } from "@/lib/client/layer-streams";
@@ -9,19 +9,19 @@ import { imageUrl, type Location } from "@/lib/core/urls";
 /** Layers bottom-up: command, sizes as bars, changes, installed packages, streaming progress; each opens its views. */
 export function LayerList({
   image,
-  fs,
+  figures,
   inventory,
   progress,
   location,
 }: {
   image: ImageInfo;
-  fs: FsResponse | undefined;
+  figures: FsFigures | undefined;
   /** The layers that changed the installed packages. */
   inventory: PackageLayerChange[] | undefined;
   progress: LayerProgress[];
   location: Location;
 }) {
-  const biggest = Math.max(1, ...image.layers.map((l) => l.size), ...(fs?.layers.map((l) => l.size) ?? []));
+  const biggest = Math.max(1, ...image.layers.map((l) => l.size), ...(figures?.layers.map((l) => l.size) ?? []));
   const { view } = location;
   const selected = view.kind === "layer" ? image.layers.findIndex((l) => l.digest === view.digest) : view.upTo;
   const link = (v: Location["view"]) => imageUrl({ ...location, view: v });
@@ -36,7 +36,7 @@ export function LayerList({
       </Link>
       <ol className="flex flex-col gap-1">
         {image.layers.map((layer, index) => {
-          const summary = fs?.layers[index];
+          const summary = figures?.layers[index];
           const stream = progress[index];
           const isSelected = selected === index;
           return (

@@ -1,5 +1,7 @@
 import { ErrorPanel, Skeleton } from "@/components/ErrorPanel";
 import { FileTree } from "@/components/explorer/FileTree";
+import type { LazyView } from "@/lib/client/explorer-data";
+import { formatCount } from "@/lib/core/format";
 import type { TreeNode } from "@/lib/core/tree";
 import type { View } from "@/lib/core/urls";
 
@@ -14,10 +16,20 @@ interface TreePaneProps {
   hrefFor: (path: string) => string;
   /** The image's pinned ref, for the tree's `pkg:NAME` filter. */
   pinned: string;
+  /** A big image: its files come a directory at a time, a layer's changes a page at a time. */
+  lazy: LazyView | null;
+}
+
+/** What a big image's view leaves out, said where the view is named. */
+function lazyNote(view: View, { changes }: LazyView): string {
+  if (view.kind === "layer") {
+    return changes && changes.total > changes.shown ? `the first ${formatCount(changes.shown)} of ${formatCount(changes.total)} changes` : "";
+  }
+  return view.upTo !== null ? "big image: directories load as they open; changes are not marked" : "big image: directories load as they open";
 }
 
 /** The middle column: what the view is, and its files. */
-export function TreePane({ view, layerIndex, tree, provisional, partial, error, hrefFor, pinned }: TreePaneProps) {
+export function TreePane({ view, layerIndex, tree, provisional, partial, error, hrefFor, pinned, lazy }: TreePaneProps) {
   const title = view.kind === "layer" ? `Changes of layer ${layerIndex}` : view.upTo !== null ? `Layers 0–${view.upTo}` : "Merged filesystem";
   // Another view is another tree: its expansion, filter and focus start afresh.
   const treeKey = `${view.kind}:${view.kind === "layer" ? view.digest : view.upTo}`;
@@ -35,10 +47,21 @@ export function TreePane({ view, layerIndex, tree, provisional, partial, error, 
             loading the rest…
           </span>
         )}
+        {lazy && !partial && <span className="ml-2 font-normal text-zinc-500">{lazyNote(view, lazy)}</span>}
       </h2>
       {error !== undefined && <ErrorPanel error={error} />}
       {error === undefined && !tree && <Skeleton label="Loading files" lines={12} />}
-      {tree && <FileTree key={treeKey} root={tree} selectedPath={view.path} hrefFor={hrefFor} label={title} pinned={pinned} />}
+      {tree && (
+        <FileTree
+          key={treeKey}
+          root={tree}
+          selectedPath={view.path}
+          hrefFor={hrefFor}
+          label={title}
+          pinned={pinned}
+          lazy={view.kind === "fs" ? lazy : null}
+        />
+      )}
     </>
   );
 }

@@ -12,7 +12,7 @@ import { wastedIndex } from "@/lib/client/treemap";
 import { layerColouring, packageColouring } from "@/lib/client/treemap-colours";
 import type { TreeNode } from "@/lib/core/tree";
 import { useHash } from "@/lib/client/use-hash";
-import type { FsResponse } from "@/lib/core/api-types";
+import type { FsFigures, FsHidden } from "@/lib/core/api-types";
 import { parseTabHash, tabHash, TREEMAP_HASH } from "@/lib/core/urls";
 
 /** The fragment's word for colouring by package (`#treemap/package`); without it, by layer. */
@@ -21,9 +21,11 @@ const BY_PACKAGE = "package";
 interface TreemapPanelProps {
   /** The directory the treemap is of. */
   dir: TreeNode;
-  /** The whole merged tree (hidden bytes are placed in it). */
+  /** The merged tree, whole or as far as it is loaded (hidden bytes are placed in it). */
   tree: TreeNode;
-  fs: FsResponse;
+  figures: FsFigures;
+  /** Bytes later layers hid, per path. */
+  hidden: readonly FsHidden[];
   /** The image's pinned ref: where its packages are asked for. */
   pinned: string;
   hrefFor: (path: string) => string;
@@ -39,7 +41,7 @@ function ancestors(path: string): string[] {
  * its colours mean. Colouring by package (when the image has packages) is in the fragment, which
  * every treemap link keeps (at `/` it also opens the treemap tab).
  */
-export function TreemapPanel({ dir, tree, fs, pinned, hrefFor }: TreemapPanelProps) {
+export function TreemapPanel({ dir, tree, figures, hidden: hiddenBytes, pinned, hrefFor }: TreemapPanelProps) {
   const router = useRouter();
   const [hash, setHash] = useHash();
   const byPackage = parseTabHash(TREEMAP_HASH, hash)?.open === BY_PACKAGE;
@@ -49,8 +51,8 @@ export function TreemapPanel({ dir, tree, fs, pinned, hrefFor }: TreemapPanelPro
   const links = useMemo(() => directoryLinks(tree), [tree]);
   // The packages' files are a big answer: asked for only once colouring by package.
   const { owners, error } = usePackageOwners(pinned, byPackage, links);
-  const wasted = useMemo(() => wastedIndex(tree, fs.hidden), [tree, fs]);
-  const layers = useMemo(() => layerColouring(fs.layers.map((layer) => layer.index)), [fs]);
+  const wasted = useMemo(() => wastedIndex(tree, hiddenBytes), [tree, hiddenBytes]);
+  const layers = useMemo(() => layerColouring(figures.layers.map((layer) => layer.index)), [figures]);
   const ownedFiles = owners !== undefined && owners.byPath.size > 0;
   const colouring = useMemo(
     () => (byPackage && owners && ownedFiles ? packageColouring(dir, owners) : layers),

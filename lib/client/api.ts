@@ -1,3 +1,4 @@
+import type { Page } from "@/lib/core/paging";
 import type { LayerEntry } from "@/lib/core/api-types";
 import type { FilePart } from "@/lib/core/image-view";
 import { PortholeError } from "@/lib/core/errors";
@@ -21,7 +22,7 @@ function apiUrl(endpoint: string, params: Params): string {
 export const imageApiUrl = (ref: string, platform: string | null) => apiUrl("image", { ref, platform });
 /** The merged filesystem, of all layers or of layers 0..upTo. */
 export const fsApiUrl = (ref: string, upTo: number | null = null) => apiUrl("fs", { ref, upto: upTo });
-export const changesApiUrl = (ref: string, layer: number) => apiUrl("changes", { ref, layer });
+export const changesApiUrl = (ref: string, layer: number, page?: Page) => apiUrl("changes", { ref, layer, limit: page?.limit, after: page?.after });
 /** One directory of the merged filesystem (of layers 0..upTo). */
 export const dirApiUrl = (ref: string, path: string, upTo: number | null = null, sort?: string) => apiUrl("dir", { ref, path, upto: upTo, sort });
 /** The paths of the merged filesystem a filter matches (substring or glob), the first `limit` after the path `after`. */

@@ -1,8 +1,9 @@
 import { useMemo } from "react";
-import type { ChangesResponse, FsResponse, ImageInfo } from "@/lib/core/api-types";
+import type { ChangesResponse, FsResponse, FsSummary, ImageInfo } from "@/lib/core/api-types";
 import type { FirstView } from "@/lib/core/image-view";
 import { useViewAnswer, useViewSource } from "@/lib/client/views";
 import { useLayerStreams, type LayerProgress } from "@/lib/client/layer-streams";
+import { SEARCH_LIMIT, useLazyTree } from "@/lib/client/lazy-tree";
 import { buildTree, type TreeItem, type TreeNode } from "@/lib/core/tree";
 import type { Location, View } from "@/lib/core/urls";
 
@@ -19,7 +20,9 @@ export interface ExplorerData {
   imageError: unknown;
   /** Asks for the image again, e.g. after signing in to its registry. */
   retryImage: () => void;
-  /** The merged filesystem of all layers, with the image's figures. */
+  /** The merged filesystem's figures (of all layers). */
+  summary: FsSummary | undefined;
+  /** The merged filesystem of all layers, when it is small enough to fetch whole. */
   fs: FsResponse | undefined;
   tree: TreeNode | null;
   /** The tree is only what the layer streams have shown so far: deletions are not applied yet. */
@@ -28,6 +31,17 @@ export interface ExplorerData {
   partial: boolean;
   treeError: unknown;
   progress: LayerProgress[];
+  /** The image is too big to fetch whole: its tree comes a directory at a time, its filter from the server. */
+  lazy: LazyView | null;
+}
+
+export interface LazyView {
+  /** Loads a directory's children (when it is opened). */
+  open: (path: string) => void;
+  /** Layers 0..upTo (null: all) are what the server searches. */
+  upTo: number | null;
+  /** A layer's view shows the first page of its changes: how many, of how many in all. */
+  changes?: { shown: number; total: number };
 }
 
 interface Sources {
@@ -51,8 +65,11 @@ function viewItems(view: View, { whole, upTo, changes, streamed }: Sources): Tre
   return [...upTo.files.map((f) => ({ ...f, change: changed.get(f.path)?.change })), ...removed];
 }
 
-/** Everything the image page shows, fetched as the URL says; later requests wait for the pinned ref. */
-export function useExplorerData({ ref, platform, view }: Location, first?: FirstView): ExplorerData {
+/**
+ * Everything the image page shows, fetched as the URL says; later requests wait for the pinned ref.
+ * An image of more than `wholeTreeMax` paths is never fetched whole: the page holds what it shows.
+ */
+export function useExplorerData({ ref, platform, view }: Location, first: FirstView | undefined, wholeTreeMax: number): ExplorerData {
   const source = useViewSource();
   // The image the server rendered the page with is not asked for again.
   const image = useViewAnswer(ref, platform, "image", [], { revalidateOnFocus: false, fallbackData: first?.image, revalidateOnMount: !first });
@@ -60,31 +77,49 @@ export function useExplorerData({ ref, platform, view }: Location, first?: First
   const pinned = info ? source.pinned(info) : null;
   const layerIndex = info ? (view.kind === "layer" ? info.layers.findIndex((l) => l.digest === view.digest) : view.upTo) : null;
 
-  const whole = useViewAnswer(pinned, null, "fs", [null]);
+  const summary = useViewAnswer(pinned, null, "summary", [null]);
+  const big = summary.data ? summary.data.entries > wholeTreeMax : null;
+  const small = big === false ? pinned : null;
+  const whole = useViewAnswer(small, null, "fs", [null]);
   const upToLayer = view.kind === "fs" ? view.upTo : null;
-  const upTo = useViewAnswer(upToLayer !== null ? pinned : null, null, "fs", [upToLayer]);
-  const changes = useViewAnswer(layerIndex !== null && layerIndex >= 0 ? pinned : null, null, "changes", [layerIndex ?? 0]);
-  const streams = useLayerStreams(pinned, info?.layers);
+  const upTo = useViewAnswer(upToLayer !== null ? small : null, null, "fs", [upToLayer]);
+  const hasLayer = layerIndex !== null && layerIndex >= 0;
+  // A big image's layer shows the first page of its changes; a view up to a layer, its files without marks.
+  const changesFor = hasLayer && (big === false || (big && view.kind === "layer")) ? pinned : null;
+  const changes = useViewAnswer(changesFor, null, "changes", big ? [layerIndex ?? 0, { limit: SEARCH_LIMIT }] : [layerIndex ?? 0]);
+  // The layers stream (for their progress, and a first tree) only while nothing better is at hand.
+  const streaming = summary.data === undefined && !first?.items.length;
+  const streams = useLayerStreams(streaming ? pinned : null, info?.layers);
+  const lazy = useLazyTree(big && view.kind === "fs" ? pinned : null, upToLayer, view.path, first?.items);
 
   const items = useMemo(
     // The server's first view is exact where it reaches; the layer streams' tree is neither exact nor, at first, anything.
     () => viewItems(view, { whole: whole.data, upTo: upTo.data, changes: changes.data, streamed: first?.items.length ? null : streams.provisional }),
     [view, whole.data, upTo.data, changes.data, streams.provisional, first],
   );
-  const partial = items === null && first !== undefined && first.items.length > 0;
+  const lazyTree = big && view.kind === "fs";
+  const partial = lazyTree ? lazy.pending : items === null && first !== undefined && first.items.length > 0;
   const shown = items ?? (partial ? (first?.items ?? null) : null);
-  const tree = useMemo(() => (shown ? buildTree(shown) : null), [shown]);
+  const built = useMemo(() => (shown ? buildTree(shown) : null), [shown]);
   const { mutate } = image;
 
   return {
     image: info && pinned ? { info, pinned, layerIndex } : null,
     imageError: image.error,
     retryImage: () => void mutate(),
+    summary: summary.data,
     fs: whole.data,
-    tree,
-    provisional: view.kind === "fs" && view.upTo === null && !whole.data && items !== null,
+    tree: lazyTree ? lazy.tree : built,
+    provisional: view.kind === "fs" && view.upTo === null && !whole.data && !lazyTree && items !== null,
     partial,
-    treeError: whole.error ?? upTo.error ?? changes.error,
-    progress: streams.progress,
+    treeError: summary.error ?? whole.error ?? upTo.error ?? changes.error ?? (lazyTree ? lazy.error : undefined),
+    progress: streaming ? streams.progress : [],
+    lazy: big
+      ? {
+          open: lazy.open,
+          upTo: upToLayer,
+          ...(changes.data && view.kind === "layer" && { changes: { shown: changes.data.changes.length, total: changes.data.total } }),
+        }
+      : null,
   };
 }

@@ -23,7 +23,7 @@ export function httpView(ref: string, platform: string | null): ImageView {
   return {
     image: () => getJson<ImageInfo>(imageApiUrl(ref, platform)),
     fs: (upTo) => getJson<FsResponse>(fsApiUrl(ref, upTo)),
-    changes: (layer) => getJson<ChangesResponse>(changesApiUrl(ref, layer)),
+    changes: (layer, page) => getJson<ChangesResponse>(changesApiUrl(ref, layer, page)),
     packages: (withFiles) => getJson<PackagesResponse>(packagesApiUrl(ref, withFiles)),
     directory: (path, upTo, sort) => getJson<DirectoryResponse>(dirApiUrl(ref, path, upTo, sort)),
     summary: (upTo) => getJson<FsSummary>(summaryApiUrl(ref, upTo)),

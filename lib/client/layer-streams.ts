@@ -19,6 +19,8 @@ export interface LayerStreams {
 }
 
 const PROVISIONAL_EVERY_MS = 300;
+/** The first tree is drawn from at most this many entries: a huge image's layers stream for their progress only. */
+const PROVISIONAL_MAX_ENTRIES = 50_000;
 const PARALLEL_STREAMS = 3;
 
 function provisionalItems(layers: readonly LayerEntry[][]): TreeItem[] {
@@ -55,6 +57,7 @@ export function useLayerStreams(ref: string | null, layers: readonly LayerInfo[]
     const view = source.view(ref, null);
     const state: LayerProgress[] = digests.map(() => ({ entries: 0, state: "waiting" }));
     const entries: LayerEntry[][] = digests.map(() => []);
+    let kept = 0;
     // Renders at most once a frame, and rebuilds the provisional tree less often than that.
     let scheduled = false;
     let lastTree = 0;
@@ -76,8 +79,8 @@ export function useLayerStreams(ref: string | null, layers: readonly LayerInfo[]
       publish();
       try {
         for await (const entry of view.layerEntries(digests[index] as string, controller.signal)) {
+          if (kept++ < PROVISIONAL_MAX_ENTRIES) (entries[index] as LayerEntry[]).push(entry);
           current.entries++;
-          (entries[index] as LayerEntry[]).push(entry);
           publish();
         }
         current.state = "done";

@@ -99,7 +99,7 @@ export class LocalSource implements ViewSource {
     return {
       image: () => ask("image"),
       fs: (upTo) => ask("fs", upTo),
-      changes: (layer) => ask("changes", layer),
+      changes: (layer, page) => ask("changes", layer, page),
       packages: (withFiles) => ask("packages", withFiles),
       directory: (path, upTo, sort) => ask("directory", path, upTo, sort),
       search: (query, upTo, limit, after) => ask("search", query, upTo, limit, after),

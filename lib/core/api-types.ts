@@ -141,8 +141,11 @@ export interface FsHidden {
   size: number;
 }
 
-/** A merged filesystem's figures without its files (`GET /api/v1/summary`): what the page's header and layer list show, at any size. */
-export type FsSummary = Omit<FsResponse, "files" | "hidden"> & {
+/** A merged filesystem's figures: what the page's header, layer list and overview show, at any size. */
+export type FsFigures = Omit<FsResponse, "files" | "hidden">;
+
+/** The figures and how many paths there are (`GET /api/v1/summary`). */
+export type FsSummary = FsFigures & {
   /** Paths in the merged filesystem (the root excluded). */
   entries: number;
 };
@@ -158,7 +161,12 @@ export interface Change {
 
 export interface ChangesResponse {
   layer: number;
+  /** In path order: all of them, or a page (`limit`, `after`). */
   changes: Change[];
+  /** How many changes the layer made in all. */
+  total: number;
+  /** More follow these: ask again with `after` set to this (the last path here). */
+  next?: string;
 }
 
 /** One entry of a directory listing: a directory carries what is below it. */

@@ -8,6 +8,7 @@ import type {
   PackagesResponse,
   SearchResponse,
 } from "@/lib/core/api-types";
+import type { Page } from "@/lib/core/paging";
 import type { SortKey, TreeItem } from "@/lib/core/tree";
 
 /** A file of an image: as the merged filesystem has it (`layer` null), or as the layer with that digest has it. */
@@ -36,8 +37,8 @@ export interface ImageView {
   fs(upTo: number | null): Promise<FsResponse>;
   /** The figures of the merged filesystem of layers 0..`upTo` (all: null) without its files: the same at any size. */
   summary(upTo: number | null): Promise<FsSummary>;
-  /** What layer `layer` (0 is the bottom) did to the layers below it. */
-  changes(layer: number): Promise<ChangesResponse>;
+  /** What layer `layer` (0 is the bottom) did to the layers below it, in path order: all of it, or a `page`. */
+  changes(layer: number, page?: Page): Promise<ChangesResponse>;
   /** What is installed, per-layer inventory changes and the attack surface; `withFiles`: each package's files too. */
   packages(withFiles: boolean): Promise<PackagesResponse>;
   /** One directory of the merged filesystem of layers 0..`upTo`: its children (by name, or biggest first), each directory with its contents' size. */

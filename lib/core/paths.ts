@@ -59,3 +59,12 @@ export function whiteoutOf(path: string): { kind: "opaque"; dir: string } | { ki
 export function whiteoutMarkerPath(target: string): string {
   return joinPath(parentOf(target), `${WHITEOUT_PREFIX}${baseName(target)}`);
 }
+
+/** `/a/b/c` → `/`, `/a`, `/a/b` (and `/a/b/c` itself when `andSelf`): the directories a path is reached through. */
+export function directoriesDown(path: string, andSelf: boolean): string[] {
+  const dirs: string[] = [];
+  for (let at = andSelf ? path : parentOf(path); ; at = parentOf(at)) {
+    dirs.unshift(at);
+    if (at === "/") return dirs;
+  }
+}

@@ -1,4 +1,4 @@
-import type { ChangeKind, EntryType } from "@/lib/core/api-types";
+import type { ChangeKind, DirectoryEntry, EntryType } from "@/lib/core/api-types";
 import { baseName, comparePaths, parentOf } from "@/lib/core/paths";
 
 /** What the tree shows of one path, from the merged filesystem or from one layer. */
@@ -12,6 +12,16 @@ export interface TreeItem {
   /** A directory listed without its contents (the server's first view): the size of everything below it. */
   total?: number;
 }
+
+/** A directory listing's entry as the tree shows it: a directory with the size of everything below it. */
+export const treeItemOf = ({ path, type, size, layer, linkname, total }: DirectoryEntry): TreeItem => ({
+  path,
+  type,
+  size,
+  ...(layer !== undefined && { layer }),
+  ...(linkname !== undefined && { linkname }),
+  total,
+});
 
 export interface TreeNode extends TreeItem {
   name: string;

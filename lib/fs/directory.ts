@@ -1,6 +1,7 @@
 import type { DirectoryEntry, DirectoryResponse, FsResponse, FsSummary, SearchResponse } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
 import { pathMatcher } from "@/lib/core/glob";
+import { pageOf } from "@/lib/core/paging";
 import { cleanPath, comparePaths } from "@/lib/core/paths";
 import { buildTree, findNode, preorder, sortChildren, type SortKey, type TreeNode } from "@/lib/core/tree";
 
@@ -48,10 +49,8 @@ export function searchOf(fs: FsResponse, query: string, limit: number, after?: s
   const matches = pathMatcher(query);
   const found = preorder(treeOf(fs), () => true).filter((node) => node.path !== "/" && matches(node.path));
   found.sort((a, b) => comparePaths(a.path, b.path));
-  const later = after === undefined ? found : found.filter((node) => node.path > after);
-  const page = later.slice(0, limit).map(entryOf);
-  const last = page.at(-1);
-  return { digest: fs.digest, query, matches: page, total: found.length, ...(last && later.length > page.length && { next: last.path }) };
+  const { items, ...rest } = pageOf(found, { limit, ...(after !== undefined && { after }) });
+  return { digest: fs.digest, query, matches: items.map(entryOf), ...rest };
 }
 
 /** A merged filesystem's figures without its files. */

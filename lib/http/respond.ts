@@ -1,4 +1,5 @@
 import "server-only";
+import type { Page } from "@/lib/core/paging";
 import { parseDigest } from "@/lib/core/digest";
 import { asPortholeError, PortholeError } from "@/lib/core/errors";
 import { revalidated } from "@/lib/http/etag";
@@ -47,6 +48,13 @@ export class Query {
 
   digestIfGiven(name: string): string | null {
     return this.params.has(name) ? this.digest(name) : null;
+  }
+
+  /** A page of a list in path order (`limit` from 1 to `max`, `after` a path), or null when no `limit` is given: all of it. */
+  pageIfGiven(max: number): Page | null {
+    if (!this.params.has("limit")) return null;
+    const after = this.get("after");
+    return { limit: this.count("limit", max, max), ...(after !== null && { after }) };
   }
 
   /** One of `values` (the first when the parameter is not given). */

@@ -1,3 +1,4 @@
+import { pageOf, type Page } from "@/lib/core/paging";
 import type {
   ChangesResponse,
   DirectoryResponse,
@@ -140,9 +141,12 @@ export class LocalImage implements ImageView {
     return summaryOf(await this.fs(upTo));
   }
 
-  async changes(index: number): Promise<ChangesResponse> {
+  async changes(index: number, page?: Page): Promise<ChangesResponse> {
     existingLayer(this.info, index);
-    return { layer: index, changes: (await this.merged()).merge.changes(index) };
+    const changes = (await this.merged()).merge.changes(index);
+    if (!page) return { layer: index, changes, total: changes.length };
+    const { items, ...rest } = pageOf(changes, page);
+    return { layer: index, changes: items, ...rest };
   }
 
   async packages(withFiles: boolean): Promise<PackagesResponse> {

@@ -1,21 +1,12 @@
 import "server-only";
 import type { ImageInfo } from "@/lib/core/api-types";
 import type { FileRef, FirstView, ImageView } from "@/lib/core/image-view";
-import { parentOf } from "@/lib/core/paths";
-import type { TreeItem } from "@/lib/core/tree";
+import { directoriesDown, parentOf } from "@/lib/core/paths";
+import { treeItemOf, type TreeItem } from "@/lib/core/tree";
 import type { View } from "@/lib/core/urls";
 
 /** How much of the linked file goes into the page: a screenful and more; the viewer reads on from there. */
 export const FIRST_TEXT_BYTES = 128 * 1024;
-
-/** `/a/b/c` → `/`, `/a`, `/a/b` (and `/a/b/c` itself when `andSelf`). */
-function directoriesDown(path: string, andSelf: boolean): string[] {
-  const dirs: string[] = [];
-  for (let at = andSelf ? path : parentOf(path); ; at = parentOf(at)) {
-    dirs.unshift(at);
-    if (at === "/") return dirs;
-  }
-}
 
 /** What the viewer reads bytes of: a file, or a hard link (its target's). */
 const hasBytes = (item: TreeItem) => item.type === "file" || item.type === "hardlink";
@@ -47,16 +38,7 @@ async function mergedFirst(view: ImageView, image: ImageInfo, path: string, upTo
   for (const dir of directoriesDown(path, true)) {
     const listing = await view.directory(dir, upTo).catch(() => null);
     if (!listing) break;
-    items.push(
-      ...listing.children.map(({ path, type, size, layer, linkname, total }) => ({
-        path,
-        type,
-        size,
-        layer,
-        total,
-        ...(linkname !== undefined && { linkname }),
-      })),
-    );
+    items.push(...listing.children.map(treeItemOf));
     linked = listing.children.find((child) => child.path === path);
   }
   const layer = linked?.layer === undefined ? undefined : image.layers[linked.layer]?.digest;

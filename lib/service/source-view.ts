@@ -12,7 +12,7 @@ import { isListed, layerEntries } from "@/lib/service/layer-index";
 import { registryImage, type ImageSource, type LayerSource } from "@/lib/service/layer-source";
 import { imagePackages } from "@/lib/service/packages";
 import { treeIndex, type TreeIndex } from "@/lib/service/tree-index";
-import { indexedDirectory, indexedSearch, indexedSummary } from "@/lib/service/tree-queries";
+import { indexedChanges, indexedDirectory, indexedSearch, indexedSummary } from "@/lib/service/tree-queries";
 
 /** The server's ImageView, with what only the server has: the layers' sources, the merge, a file as a stream. */
 export interface SourceView extends ImageView {
@@ -54,7 +54,12 @@ export function sourceView(open: () => Promise<ImageSource>): SourceView {
     image: async (): Promise<ImageInfo> => (await source()).image,
     merged: async (upTo = null) => imageFs(await source(), upTo),
     fs: async (upTo) => (await view.merged(upTo)).fs,
-    changes: async (index) => ({ layer: index, changes: await layerChanges(await source(), index) }),
+    changes: async (index, page) => {
+      const opened = await source();
+      if (page) return indexedChanges(await treeIndex(opened, opened.image.layers.length - 1), existingLayer(opened.image, index), page);
+      const changes = await layerChanges(opened, index);
+      return { layer: index, changes, total: changes.length };
+    },
     packages: async (withFiles) => imagePackages(await source(), withFiles),
     summary: async (upTo) => indexedSummary(...(await indexed(upTo))),
     directory: async (path, upTo, sort) => indexedDirectory(...(await indexed(upTo)), path, sort),

@@ -1,10 +1,11 @@
 import "server-only";
-import type { DirectoryEntry, DirectoryResponse, FsSummary, SearchResponse } from "@/lib/core/api-types";
+import type { Change, ChangesResponse, DirectoryEntry, DirectoryResponse, FsSummary, SearchResponse } from "@/lib/core/api-types";
+import { PageCollector, type Page } from "@/lib/core/paging";
 import { PortholeError } from "@/lib/core/errors";
 import { pathMatcher, substringOf } from "@/lib/core/glob";
 import { baseName, cleanPath, comparePaths, parentOf } from "@/lib/core/paths";
 import type { SortKey } from "@/lib/core/tree";
-import { childrenOfLine, entryOfLine, pathOfLine } from "@/lib/fs/tree-index";
+import { changeOfRecord, childrenOfLine, entryOfLine, pathOfLine } from "@/lib/fs/tree-index";
 import type { TreeIndex } from "@/lib/service/tree-index";
 
 /**
@@ -49,7 +50,7 @@ function plainNeedle(query: string): string | null {
 function linesWith(block: string, needle: string, consider: (line: string) => void): boolean {
   const lower = block.toLowerCase();
   if (lower.length !== block.length) return false;
-  for (let hit = lower.indexOf(needle); hit >= 0; ) {
+  for (let hit = lower.indexOf(needle); hit >= 0;) {
     const start = lower.lastIndexOf("\n", hit) + 1;
     const end = lower.indexOf("\n", hit);
     consider(block.slice(start, end));
@@ -65,23 +66,28 @@ function linesWith(block: string, needle: string, consider: (line: string) => vo
 export async function indexedSearch(index: TreeIndex, digest: string, query: string, limit: number, after?: string): Promise<SearchResponse> {
   if (!query.trim()) throw new PortholeError("BAD_REQUEST", "a search needs something to look for");
   const matches = pathMatcher(query);
-  const page: DirectoryEntry[] = [];
-  let total = 0;
-  let later = 0;
+  const page = new PageCollector<DirectoryEntry>({ limit, ...(after !== undefined && { after }) });
   const consider = (line: string) => {
     const path = pathOfLine(line);
-    if (!matches(path)) return;
-    total++;
-    if (after !== undefined && path <= after) return;
-    later++;
-    if (page.length < limit) page.push(entryOfLine(line));
+    if (matches(path)) page.add(path, () => entryOfLine(line));
   };
   const needle = plainNeedle(query);
   for await (const block of index.blocks(index.table.paths)) {
     if (needle === null || !linesWith(block, needle, consider)) for (const line of block.slice(0, -1).split("\n")) consider(line);
   }
-  const last = page.at(-1);
-  return { digest, query, matches: page, total, ...(last && later > page.length && { next: last.path }) };
+  const { items, ...rest } = page.done();
+  return { digest, query, matches: items, ...rest };
+}
+
+/** A page of what layer `layer` changed, in path order, from one scan of its changes. */
+export async function indexedChanges(index: TreeIndex, layer: number, page: Page): Promise<ChangesResponse> {
+  const [offset, length] = index.table.changes[layer] ?? [0, 0];
+  const collected = new PageCollector<Change>(page);
+  for await (const lines of index.lines([offset, length])) {
+    for (const line of lines) collected.add(pathOfLine(line), () => changeOfRecord(JSON.parse(line)));
+  }
+  const { items, ...rest } = collected.done();
+  return { layer, changes: items, ...rest };
 }
 
 /** The merged filesystem's figures, as the image `digest` names them (images that share all their layers share an index). */

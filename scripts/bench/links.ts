@@ -4,10 +4,10 @@
  * cached in the browser); its time is the page's own `performance.now()` (ms since navigation start)
  * on the first animation frame at which what it is for is visible.
  */
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { imageUrl } from "../../lib/core/urls";
 
-const RUNS = 7;
+export const LINK_RUNS = 7;
 const TIMEOUT = 30_000;
 /** The first load of a link on a fresh server lists the layer and merges the tree. */
 const WARM_TIMEOUT = 180_000;
@@ -33,39 +33,80 @@ async function watch(shown: Shown) {
   }
 }
 
-/** One navigation in a fresh context: ms from navigation start until `shown` held. */
-async function timeTo(browser: Browser, url: string, shown: Shown, timeout: number): Promise<number> {
+/** One navigation in a fresh context: ms from navigation start until `shown` held; `then` looks at the page before it closes. */
+async function timeTo(browser: Browser, url: string, shown: Shown, timeout: number, then?: (page: Page) => Promise<void>): Promise<number> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   try {
     await context.addInitScript(watch, shown);
     const page = await context.newPage();
     await page.goto(url, { waitUntil: "commit", timeout });
+    let shownAt: number;
     try {
-      return (await (await page.waitForFunction(() => (window as { shownAt?: number }).shownAt, undefined, { timeout })).jsonValue()) as number;
+      shownAt = (await (await page.waitForFunction(() => (window as { shownAt?: number }).shownAt, undefined, { timeout })).jsonValue()) as number;
     } catch (error) {
       throw new Error(`${url}: not shown in ${timeout} ms`, { cause: error });
     }
+    await then?.(page);
+    return shownAt;
   } finally {
     await context.close();
   }
 }
 
+const launch = () =>
+  chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+
+const HOME: Shown = [
+  { selector: "main h1", text: "Porthole" },
+  { selector: 'input[aria-label="Image reference"]', text: "" },
+];
+
+/** The page's JS heap in MB once it has settled (the network idle) and been collected. */
+async function settledHeapMb(page: Page): Promise<number> {
+  await page.waitForLoadState("networkidle");
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("HeapProfiler.collectGarbage");
+  const { usedSize } = (await cdp.send("Runtime.getHeapUsage")) as { usedSize: number };
+  return usedSize / 2 ** 20;
+}
+
+/**
+ * A deep link to a directory (`shown` once its row and its contents are drawn) beside the home
+ * page, LINK_RUNS fresh contexts each in turn after one to warm; and the link's page's settled JS heap
+ * (the highest of its runs).
+ */
+export async function deepLinkFigures(options: { appUrl: string; url: string; shown: Shown }) {
+  const browser = await launch();
+  try {
+    await timeTo(browser, options.appUrl, HOME, WARM_TIMEOUT);
+    await timeTo(browser, options.appUrl + options.url, options.shown, WARM_TIMEOUT);
+    const home: number[] = [];
+    const link: number[] = [];
+    const heaps: number[] = [];
+    for (let i = 0; i < LINK_RUNS; i++) {
+      home.push(await timeTo(browser, `${options.appUrl}/`, HOME, TIMEOUT));
+      link.push(
+        await timeTo(browser, options.appUrl + options.url, options.shown, TIMEOUT, async (page) => void heaps.push(await settledHeapMb(page))),
+      );
+    }
+    return { homeMs: median(home), linkMs: median(link), linkP95Ms: p95(link), heapMb: Math.max(...heaps) };
+  } finally {
+    await browser.close();
+  }
+}
+
 /**
  * The home page, and links to `path` (a text file containing `text`) in the merged view of `ref` and
- * in the view of its layer `digest`: each loaded once to warm the server, then `RUNS` times each,
+ * in the view of its layer `digest`: each loaded once to warm the server, then `LINK_RUNS` times each,
  * in turn. Also whether the file's text is in each link's HTML as the server first sends it.
  */
 export async function linkFigures(options: { appUrl: string; ref: string; digest: string; path: string; text: string }) {
   const viewer: Shown = [{ selector: '[role=region][aria-label="File viewer"]', text: options.text }];
   const targets = [
-    {
-      name: "home",
-      url: "/",
-      shown: [
-        { selector: "main h1", text: "Porthole" },
-        { selector: 'input[aria-label="Image reference"]', text: "" },
-      ],
-    },
+    { name: "home", url: "/", shown: HOME },
     { name: "merged", url: imageUrl({ ref: options.ref, platform: null, view: { kind: "fs", path: options.path, upTo: null } }), shown: viewer },
     {
       name: "layer",
@@ -73,18 +114,15 @@ export async function linkFigures(options: { appUrl: string; ref: string; digest
       shown: viewer,
     },
   ];
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launch();
   try {
     const runs = targets.map((target) => ({ ...target, times: [] as number[] }));
     for (const run of runs) await timeTo(browser, options.appUrl + run.url, run.shown, WARM_TIMEOUT);
-    for (let i = 0; i < RUNS; i++) for (const run of runs) run.times.push(await timeTo(browser, options.appUrl + run.url, run.shown, TIMEOUT));
-    // The HTML as the server sends it: how long the whole of it takes (median of RUNS), how big it is, and whether the text is in it.
+    for (let i = 0; i < LINK_RUNS; i++) for (const run of runs) run.times.push(await timeTo(browser, options.appUrl + run.url, run.shown, TIMEOUT));
+    // The HTML as the server sends it: how long the whole of it takes (median of LINK_RUNS), how big it is, and whether the text is in it.
     const html = async (url: string) => {
       const fetches: { ms: number; text: string }[] = [];
-      for (let i = 0; i < RUNS; i++) {
+      for (let i = 0; i < LINK_RUNS; i++) {
         const started = performance.now();
         const response = await fetch(options.appUrl + url);
         if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
@@ -106,7 +144,7 @@ export function linkRows(figures: Awaited<ReturnType<typeof linkFigures>>, path:
   const home = figures.find((f) => f.name === "home")?.medianMs ?? NaN;
   return figures.map((f) => [
     f.name === "home"
-      ? `browser, home page /: heading and ref form shown, median / p95 of ${RUNS} fresh contexts`
+      ? `browser, home page /: heading and ref form shown, median / p95 of ${LINK_RUNS} fresh contexts`
       : `browser, link to ${path} in the ${f.name === "layer" ? "layer's" : "merged"} view: its text shown, median / p95`,
     `${f.medianMs.toFixed(0)} / ${f.p95Ms.toFixed(0)} ms` +
       (f.name === "home" ? "" : `, ${(f.medianMs / home).toFixed(2)}× home; text in the first HTML: ${f.textInHtml ? "yes" : "no"}`) +

@@ -3,11 +3,12 @@
  * huge image asks instead of the whole tree. Checked against the whole tree `/api/v1/fs` answers.
  */
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { GET as changesGET } from "@/app/api/v1/changes/route";
 import { GET as dirGET } from "@/app/api/v1/dir/route";
 import { GET as fsGET } from "@/app/api/v1/fs/route";
 import { GET as searchGET } from "@/app/api/v1/search/route";
 import { GET as summaryGET } from "@/app/api/v1/summary/route";
-import type { DirectoryResponse, FsResponse, FsSummary, SearchResponse } from "@/lib/core/api-types";
+import type { ChangesResponse, DirectoryResponse, FsResponse, FsSummary, SearchResponse } from "@/lib/core/api-types";
 import { overrideSettings } from "@/lib/config";
 
 const { fs: fsFixture } = inject("fixtures");
@@ -93,5 +94,19 @@ describe("GET /api/v1/summary", () => {
     const first = (await (await call(summaryGET, "summary", { upto: "0" })).json()) as FsSummary;
     expect(first.layers).toHaveLength(1);
     expect((await call(summaryGET, "summary", { upto: "99" })).status).toBe(404);
+  });
+});
+
+describe("GET /api/v1/changes, a page at a time", () => {
+  it("pages a layer's changes in path order with how many in all; without a limit, all of them", async () => {
+    const all = (await (await call(changesGET, "changes", { layer: "1" })).json()) as ChangesResponse;
+    expect(all.total).toBe(all.changes.length);
+    expect(all.changes.length).toBeGreaterThan(2);
+    const first = (await (await call(changesGET, "changes", { layer: "1", limit: "2" })).json()) as ChangesResponse;
+    expect(first).toEqual({ layer: 1, changes: all.changes.slice(0, 2), total: all.total, next: all.changes[1]?.path });
+    const rest = (await (await call(changesGET, "changes", { layer: "1", limit: "10000", after: first.next as string })).json()) as ChangesResponse;
+    expect(rest.changes).toEqual(all.changes.slice(2));
+    expect(rest.next).toBeUndefined();
+    expect((await call(changesGET, "changes", { layer: "1", limit: "0" })).status).toBe(400);
   });
 });

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { Explorer } from "@/components/explorer/Explorer";
+import { settings } from "@/lib/config";
 import { pageFirstView } from "@/lib/http/first-view";
 import { PATHNAME_HEADER, parseImageUrl, type Location } from "@/lib/core/urls";
 
@@ -22,5 +23,6 @@ export async function generateMetadata({ searchParams }: Props): Promise<Metadat
 export default async function ImagePage({ searchParams }: Props) {
   const current = await location(searchParams);
   const first = await pageFirstView(current);
-  return <Explorer key={`${current.ref}|${current.platform}`} location={current} first={first} />;
+  const { wholeTreeMaxEntries } = settings();
+  return <Explorer key={`${current.ref}|${current.platform}`} location={current} first={first} wholeTreeMax={wholeTreeMaxEntries} />;
 }

@@ -9,7 +9,8 @@ import { directoryOf, searchOf, summaryOf } from "@/lib/fs/directory";
 import { mergeImage } from "@/lib/fs/merge-image";
 import { changeOfRecord, writeTreeIndex } from "@/lib/fs/tree-index";
 import { indexInMemory, type TreeIndex } from "@/lib/service/tree-index";
-import { indexedDirectory, indexedSearch, indexedSummary } from "@/lib/service/tree-queries";
+import { indexedChanges, indexedDirectory, indexedSearch, indexedSummary } from "@/lib/service/tree-queries";
+import { pageOf } from "@/lib/core/paging";
 
 const entry = (path: string, type: EntryType = "file", extra: Partial<LayerEntry> = {}): LayerEntry => ({
   path,
@@ -104,6 +105,11 @@ describe("the merged tree's index", () => {
       for await (const batch of index.lines([offset, length])) lines.push(...batch);
       expect(lines.map((line) => changeOfRecord(JSON.parse(line)))).toEqual(merged.merge.changes(layer));
       expect(count).toBe(merged.merge.changes(layer).length);
+      // A page at a time, as the list in memory pages.
+      for (const page of [{ limit: 3 }, { limit: 3, after: "/etc" }, { limit: 1000 }, { limit: 2, after: "/zzz" }]) {
+        const { items, ...rest } = pageOf(merged.merge.changes(layer), page);
+        expect(await indexedChanges(index, layer, page), JSON.stringify(page)).toEqual({ layer, changes: items, ...rest });
+      }
     }
   });
 

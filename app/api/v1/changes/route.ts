@@ -10,11 +10,17 @@ export const dynamic = "force-dynamic";
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
 serveDirectly("/api/v1/changes", GET);
 
+/** At most this many changes in one page. */
+const MAX_PAGE = 10_000;
+
 export function GET(request: Request) {
   return handle(request, async (query) => {
     const image = await imageQuery(request, query);
     const layer = query.layerIndex("layer");
+    const headers = { "Cache-Control": imageCacheControl(image) };
+    const page = query.pageIfGiven(MAX_PAGE);
+    if (page) return Response.json(await registryView(image).changes(layer, page), { headers });
     const { changes } = await registryView(image).changes(layer);
-    return jsonText(`{"layer":${layer},"changes":${jsonOnce(changes)}}`, { "Cache-Control": imageCacheControl(image) });
+    return jsonText(`{"layer":${layer},"changes":${jsonOnce(changes)},"total":${changes.length}}`, headers);
   });
 }

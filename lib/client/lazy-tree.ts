@@ -1,0 +1,159 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import useSWR from "swr";
+import type { SearchResponse } from "@/lib/core/api-types";
+import { useViewSource, type ViewSource } from "@/lib/client/views";
+import { directoriesDown, parentOf } from "@/lib/core/paths";
+import { buildTree, treeItemOf, type TreeItem, type TreeNode } from "@/lib/core/tree";
+
+/**
+ * The tree of an image too big to fetch whole, a directory at a time: the directories down to
+ * the shown path, and those the user opens. What the page holds grows with what it shows.
+ */
+export interface LazyTree {
+  tree: TreeNode | null;
+  /** A directory on the way to the shown path is still on its way. */
+  pending: boolean;
+  error: unknown;
+  /** Loads a directory's children (when it is opened). */
+  open: (path: string) => void;
+}
+
+interface Loaded {
+  /** The view of layers 0..upTo (null: all) these directories are of. */
+  upTo: number | null;
+  /** Each loaded directory's children. */
+  children: Map<string, TreeItem[]>;
+  failed: Map<string, unknown>;
+  /** The directories the user opened. */
+  opened: ReadonlySet<string>;
+}
+
+/** The directories whose children the server's first view holds whole: the parents of its items. */
+function byParent(items: readonly TreeItem[]): Map<string, TreeItem[]> {
+  const children = new Map<string, TreeItem[]>();
+  for (const item of items) {
+    const parent = parentOf(item.path);
+    children.set(parent, [...(children.get(parent) ?? []), item]);
+  }
+  return children;
+}
+
+/**
+ * The directories this tab has loaded, per image and view of its layers, the most recent
+ * REMEMBERED_DIRECTORIES of each: every link followed remounts the page, which starts from them
+ * rather than asking again.
+ */
+const REMEMBERED_DIRECTORIES = 2_000;
+const REMEMBERED_VIEWS = 4;
+const remembered = new Map<string, Map<string, TreeItem[]>>();
+const inFlight = new Map<string, Promise<TreeItem[]>>();
+const scopeOf = (ref: string, upTo: number | null) => JSON.stringify([ref, upTo]);
+
+function remember(scope: string, dir: string, items: TreeItem[]): void {
+  const dirs = remembered.get(scope) ?? new Map<string, TreeItem[]>();
+  remembered.delete(scope);
+  remembered.set(scope, dirs);
+  if (remembered.size > REMEMBERED_VIEWS) remembered.delete(remembered.keys().next().value as string);
+  dirs.set(dir, items);
+  if (dirs.size > REMEMBERED_DIRECTORIES) dirs.delete(dirs.keys().next().value as string);
+}
+
+function initial(ref: string | null, upTo: number | null, seed: readonly TreeItem[]): Loaded {
+  const children = byParent(seed);
+  for (const [dir, items] of ref === null ? [] : (remembered.get(scopeOf(ref, upTo)) ?? [])) if (!children.has(dir)) children.set(dir, items);
+  return { upTo, children, failed: new Map(), opened: new Set() };
+}
+
+/** The directories the shown path needs: those above it, and itself once its parent says it is one. */
+function wantedFor(path: string, children: Map<string, TreeItem[]>): string[] {
+  const above = directoriesDown(path, false);
+  return path !== "/" && isDirectory(path, children) ? [...above, path] : above;
+}
+
+/** Whether a loaded directory lists `path` as a directory (an opened row may be a file: the tree opens the way to a link, the link too). */
+const isDirectory = (path: string, children: Map<string, TreeItem[]>) =>
+  path === "/" || children.get(parentOf(path))?.some((item) => item.path === path && item.type === "dir") === true;
+
+/** A directory's children, from this tab's memory, a request under way, or a new one. */
+function directoryItems(source: ViewSource, ref: string, upTo: number | null, dir: string): Promise<TreeItem[]> {
+  const scope = scopeOf(ref, upTo);
+  const known = remembered.get(scope)?.get(dir);
+  if (known) return Promise.resolve(known);
+  const key = JSON.stringify([scope, dir]);
+  let pending = inFlight.get(key);
+  if (!pending) {
+    pending = source
+      .view(ref, null)
+      .directory(dir, upTo)
+      .then((listing) => listing.children.map(treeItemOf))
+      .finally(() => inFlight.delete(key));
+    pending.then((items) => remember(scope, dir, items), () => undefined);
+    inFlight.set(key, pending);
+  }
+  return pending;
+}
+
+/**
+ * `seed`: what the server rendered for the first view (layers 0..`upTo` as the page opened). `ref`
+ * is null until the image is known; one page's ref never changes, its view of layers may.
+ */
+export function useLazyTree(ref: string | null, upTo: number | null, path: string, seed: readonly TreeItem[] | undefined): LazyTree {
+  const source = useViewSource();
+  const [loaded, setLoaded] = useState<Loaded>(() => initial(ref, upTo, seed ?? []));
+  // Another view of the layers is another tree (adjusted while rendering, not in an effect).
+  if (loaded.upTo !== upTo) setLoaded(initial(ref, upTo, []));
+  const asked = useRef(new Set<string>());
+
+  const load = useCallback(
+    (dir: string) => {
+      const key = `${upTo}:${dir}`;
+      if (ref === null || asked.current.has(key)) return;
+      asked.current.add(key);
+      const settle = (change: (now: Loaded) => Loaded) => setLoaded((now) => (now.upTo === upTo ? change(now) : now));
+      directoryItems(source, ref, upTo, dir).then(
+        (items) => settle((now) => ({ ...now, children: new Map(now.children).set(dir, items) })),
+        (error: unknown) => settle((now) => ({ ...now, failed: new Map(now.failed).set(dir, error) })),
+      );
+    },
+    [ref, upTo, source],
+  );
+
+  const onTheWay = useMemo(() => wantedFor(path, loaded.children), [path, loaded.children]);
+  useEffect(() => {
+    const opened = [...loaded.opened].filter((dir) => isDirectory(dir, loaded.children));
+    for (const dir of [...onTheWay, ...opened]) if (!loaded.children.has(dir)) load(dir);
+  }, [onTheWay, loaded, load]);
+
+  const tree = useMemo(() => (loaded.children.size > 0 ? buildTree([...loaded.children.values()].flat()) : null), [loaded.children]);
+  const error = onTheWay.map((dir) => loaded.failed.get(dir)).find((failure) => failure !== undefined);
+  const open = useCallback((dir: string) => setLoaded((now) => (now.opened.has(dir) ? now : { ...now, opened: new Set(now.opened).add(dir) })), []);
+  return { tree, pending: onTheWay.some((dir) => !loaded.children.has(dir)), error, open };
+}
+
+/** How many matches a search of a big image shows: more is a narrower filter's job. */
+export const SEARCH_LIMIT = 1_000;
+const SEARCH_DELAY_MS = 200;
+
+export interface ServerSearch {
+  tree: TreeNode | null;
+  answer: SearchResponse | undefined;
+  error: unknown;
+}
+
+/** The filter of a big image's tree, answered by the server (a substring or a glob, as the local filter): the first SEARCH_LIMIT matches. */
+export function useServerSearch(ref: string | null, upTo: number | null, filter: string): ServerSearch {
+  const source = useViewSource();
+  const [query, setQuery] = useState(filter.trim());
+  // Typing asks once it pauses, not at every key.
+  useEffect(() => {
+    const timer = setTimeout(() => setQuery(filter.trim()), SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [filter]);
+  const key = ref !== null && query ? ["view", ref, null, "search", query, upTo, SEARCH_LIMIT] : null;
+  const { data, error } = useSWR(key, () => source.view(ref as string, null).search(query, upTo, SEARCH_LIMIT), {
+    revalidateOnFocus: false,
+    revalidateIfStale: false,
+  });
+  const tree = useMemo(() => (data ? buildTree(data.matches.map(treeItemOf)) : null), [data]);
+  return { tree: query === filter.trim() ? tree : null, answer: data, error };
+}
