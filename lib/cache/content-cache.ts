@@ -91,6 +91,11 @@ export class ContentCache {
     return (await this.local.open(key)) ?? ((await this.pull(key)) ? this.local.open(key) : null);
   }
 
+  /** Whether an entry is at hand, without reading it here (see DiskCache.has); one in the store only is copied down (checked) first. */
+  async has(key: string): Promise<boolean> {
+    return (await this.local.has(key)) || this.pull(key);
+  }
+
   async put(key: string, data: Buffer | string | Readable): Promise<void> {
     const shared = this.shared;
     await this.local.put(key, data, shared ? { publish: (stored) => this.publish(shared, key, stored) } : {});

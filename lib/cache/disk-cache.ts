@@ -94,6 +94,19 @@ export class DiskCache {
     return this.touch(found.name, found.entry, found.path);
   }
 
+  /**
+   * Whether an entry is here, whole by its size, without reading it: for questions that only ask
+   * (whether a layer was listed). Whoever reads it still gets it checked.
+   */
+  async has(key: string): Promise<boolean> {
+    const found = await this.lookup(key);
+    if (!found) return false;
+    const info = await stat(found.path).catch(() => null);
+    if (info?.size !== found.entry.size) return false;
+    this.markUsed(found.name, found.entry);
+    return true;
+  }
+
   /** A small cached entry's bytes, read once and checked in memory (and marked recently used), or null. */
   async read(key: string): Promise<Buffer | null> {
     const found = await this.lookup(key);

@@ -73,6 +73,19 @@ async function settledHeapMb(page: Page): Promise<number> {
   return usedSize / 2 ** 20;
 }
 
+/** The HTML as the server sends it: how long the whole of it takes (median of LINK_RUNS), how big it is, and whether `text` is in it. */
+async function htmlFigures(url: string, text: string) {
+  const fetches: { ms: number; text: string }[] = [];
+  for (let i = 0; i < LINK_RUNS; i++) {
+    const started = performance.now();
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    fetches.push({ text: await response.text(), ms: performance.now() - started });
+  }
+  const html = (fetches[0] as { text: string }).text;
+  return { htmlMs: median(fetches.map((f) => f.ms)), htmlKb: Buffer.byteLength(html) / 1024, textInHtml: html.includes(text) };
+}
+
 /**
  * A deep link to a directory (`shown` once its row and its contents are drawn) beside the home
  * page, LINK_RUNS fresh contexts each in turn after one to warm; and the link's page's settled JS heap
@@ -92,7 +105,8 @@ export async function deepLinkFigures(options: { appUrl: string; url: string; sh
         await timeTo(browser, options.appUrl + options.url, options.shown, TIMEOUT, async (page) => void heaps.push(await settledHeapMb(page))),
       );
     }
-    return { homeMs: median(home), linkMs: median(link), linkP95Ms: p95(link), heapMb: Math.max(...heaps) };
+    const html = await htmlFigures(options.appUrl + options.url, options.shown.at(-1)?.text ?? "");
+    return { homeMs: median(home), linkMs: median(link), linkP95Ms: p95(link), heapMb: Math.max(...heaps), ...html };
   } finally {
     await browser.close();
   }
@@ -119,20 +133,15 @@ export async function linkFigures(options: { appUrl: string; ref: string; digest
     const runs = targets.map((target) => ({ ...target, times: [] as number[] }));
     for (const run of runs) await timeTo(browser, options.appUrl + run.url, run.shown, WARM_TIMEOUT);
     for (let i = 0; i < LINK_RUNS; i++) for (const run of runs) run.times.push(await timeTo(browser, options.appUrl + run.url, run.shown, TIMEOUT));
-    // The HTML as the server sends it: how long the whole of it takes (median of LINK_RUNS), how big it is, and whether the text is in it.
-    const html = async (url: string) => {
-      const fetches: { ms: number; text: string }[] = [];
-      for (let i = 0; i < LINK_RUNS; i++) {
-        const started = performance.now();
-        const response = await fetch(options.appUrl + url);
-        if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-        fetches.push({ text: await response.text(), ms: performance.now() - started });
-      }
-      const text = (fetches[0] as { text: string }).text;
-      return { htmlMs: median(fetches.map((f) => f.ms)), htmlKb: Buffer.byteLength(text) / 1024, textInHtml: text.includes(options.text) };
-    };
     const answers = [];
-    for (const run of runs) answers.push({ name: run.name, medianMs: median(run.times), p95Ms: p95(run.times), ...(await html(run.url)) });
+    for (const run of runs) {
+      answers.push({
+        name: run.name,
+        medianMs: median(run.times),
+        p95Ms: p95(run.times),
+        ...(await htmlFigures(options.appUrl + run.url, options.text)),
+      });
+    }
     return answers;
   } finally {
     await browser.close();

@@ -163,7 +163,8 @@ export function manyFilesRows(figures: Awaited<ReturnType<typeof manyFilesFigure
     ],
     [
       `${label}: browser, deep link to a directory shown, median / p95 of ${LINK_RUNS}, beside the home page`,
-      `${browser.linkMs.toFixed(0)} / ${browser.linkP95Ms.toFixed(0)} ms, ${(browser.linkMs / browser.homeMs).toFixed(2)}× home (${browser.homeMs.toFixed(0)} ms)`,
+      `${browser.linkMs.toFixed(0)} / ${browser.linkP95Ms.toFixed(0)} ms, ${(browser.linkMs / browser.homeMs).toFixed(2)}× home (${browser.homeMs.toFixed(0)} ms); ` +
+        `HTML ${browser.htmlKb.toFixed(0)} KB in ${browser.htmlMs.toFixed(0)} ms, the directory in it: ${browser.textInHtml ? "yes" : "no"}`,
       "≤ 1.3× home",
       browser.linkMs / browser.homeMs <= 1.3,
     ],

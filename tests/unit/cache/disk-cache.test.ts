@@ -69,6 +69,21 @@ describe("DiskCache: a damaged entry is dropped, never served", () => {
     expect(logged.mock.calls.flat().join(" ")).toMatch(/dropped a damaged entry.*"key":"index".*7 bytes on disk, 21 written/);
   });
 
+  it("says whether an entry is here by its size alone; a read still checks its bytes", async () => {
+    const logged = quietly();
+    const cache = new DiskCache(dir, 1024);
+    expect(await cache.has("index")).toBe(false);
+    await cache.put("index", "line 1\nline 2\n");
+    expect(await cache.has("index")).toBe(true);
+    await writeFile(await onlyEntry(), "LINE 1\nline 2\n"); // rotted, same size: `has` cannot tell
+    expect(await cache.has("index")).toBe(true);
+    expect(await cache.get("index")).toBeNull();
+    expect(logged).toHaveBeenCalled();
+    await cache.put("short", "line 1\n");
+    await truncate(await onlyEntry(), 3);
+    expect(await cache.has("short")).toBe(false);
+  });
+
   it("drops an entry whose bytes rotted without changing its size", async () => {
     quietly();
     const cache = new DiskCache(dir, 1024);
