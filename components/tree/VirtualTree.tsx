@@ -25,7 +25,7 @@ interface VirtualTreeProps {
  * (arrows, Enter, `/` to filter), under its controls and over a count of its rows.
  */
 export function VirtualTree({ state, label, treeLabel, testId, controls, empty, isDir, renderRow }: VirtualTreeProps) {
-  const { rows, filter, matches, expanded, focus, selectedPath, hrefFor, scroller, virtualizer, onKeyDown, toggle, openRow } = state;
+  const { rows, filter, matches, expanded, focus, selectedPath, hrefFor, scroller, virtualizer, onKeyDown, toggle, openRow, shift } = state;
   return (
     <section aria-label={label} className="flex min-h-0 flex-1 flex-col">
       <div className="space-y-2 pb-2">{controls}</div>
@@ -40,7 +40,7 @@ export function VirtualTree({ state, label, treeLabel, testId, controls, empty, 
         className="min-h-64 flex-1 overflow-auto rounded border border-zinc-200 font-mono text-[13px] outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:border-zinc-800"
       >
         {rows.length === 0 && <p className="p-3 text-sm text-zinc-500">{empty}</p>}
-        <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+        <div style={{ height: virtualizer.getTotalSize(), position: "relative", ...(shift > 0 && { transform: `translateY(${-shift}px)` }) }}>
           {virtualizer.getVirtualItems().map((item) => {
             const row = rows[item.index] as TreeNode;
             const dir = isDir(row);

@@ -1,12 +1,17 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useEffectEvent, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { pathMatcher } from "@/lib/core/glob";
 import { onTreeKey, useSlashFocuses } from "@/lib/client/tree-keys";
 import { visibleRows, type SortKey, type TreeNode, type Weight } from "@/lib/core/tree";
 
 /** Every row of a tree is this tall, in pixels: the virtualizer places rows by it. */
 export const TREE_ROW_HEIGHT = 26;
+/** Before there is a scroller to measure (the server's render, and hydrating it), it is taken to be this tall. */
+const INITIAL_HEIGHT = 800;
+
+/** The scroll offset that puts row `index` in the middle of a scroller `height` tall. */
+const centred = (index: number, height: number) => Math.max(0, index * TREE_ROW_HEIGHT - (height - TREE_ROW_HEIGHT) / 2);
 
 function ancestors(path: string): string[] {
   const parts = path.split("/").filter(Boolean);
@@ -52,13 +57,24 @@ export function useTreeState({ root, selectedPath, hrefFor, weight, filter: oute
 
   const matches = useMemo(() => (filter.trim() ? pathMatcher(filter, packageFiles) : undefined), [filter, packageFiles]);
   const rows = useMemo(() => visibleRows(root, { expanded, sort, matches, weight }), [root, expanded, sort, matches, weight]);
+  // A link opens with its row in the middle, in the server's HTML too. A scroll position is not
+  // HTML: until the page runs, the rows are drawn shifted up by it (`shift`, a transform, so the
+  // scroll range stays), then scrolled there instead, before the first paint. With scripts off,
+  // the shift stays.
+  const [initialOffset] = useState(() => centred(rows.findIndex((row) => row.path === selectedPath), INITIAL_HEIGHT));
+  const [shift, setShift] = useState(initialOffset);
+  useLayoutEffect(() => {
+    if (shift === 0) return;
+    if (scroller.current) scroller.current.scrollTop = shift;
+    setShift(0);
+  }, [shift]);
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => TREE_ROW_HEIGHT,
     overscan: 8,
-    // Before there is a scroller to measure (the server's render, and hydrating it), a screenful of rows.
-    initialRect: { width: 320, height: 800 },
+    initialRect: { width: 320, height: INITIAL_HEIGHT },
+    initialOffset,
   });
 
   // Focus and scroll to the selection once it has a row: when it changes, or when the rows that
@@ -71,9 +87,12 @@ export function useTreeState({ root, selectedPath, hrefFor, weight, filter: oute
     setFocus(index);
     const element = scroller.current;
     if (revealed.current === null && element) {
-      // A link opens with its row in the middle. Set directly: rows are all one height, and the
-      // virtualizer drops a scroll asked of it before it has measured its element (on hydration).
-      element.scrollTop = Math.max(0, index * TREE_ROW_HEIGHT - (element.clientHeight - TREE_ROW_HEIGHT) / 2);
+      // A link opens with its row in view: in the middle, unless it is there already (it had its row
+      // from the start). Set directly: rows are all one height, and the virtualizer drops a scroll
+      // asked of it before it has measured its element (on hydration).
+      const top = index * TREE_ROW_HEIGHT;
+      const inView = top >= element.scrollTop && top + TREE_ROW_HEIGHT <= element.scrollTop + element.clientHeight;
+      if (!inView) element.scrollTop = centred(index, element.clientHeight);
     } else {
       // Later choices scroll only as far as they must.
       virtualizer.scrollToIndex(index, { align: "auto" });
@@ -126,6 +145,7 @@ export function useTreeState({ root, selectedPath, hrefFor, weight, filter: oute
     onKeyDown,
     selectedPath,
     hrefFor,
+    shift,
   };
 }
 

@@ -30,16 +30,30 @@ export function pathMatcher(filter: string, packageFiles?: (name: string) => Rea
   }
   const needle = substringOf(text);
   if (needle !== null) return (path) => path.toLowerCase().includes(needle);
+  const pattern = new RegExp(`${text.startsWith("/") ? "^" : "(^|/)"}${globSource(text, PATH_CLASSES)}$`, "i");
+  return (path) => pattern.test(path);
+}
+
+/** What a glob's wildcards stand for, as regular expression source: `*` (within a name), `**` (across names), `?` (one character of a name). */
+export interface GlobClasses {
+  name: string;
+  any: string;
+  char: string;
+}
+
+const PATH_CLASSES: GlobClasses = { name: "[^/]*", any: ".*", char: "[^/]" };
+
+/** A glob (a filter with `*` or `?`) as regular expression source, its wildcards as `classes` say, every other character literal. */
+export function globSource(glob: string, classes: GlobClasses): string {
   let source = "";
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i] as string;
-    if (char === "*" && text[i + 1] === "*") {
-      source += ".*";
+  for (let i = 0; i < glob.length; i++) {
+    const char = glob[i] as string;
+    if (char === "*" && glob[i + 1] === "*") {
+      source += classes.any;
       i++;
-    } else if (char === "*") source += "[^/]*";
-    else if (char === "?") source += "[^/]";
+    } else if (char === "*") source += classes.name;
+    else if (char === "?") source += classes.char;
     else source += char.replace(/[.+^${}()|[\]\\]/g, "\\$&");
   }
-  const pattern = new RegExp(`${text.startsWith("/") ? "^" : "(^|/)"}${source}$`, "i");
-  return (path) => pattern.test(path);
+  return source;
 }

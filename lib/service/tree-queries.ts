@@ -2,10 +2,11 @@ import "server-only";
 import type { Change, ChangesResponse, DirectoryEntry, DirectoryResponse, FsSummary, SearchResponse } from "@/lib/core/api-types";
 import { PageCollector, type Page } from "@/lib/core/paging";
 import { PortholeError } from "@/lib/core/errors";
-import { pathMatcher, substringOf } from "@/lib/core/glob";
+import { pathMatcher } from "@/lib/core/glob";
 import { baseName, cleanPath, comparePaths, parentOf } from "@/lib/core/paths";
 import type { SortKey } from "@/lib/core/tree";
 import { changeOfRecord, childrenOfLine, entryOfLine, pathOfLine } from "@/lib/fs/tree-index";
+import { candidateLines } from "@/lib/fs/tree-scan";
 import type { TreeIndex } from "@/lib/service/tree-index";
 
 /**
@@ -35,30 +36,6 @@ export async function indexedDirectory(index: TreeIndex, digest: string, rawPath
   return { digest, path, total: found.total, children };
 }
 
-/** A substring filter that reads the same in the index's JSON text (nothing in it is escaped there); else null. */
-function plainNeedle(query: string): string | null {
-  const needle = substringOf(query);
-  // eslint-disable-next-line no-control-regex -- control characters are what JSON escapes
-  return needle !== null && !/["\\\u0000-\u001f\u007f-\uffff]/.test(needle) ? needle : null;
-}
-
-/**
- * Hands `consider` each line of `block` that holds `needle` anywhere (a superset of the matches:
- * it checks the path itself), found by searching the whole block at once rather than line by line.
- * False when the block cannot be searched so (lower case changed its length): the caller goes line by line.
- */
-function linesWith(block: string, needle: string, consider: (line: string) => void): boolean {
-  const lower = block.toLowerCase();
-  if (lower.length !== block.length) return false;
-  for (let hit = lower.indexOf(needle); hit >= 0;) {
-    const start = lower.lastIndexOf("\n", hit) + 1;
-    const end = lower.indexOf("\n", hit);
-    consider(block.slice(start, end));
-    hit = lower.indexOf(needle, end + 1);
-  }
-  return true;
-}
-
 /**
  * The paths a filter matches, in path order: the first `limit` after `after` (a page), how many in
  * all, and where the next page starts. One scan of the paths; only matches are parsed whole.
@@ -71,9 +48,9 @@ export async function indexedSearch(index: TreeIndex, digest: string, query: str
     const path = pathOfLine(line);
     if (matches(path)) page.add(path, () => entryOfLine(line));
   };
-  const needle = plainNeedle(query);
+  const candidates = candidateLines(query);
   for await (const block of index.blocks(index.table.paths)) {
-    if (needle === null || !linesWith(block, needle, consider)) for (const line of block.slice(0, -1).split("\n")) consider(line);
+    for (const line of candidates?.(block) ?? block.slice(0, -1).split("\n")) consider(line);
   }
   const { items, ...rest } = page.done();
   return { digest, query, matches: items, ...rest };

@@ -39,6 +39,13 @@ describe("a shared link", () => {
       expect(await viewer(still).innerText()).toContain("second line");
       expect(await still.getByRole("heading", { level: 1 }).innerText()).toContain(fixtures.fs.repository);
       expect(await still.locator('[role=treeitem][data-path="/docs/readme.txt"]').getAttribute("aria-selected")).toBe("true");
+      // Deep in a long directory, the linked row is in the tree's view without a script to scroll there.
+      await still.goto(link(many, "/many/file-350.txt"));
+      const [tree, row] = await Promise.all([
+        still.getByTestId("file-tree").boundingBox(),
+        still.locator('[role=treeitem][data-path="/many/file-350.txt"]').boundingBox(),
+      ]);
+      expect(tree && row && row.y >= tree.y && row.y + row.height <= tree.y + tree.height, JSON.stringify({ tree, row })).toBe(true);
     } finally {
       await context.close();
     }
