@@ -87,7 +87,10 @@ function directoryItems(source: ViewSource, ref: string, upTo: number | null, di
       .directory(dir, upTo)
       .then((listing) => listing.children.map(treeItemOf))
       .finally(() => inFlight.delete(key));
-    pending.then((items) => remember(scope, dir, items), () => undefined);
+    pending.then(
+      (items) => remember(scope, dir, items),
+      () => undefined,
+    );
     inFlight.set(key, pending);
   }
   return pending;

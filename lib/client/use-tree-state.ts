@@ -61,7 +61,12 @@ export function useTreeState({ root, selectedPath, hrefFor, weight, filter: oute
   // HTML: until the page runs, the rows are drawn shifted up by it (`shift`, a transform, so the
   // scroll range stays), then scrolled there instead, before the first paint. With scripts off,
   // the shift stays.
-  const [initialOffset] = useState(() => centred(rows.findIndex((row) => row.path === selectedPath), INITIAL_HEIGHT));
+  const [initialOffset] = useState(() =>
+    centred(
+      rows.findIndex((row) => row.path === selectedPath),
+      INITIAL_HEIGHT,
+    ),
+  );
   const [shift, setShift] = useState(initialOffset);
   useLayoutEffect(() => {
     if (shift === 0) return;

@@ -40,7 +40,11 @@ function substringLines(needle: string): CandidateLines {
 function globLines(glob: string): CandidateLines {
   const anchor = glob.startsWith("/") ? "" : '(?:[^"\\n]*/)?';
   const pattern = new RegExp(`^\\["${anchor}${globSource(glob, IN_PATH)}",`, "gim");
-  return (block) => linesOf(block, [...block.matchAll(pattern)].map((match) => match.index));
+  return (block) =>
+    linesOf(
+      block,
+      [...block.matchAll(pattern)].map((match) => match.index),
+    );
 }
 
 /** How to find a filter's candidate lines in a block; null when only a line-by-line look will do (a package's files, a filter with an escaped character). */

@@ -52,7 +52,10 @@ describe("a big image's explorer", () => {
     expect(await row("/docs/readme.txt").count()).toBe(0);
     await row("/docs").locator("a").click();
     await expect.poll(() => row("/docs/readme.txt").count()).toBe(1);
-    expect(asked.filter((request) => request.startsWith("dir?") && request.endsWith("&path=%2Fdocs")), asked.join("\n")).toHaveLength(1);
+    expect(
+      asked.filter((request) => request.startsWith("dir?") && request.endsWith("&path=%2Fdocs")),
+      asked.join("\n"),
+    ).toHaveLength(1);
     await row("/docs/readme.txt").locator("a").click();
     await expect.poll(() => viewer().innerText()).toContain("second line");
 
