@@ -1,4 +1,8 @@
 import { useMemo } from "react";
+import useSWR from "swr";
+import { Skeleton } from "@/components/ErrorPanel";
+import { diffApiUrl, getJson } from "@/lib/client/api";
+import { DIFF_PAGE } from "@/lib/compare/diff";
 import Link from "next/link";
 import { KIND_COLOUR } from "@/components/change-colours";
 import { ConfigTable } from "@/components/compare/ConfigTable";
@@ -60,8 +64,20 @@ interface CompareDetailProps {
 /** The right-hand column: at the root the config differences; a changed path's difference; a directory's rollup. */
 export function CompareDetail({ diff, location, hrefFor }: CompareDetailProps) {
   const { path } = location;
-  const change = useMemo(() => diff.changes.find((c) => c.path === path), [diff.changes, path]);
-  const below = useMemo(() => rollupBelow(diff.changes, path), [diff.changes, path]);
+  // With only some of the changes here (a big comparison), those at and below the path are asked for.
+  const partial = diff.next !== undefined && path !== "/";
+  const { a, b, platformA, platformB } = location;
+  const { data: belowPage } = useSWR(
+    partial ? diffApiUrl(a, b, platformA, platformB, { limit: DIFF_PAGE, under: path }) : null,
+    getJson<DiffResponse>,
+    {
+      revalidateOnFocus: false,
+      revalidateIfStale: false,
+    },
+  );
+  const changes = partial ? belowPage?.changes : diff.changes;
+  const change = useMemo(() => changes?.find((c) => c.path === path), [changes, path]);
+  const below = useMemo(() => rollupBelow(changes ?? [], path), [changes, path]);
   const refs = { a: pinnedRef(diff.a.ref, diff.a.digest), b: pinnedRef(diff.b.ref, diff.b.digest) };
 
   if (path === "/") {
@@ -73,6 +89,7 @@ export function CompareDetail({ diff, location, hrefFor }: CompareDetailProps) {
       </div>
     );
   }
+  if (!changes) return <Skeleton label="Loading the changes below" lines={4} />;
   return (
     <div className="flex min-h-0 flex-1 flex-col gap-3 overflow-auto">
       {change && <FileDiff key={path} change={change} refs={refs} local={{ a: location.localA, b: location.localB }} />}
@@ -83,6 +100,7 @@ export function CompareDetail({ diff, location, hrefFor }: CompareDetailProps) {
             Below it: <span className={KIND_COLOUR.added}>{formatCount(below.added)} added</span>,{" "}
             <span className={KIND_COLOUR.removed}>{formatCount(below.removed)} removed</span>,{" "}
             <span className={KIND_COLOUR.modified}>{formatCount(below.modified)} modified</span> · {formatSignedBytes(below.delta)} in files
+            {belowPage?.next !== undefined && ` (of the first ${formatCount(belowPage.changes.length)} changes below)`}
           </p>
         </section>
       )}

@@ -35,8 +35,8 @@ export const layerApiUrl = (ref: string, digest: string) => apiUrl("layer", { re
 export const fileApiUrl = (ref: string, path: string, options: { layer?: string | null; download?: boolean } = {}) =>
   apiUrl("file", { ref, path, layer: options.layer, download: options.download ? 1 : null });
 /** Two images compared path by path, with their config differences. */
-export const diffApiUrl = (a: string, b: string, platformA: string | null, platformB: string | null) =>
-  apiUrl("diff", { a, b, platformA, platformB });
+export const diffApiUrl = (a: string, b: string, platformA: string | null, platformB: string | null, page?: Page & { under?: string }) =>
+  apiUrl("diff", { a, b, platformA, platformB, limit: page?.limit, after: page?.after, under: page?.under });
 /** What is installed (package databases, Go build info), per-layer inventory changes and the attack surface; `files`: each package's files too. */
 export const packagesApiUrl = (ref: string, files = false) => apiUrl("packages", { ref, files: files ? 1 : null });
 /** A repository's tags (`repo` is `registry/repository`), in natural order. */

@@ -1,8 +1,9 @@
+import { useCallback, useMemo, useState } from "react";
 import useSWR from "swr";
 import type { DiffResponse } from "@/lib/core/api-types";
 import { diffApiUrl, getJson } from "@/lib/client/api";
 import { useViewAnswer, useViewSource, type ViewSource } from "@/lib/client/views";
-import { compareLoaded, type ComparedImage } from "@/lib/compare/diff";
+import { compareLoaded, DIFF_PAGE, type ComparedImage } from "@/lib/compare/diff";
 import { PortholeError } from "@/lib/core/errors";
 import { parseReference } from "@/lib/core/reference";
 import type { CompareLocation } from "@/lib/core/urls";
@@ -19,7 +20,10 @@ export interface SignInSide {
 }
 
 export interface CompareData {
+  /** The comparison, with every page of its changes asked for so far (`next`: more follow). */
   diff: DiffResponse | undefined;
+  /** Asks for the next page of changes; null when all of them are here or on their way. */
+  loadMore: (() => void) | null;
   error: unknown;
   /** The sides whose registry wants credentials (known once each side was asked on its own). */
   signIn: SignInSide[];
@@ -60,7 +64,7 @@ export function useCompareData(location: CompareLocation, first?: DiffResponse):
   const source = useViewSource();
   const here = location.localA || location.localB;
   const diff = useSWR<DiffResponse>(
-    here ? ["compare-here", a, b, platformA, platformB] : diffApiUrl(a, b, platformA, platformB),
+    here ? ["compare-here", a, b, platformA, platformB] : diffApiUrl(a, b, platformA, platformB, { limit: DIFF_PAGE }),
     here ? () => compareHere(source, location) : getJson,
     // The comparison the server rendered the page with is not asked for again.
     { ...once, fallbackData: first, revalidateOnMount: !first },
@@ -85,10 +89,45 @@ export function useCompareData(location: CompareLocation, first?: DiffResponse):
   }
 
   const mutators = [diff.mutate, sideA.mutate, sideB.mutate];
+  const { shown, loadMore } = usePages(diff.data, (after) =>
+    getJson<DiffResponse>(diffApiUrl(a, b, platformA, platformB, { limit: DIFF_PAGE, after })),
+  );
   return {
-    diff: diff.data,
+    diff: shown,
+    loadMore,
     error: diff.error,
     signIn: sides,
     retry: () => mutators.forEach((mutate) => void mutate()),
   };
+}
+
+/** A comparison's first page of changes and those asked for after it, one page at a time. */
+function usePages(first: DiffResponse | undefined, fetchAfter: (after: string) => Promise<DiffResponse>) {
+  const [pages, setPages] = useState<{ for: DiffResponse; pages: DiffResponse[]; asking: boolean }>({
+    for: first as DiffResponse,
+    pages: [],
+    asking: false,
+  });
+  // A new first page (another comparison, asked again) starts afresh (adjusted while rendering).
+  if (pages.for !== first) setPages({ for: first as DiffResponse, pages: [], asking: false });
+  const last = pages.pages.at(-1) ?? first;
+  const shown = useMemo(
+    () =>
+      first && {
+        ...first,
+        changes: [...first.changes, ...pages.pages.flatMap((page) => page.changes)],
+        ...(last?.next !== undefined ? { next: last.next } : { next: undefined }),
+      },
+    [first, pages.pages, last],
+  );
+  const after = last?.next;
+  const loadMore = useCallback(() => {
+    if (after === undefined) return;
+    setPages((now) => ({ ...now, asking: true }));
+    void fetchAfter(after).then(
+      (page) => setPages((now) => (now.for === first ? { ...now, pages: [...now.pages, page], asking: false } : now)),
+      () => setPages((now) => ({ ...now, asking: false })),
+    );
+  }, [after, fetchAfter, first]);
+  return { shown, loadMore: after !== undefined && !pages.asking ? loadMore : null };
 }

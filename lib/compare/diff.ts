@@ -1,4 +1,5 @@
 import type { DiffResponse, DiffSide, FsResponse, ImageInfo } from "@/lib/core/api-types";
+import { pageOf, type Page } from "@/lib/core/paging";
 import { formatPlatform } from "@/lib/core/platform";
 import { compareConfigs } from "@/lib/compare/config";
 import { compareFiles, sharedLayerCount } from "@/lib/compare/files";
@@ -37,9 +38,20 @@ export function compareLoaded(left: ComparedImage, right: ComparedImage): DiffRe
     ),
     summary,
     changes,
+    total: changes.length,
     config: compareConfigs(
       { run: left.image.run, platform: formatPlatform(left.image.platform) },
       { run: right.image.run, platform: formatPlatform(right.image.platform) },
     ),
   };
+}
+
+/** How many changes the compare page asks for at a time: a comparison of two big images can change a million paths. */
+export const DIFF_PAGE = 5_000;
+
+/** A page of a comparison's changes (those at or below `under`, if given), in path order; the rest of the answer whole. */
+export function diffPage(diff: DiffResponse, page: Page, under: string | null = null): DiffResponse {
+  const inside = under === null || under === "/" ? diff.changes : diff.changes.filter((c) => c.path === under || c.path.startsWith(`${under}/`));
+  const { items, next } = pageOf(inside, page);
+  return { ...diff, changes: items, ...(next !== undefined && { next }) };
 }

@@ -260,8 +260,12 @@ export interface DiffResponse {
   /** Leading layers with identical digests: a common base. */
   sharedLayers: number;
   summary: DiffSummary;
-  /** Every changed path, sorted by path. */
+  /** Every changed path, sorted by path; or a page of them (`limit`, `after`, `under`). */
   changes: DiffChange[];
+  /** How many paths changed in all. */
+  total: number;
+  /** More follow this page: ask again with `after` set to this (the last path here). */
+  next?: string;
   config: ConfigDifference[];
 }
 

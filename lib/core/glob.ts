@@ -30,7 +30,7 @@ export function pathMatcher(filter: string, packageFiles?: (name: string) => Rea
   }
   const needle = substringOf(text);
   if (needle !== null) return (path) => path.toLowerCase().includes(needle);
-  const pattern = new RegExp(`${text.startsWith("/") ? "^" : "(^|/)"}${globSource(text, PATH_CLASSES)}$`, "i");
+  const pattern = new RegExp(`${text.startsWith("/") ? "^" : text.startsWith("**") ? "" : "(^|/)"}${globSource(text, PATH_CLASSES)}$`, "i");
   return (path) => pattern.test(path);
 }
 

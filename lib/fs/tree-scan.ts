@@ -38,7 +38,8 @@ function substringLines(needle: string): CandidateLines {
 }
 
 function globLines(glob: string): CandidateLines {
-  const anchor = glob.startsWith("/") ? "" : '(?:[^"\\n]*/)?';
+  // A leading `**` matches from the start anyway: a second way to start would only cost backtracking.
+  const anchor = glob.startsWith("/") || glob.startsWith("**") ? "" : '(?:[^"\\n]*/)?';
   const pattern = new RegExp(`^\\["${anchor}${globSource(glob, IN_PATH)}",`, "gim");
   return (block) =>
     linesOf(

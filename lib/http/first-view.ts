@@ -2,6 +2,7 @@ import "server-only";
 import { setTimeout as delay } from "node:timers/promises";
 import { headers } from "next/headers";
 import type { DiffResponse } from "@/lib/core/api-types";
+import { DIFF_PAGE, diffPage } from "@/lib/compare/diff";
 import type { FirstView } from "@/lib/core/image-view";
 import type { CompareLocation, Location } from "@/lib/core/urls";
 import { requestedImage } from "@/lib/http/image-query";
@@ -16,9 +17,6 @@ import { registryView } from "@/lib/service/source-view";
  * for the first time can take minutes: its page is sent at once, to show the reading's progress.
  */
 const FIRST_VIEW_BUDGET_MS = 2_000;
-
-/** A comparison this big is left to the page to ask for: its HTML would carry every changed path twice. */
-const MAX_RENDERED_CHANGES = 10_000;
 
 /**
  * What `work` gives within the budget, for a page loaded as a document; undefined when it is late
@@ -50,7 +48,7 @@ export function pageFirstView(location: Location): Promise<FirstView | undefined
   });
 }
 
-/** The comparison a compare page names, whole, unless it is too big to carry in the page. */
+/** The comparison a compare page names, with its first page of changes (as the page asks for them). */
 export function pageFirstDiff(location: CompareLocation): Promise<DiffResponse | undefined> {
   return withinBudget(async () => {
     const [a, b] = await Promise.all([pageImage(location.a, location.platformA), pageImage(location.b, location.platformB)]);
@@ -58,6 +56,6 @@ export function pageFirstDiff(location: CompareLocation): Promise<DiffResponse |
     const listed = await Promise.all(views.map((view) => view.listed()));
     if (!listed.every(Boolean)) return undefined;
     const diff = await compareViews(...views);
-    return diff.changes.length <= MAX_RENDERED_CHANGES ? diff : undefined;
+    return diffPage(diff, { limit: DIFF_PAGE });
   });
 }

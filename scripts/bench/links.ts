@@ -91,7 +91,7 @@ async function htmlFigures(url: string, text: string) {
  * page, LINK_RUNS fresh contexts each in turn after one to warm; and the link's page's settled JS heap
  * (the highest of its runs).
  */
-export async function deepLinkFigures(options: { appUrl: string; url: string; shown: Shown }) {
+export async function deepLinkFigures(options: { appUrl: string; url: string; shown: Shown; inHtml: string }) {
   const browser = await launch();
   try {
     await timeTo(browser, options.appUrl, HOME, WARM_TIMEOUT);
@@ -105,7 +105,7 @@ export async function deepLinkFigures(options: { appUrl: string; url: string; sh
         await timeTo(browser, options.appUrl + options.url, options.shown, TIMEOUT, async (page) => void heaps.push(await settledHeapMb(page))),
       );
     }
-    const html = await htmlFigures(options.appUrl + options.url, options.shown.at(-1)?.text ?? "");
+    const html = await htmlFigures(options.appUrl + options.url, options.inHtml);
     return { homeMs: median(home), linkMs: median(link), linkP95Ms: p95(link), heapMb: Math.max(...heaps), ...html };
   } finally {
     await browser.close();

@@ -28,6 +28,22 @@ describe("GET /api/v1/diff on a crafted pair (tests/world/fixtures.ts COMPARE_SP
     body = answer.body;
   });
 
+  it("pages its changes in path order (limit, after), also those at and below a path (under)", async () => {
+    expect(body.total).toBe(body.changes.length);
+    expect(body.next).toBeUndefined();
+    const paths = body.changes.map((c) => c.path);
+    const first = (await diff({ a: compareA.ref, b: compareB.ref, limit: "2" })).body;
+    expect(first.changes.map((c) => c.path)).toEqual(paths.slice(0, 2));
+    expect(first).toMatchObject({ total: paths.length, next: paths[1], summary: body.summary, config: body.config });
+    const rest = (await diff({ a: compareA.ref, b: compareB.ref, limit: "10000", after: first.next as string })).body;
+    expect(rest.changes.map((c) => c.path)).toEqual(paths.slice(2));
+    expect(rest.next).toBeUndefined();
+    const dir = paths[0]?.split("/").slice(0, 2).join("/") as string;
+    const under = (await diff({ a: compareA.ref, b: compareB.ref, limit: "10000", under: dir })).body;
+    expect(under.changes.map((c) => c.path)).toEqual(paths.filter((path) => path === dir || path.startsWith(`${dir}/`)));
+    expect((await diff({ a: compareA.ref, b: compareB.ref, limit: "0" })).status).toBe(400);
+  });
+
   it("names both images and the one base layer they share", () => {
     expect(body.a).toMatchObject({ ref: compareA.ref, digest: compareA.digest, layers: 2, platform: { os: "linux", architecture: "amd64" } });
     expect(body.b).toMatchObject({ ref: compareB.ref, digest: compareB.digest, layers: 2 });

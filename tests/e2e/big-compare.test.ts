@@ -1,0 +1,62 @@
+/**
+ * A comparison that changes more paths than the compare page asks for at once (DIFF_PAGE) shows a
+ * page of them, asks for the next on request, and still shows a path beyond the loaded pages.
+ */
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { DIFF_PAGE } from "@/lib/compare/diff";
+import { formatCount } from "@/lib/core/format";
+import { compareUrl } from "@/lib/core/urls";
+import { APP_URL, OPEN_REGISTRY } from "@/tests/world/config";
+import { pushSingle } from "@/tests/world/fixtures";
+import { pagePerTest } from "./browser";
+
+let page: Page;
+pagePerTest((opened) => (page = opened));
+
+const FILES = DIFF_PAGE + 700;
+const name = (i: number) => `spread/d${String(i % 50).padStart(2, "0")}/f${String(i).padStart(5, "0")}.txt`;
+let before = "";
+let after = "";
+beforeAll(async () => {
+  const files = Array.from({ length: FILES }, (_, i) => ({ name: name(i), content: `${i}\n` }));
+  before = (
+    await pushSingle(OPEN_REGISTRY, "e2e/big-compare", "before", { format: "oci", layers: [{ entries: [{ name: "keep.txt", content: "same\n" }] }] })
+  ).ref;
+  after = (
+    await pushSingle(OPEN_REGISTRY, "e2e/big-compare", "after", {
+      format: "oci",
+      layers: [{ entries: [{ name: "keep.txt", content: "same\n" }, ...files] }],
+    })
+  ).ref;
+}, 120_000);
+
+const link = (path: string) => `${APP_URL}${compareUrl({ a: before, b: after, platformA: null, platformB: null, path })}`;
+const status = () => page.getByRole("status").filter({ hasText: "changed paths" });
+
+describe("a big comparison", () => {
+  it("shows the first page of changed paths with how many there are, and the next on request", async () => {
+    await page.goto(link("/"));
+    // Every added file and its directories: spread/, its 50 directories and the files.
+    const total = FILES + 51;
+    await expect
+      .poll(() => status().innerText(), { timeout: 60_000 })
+      .toContain(`The first ${formatCount(DIFF_PAGE)} of ${formatCount(total)} changed paths`);
+    await page.getByRole("button", { name: `Show the next ${formatCount(DIFF_PAGE)}` }).click();
+    await expect.poll(() => status().count()).toBe(0);
+  }, 90_000);
+
+  it("shows a change beyond the first page when linked to", async () => {
+    const last = `/${name(FILES - 1)}`;
+    await page.goto(link(last));
+    await expect.poll(() => page.getByText(last).count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.getByRole("region", { name: "Directory" }).count()).toBe(0);
+    await expect.poll(() => page.getByText(/No difference at/).count()).toBe(0);
+    const dir = `/${name(FILES - 1)
+      .split("/")
+      .slice(0, 2)
+      .join("/")}`;
+    await page.goto(link(dir));
+    await expect.poll(() => page.getByTestId("directory-rollup").innerText()).toMatch(/Below it: \d+ added/);
+  }, 90_000);
+});
