@@ -47,6 +47,11 @@ export async function layerChanges(source: ImageSource, index: number): Promise<
 
 const recent = new Recent<ImageFs>(RECENT_IMAGES);
 
+/** The merged filesystem of layers 0..`upTo`, made now and kept by no one: for work that keeps what it derives elsewhere. */
+export async function mergedNow(source: ImageSource, upTo: number): Promise<ImageFs> {
+  return build(source.image, await mapLimited(source.layers.slice(0, upTo + 1), LAYER_CONCURRENCY, collectLayer));
+}
+
 /**
  * The merged filesystem of an image from wherever its layers come from (a registry, an archive),
  * or of its layers 0..`upTo` ("everything up to this layer"). Memoized by digest: a registry source

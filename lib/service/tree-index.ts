@@ -8,7 +8,7 @@ import { Recent } from "@/lib/cache/recent";
 import { onceAcrossInstances } from "@/lib/coord/lease";
 import { PortholeError } from "@/lib/core/errors";
 import { FOOTER_BYTES, TREE_INDEX_MAGIC, tableOffsetOf, writeTreeIndex, type Span, type TreeTable } from "@/lib/fs/tree-index";
-import { imageFs } from "@/lib/service/image-fs";
+import { mergedNow } from "@/lib/service/image-fs";
 import type { ImageSource } from "@/lib/service/layer-source";
 
 /** How many opened indexes this process keeps (their tables, and a file handle each). */
@@ -118,7 +118,8 @@ async function find(key: string): Promise<TreeIndex | null> {
 /** Builds the index from the merged filesystem and stores it; where it cannot be stored, it is kept in memory. */
 async function make(key: string, source: ImageSource, upTo: number): Promise<TreeIndex> {
   const started = performance.now();
-  const { fs, merge } = await imageFs(source, upTo);
+  // Not memoized: the index is what is kept (a million paths merged take gigabytes; their index, none).
+  const { fs, merge } = await mergedNow(source, upTo);
   const chunks = () => writeTreeIndex(fs, (layer) => merge.changes(layer));
   const stored = await contentCache()
     .put(key, Readable.from(chunks(), { objectMode: false }))

@@ -29,6 +29,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const PURE_SHARED: Record<string, string> = {
   "lib/fs/merge.ts": "merges layer listings into one filesystem view: data in, data out",
   "lib/fs/dive-efficiency.ts": "computes wasted space over layer listings: data in, data out",
+  "lib/fs/tree-scan.ts": "finds the lines of the tree index's text a search may match: strings in, strings out",
   "lib/registry/address.ts": "parses and checks registry host addresses as strings (the DNS look-up lives in hosts.ts)",
   "lib/registry/challenge.ts": "parses a WWW-Authenticate header value",
   "lib/registry/history.ts": "aligns image config history with layers",
