@@ -3,7 +3,8 @@ import type { ChangesResponse, FsResponse, FsSummary, ImageInfo } from "@/lib/co
 import type { FirstView } from "@/lib/core/image-view";
 import { useViewAnswer, useViewSource } from "@/lib/client/views";
 import { useLayerStreams, type LayerProgress } from "@/lib/client/layer-streams";
-import { SEARCH_LIMIT, useLazyTree } from "@/lib/client/lazy-tree";
+import { useLazyTree } from "@/lib/client/lazy-tree";
+import { CHANGES_PAGE } from "@/lib/core/paging";
 import { buildTree, type TreeItem, type TreeNode } from "@/lib/core/tree";
 import type { Location, View } from "@/lib/core/urls";
 
@@ -86,11 +87,12 @@ export function useExplorerData({ ref, platform, view }: Location, first: FirstV
   const hasLayer = layerIndex !== null && layerIndex >= 0;
   // A big image's layer shows the first page of its changes; a view up to a layer, its files without marks.
   const changesFor = hasLayer && (big === false || (big && view.kind === "layer")) ? pinned : null;
-  const changes = useViewAnswer(changesFor, null, "changes", big ? [layerIndex ?? 0, { limit: SEARCH_LIMIT }] : [layerIndex ?? 0]);
+  const changes = useViewAnswer(changesFor, null, "changes", big ? [layerIndex ?? 0, { limit: CHANGES_PAGE }] : [layerIndex ?? 0]);
   // The layers stream (for their progress, and a first tree) only while nothing better is at hand.
   const streaming = summary.data === undefined && !first?.items.length;
   const streams = useLayerStreams(streaming ? pinned : null, info?.layers);
-  const lazy = useLazyTree(big && view.kind === "fs" ? pinned : null, upToLayer, view.path, first?.items);
+  // The server's first view of a layer is its changes, not directories of the merged tree.
+  const lazy = useLazyTree(big && view.kind === "fs" ? pinned : null, upToLayer, view.path, view.kind === "fs" ? first?.items : undefined);
 
   const items = useMemo(
     // The server's first view is exact where it reaches; the layer streams' tree is neither exact nor, at first, anything.

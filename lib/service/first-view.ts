@@ -1,6 +1,8 @@
 import "server-only";
 import type { ImageInfo } from "@/lib/core/api-types";
 import type { FileRef, FirstView, ImageView } from "@/lib/core/image-view";
+import { settings } from "@/lib/config";
+import { CHANGES_PAGE } from "@/lib/core/paging";
 import { directoriesDown, parentOf } from "@/lib/core/paths";
 import { treeItemOf, type TreeItem } from "@/lib/core/tree";
 import type { View } from "@/lib/core/urls";
@@ -50,7 +52,9 @@ async function mergedFirst(view: ImageView, image: ImageInfo, path: string, upTo
 async function layerFirst(view: ImageView, image: ImageInfo, digest: string, path: string): Promise<Omit<FirstView, "image">> {
   const index = image.layers.findIndex((layer) => layer.digest === digest);
   if (index < 0) return { items: [] };
-  const { changes } = await view.changes(index);
+  // A big image's page shows the first page of a layer's changes (lib/client/explorer-data.ts): so does its first view.
+  const { entries } = await view.summary(null);
+  const { changes } = await view.changes(index, entries > settings().wholeTreeMaxEntries ? { limit: CHANGES_PAGE } : undefined);
   const shown = new Set(directoriesDown(path, true));
   const items = changes.filter((change) => shown.has(parentOf(change.path)));
   const linked = items.find((change) => change.path === path);

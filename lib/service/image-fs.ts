@@ -1,5 +1,5 @@
 import "server-only";
-import type { Change, FsResponse, ImageInfo, LayerEntry } from "@/lib/core/api-types";
+import type { FsResponse, ImageInfo, LayerEntry } from "@/lib/core/api-types";
 import { Recent } from "@/lib/cache/recent";
 import { settings } from "@/lib/config";
 import type { FsMerge } from "@/lib/fs/merge";
@@ -37,12 +37,6 @@ export function imageLayers(source: ImageSource): Promise<LayerEntry[][]> {
 
 function build(image: ImageInfo, layers: LayerEntry[][]): ImageFs {
   return { image, ...mergeImage(image, layers, settings().maxListingBytes) };
-}
-
-/** What layer `index` (0 is the bottom) did to the layers below it. */
-export async function layerChanges(source: ImageSource, index: number): Promise<Change[]> {
-  const { merge, image } = await imageFs(source);
-  return merge.changes(existingLayer(image, index));
 }
 
 const recent = new Recent<ImageFs>(RECENT_IMAGES);

@@ -7,7 +7,7 @@ import { existingLayer } from "@/lib/fs/merge-image";
 import type { ByteRange } from "@/lib/service/entry-bytes";
 import { openFile, type OpenedFile } from "@/lib/service/file";
 import type { ImageQuery } from "@/lib/service/image";
-import { imageFs, layerChanges, type ImageFs } from "@/lib/service/image-fs";
+import { imageFs, type ImageFs } from "@/lib/service/image-fs";
 import { isListed, layerEntries } from "@/lib/service/layer-index";
 import { registryImage, type ImageSource, type LayerSource } from "@/lib/service/layer-source";
 import { imagePackages } from "@/lib/service/packages";
@@ -54,11 +54,10 @@ export function sourceView(open: () => Promise<ImageSource>): SourceView {
     image: async (): Promise<ImageInfo> => (await source()).image,
     merged: async (upTo = null) => imageFs(await source(), upTo),
     fs: async (upTo) => (await view.merged(upTo)).fs,
-    changes: async (index, page) => {
+    // From the index, whole or a page: never the merged tree in memory.
+    changes: async (index, page = { limit: Infinity }) => {
       const opened = await source();
-      if (page) return indexedChanges(await treeIndex(opened, opened.image.layers.length - 1), existingLayer(opened.image, index), page);
-      const changes = await layerChanges(opened, index);
-      return { layer: index, changes, total: changes.length };
+      return indexedChanges(await treeIndex(opened, opened.image.layers.length - 1), existingLayer(opened.image, index), page);
     },
     packages: async (withFiles) => imagePackages(await source(), withFiles),
     summary: async (upTo) => indexedSummary(...(await indexed(upTo))),
