@@ -25,8 +25,8 @@ function rollupBelow(changes: readonly DiffChange[], path: string): Rollup {
   return rollup;
 }
 
-/** The biggest changes by bytes: where to look first. */
-function Largest({ changes, hrefFor }: { changes: readonly DiffChange[]; hrefFor: (path: string) => string }) {
+/** The biggest changes by bytes: where to look first (`partial`: among those loaded, of a big comparison). */
+function Largest({ changes, partial, hrefFor }: { changes: readonly DiffChange[]; partial: boolean; hrefFor: (path: string) => string }) {
   const largest = useMemo(
     () =>
       changes
@@ -38,7 +38,7 @@ function Largest({ changes, hrefFor }: { changes: readonly DiffChange[]; hrefFor
   if (largest.length === 0) return null;
   return (
     <section aria-label="Largest changes" className="rounded border border-zinc-200 p-3 dark:border-zinc-800">
-      <h2 className="text-sm font-medium">Largest changes</h2>
+      <h2 className="text-sm font-medium">Largest changes{partial && ` of the first ${formatCount(changes.length)}`}</h2>
       <ol className="mt-1 space-y-0.5 font-mono text-xs">
         {largest.map((change) => (
           <li key={change.path} className="flex justify-between gap-2">
@@ -85,7 +85,7 @@ export function CompareDetail({ diff, location, hrefFor }: CompareDetailProps) {
       <div className="min-h-0 space-y-4 overflow-auto">
         <ConfigTable config={diff.config} />
         <PackagesCompare refA={refs.a} refB={refs.b} />
-        <Largest changes={diff.changes} hrefFor={hrefFor} />
+        <Largest changes={diff.changes} partial={diff.next !== undefined} hrefFor={hrefFor} />
       </div>
     );
   }

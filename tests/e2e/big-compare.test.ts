@@ -42,8 +42,12 @@ describe("a big comparison", () => {
     await expect
       .poll(() => status().innerText(), { timeout: 60_000 })
       .toContain(`The first ${formatCount(DIFF_PAGE)} of ${formatCount(total)} changed paths`);
+    // What is ranked is said to be of the loaded changes only, until they are all here.
+    const largest = page.getByRole("region", { name: "Largest changes" }).getByRole("heading");
+    await expect.poll(() => largest.innerText()).toBe(`Largest changes of the first ${formatCount(DIFF_PAGE)}`);
     await page.getByRole("button", { name: `Show the next ${formatCount(DIFF_PAGE)}` }).click();
     await expect.poll(() => status().count()).toBe(0);
+    await expect.poll(() => largest.innerText()).toBe("Largest changes");
   }, 90_000);
 
   it("shows a change beyond the first page when linked to", async () => {
