@@ -103,21 +103,16 @@ export function useCompareData(location: CompareLocation, first?: DiffResponse):
 
 /** A comparison's first page of changes and those asked for after it, one page at a time. */
 function usePages(first: DiffResponse | undefined, fetchAfter: (after: string) => Promise<DiffResponse>) {
-  const [pages, setPages] = useState<{ for: DiffResponse; pages: DiffResponse[]; asking: boolean }>({
-    for: first as DiffResponse,
+  const [pages, setPages] = useState<{ for: DiffResponse | undefined; pages: DiffResponse[]; asking: boolean }>({
+    for: first,
     pages: [],
     asking: false,
   });
   // A new first page (another comparison, asked again) starts afresh (adjusted while rendering).
-  if (pages.for !== first) setPages({ for: first as DiffResponse, pages: [], asking: false });
+  if (pages.for !== first) setPages({ for: first, pages: [], asking: false });
   const last = pages.pages.at(-1) ?? first;
   const shown = useMemo(
-    () =>
-      first && {
-        ...first,
-        changes: [...first.changes, ...pages.pages.flatMap((page) => page.changes)],
-        ...(last?.next !== undefined ? { next: last.next } : { next: undefined }),
-      },
+    () => first && { ...first, changes: [...first.changes, ...pages.pages.flatMap((page) => page.changes)], next: last?.next },
     [first, pages.pages, last],
   );
   const after = last?.next;

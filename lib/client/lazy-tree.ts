@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import useSWR from "swr";
 import type { SearchResponse } from "@/lib/core/api-types";
-import { useViewSource, type ViewSource } from "@/lib/client/views";
+import { useViewAnswer, useViewSource, type ViewSource } from "@/lib/client/views";
 import { directoriesDown, parentOf } from "@/lib/core/paths";
 import { buildTree, treeItemOf, type TreeItem, type TreeNode } from "@/lib/core/tree";
 
@@ -33,7 +32,9 @@ function byParent(items: readonly TreeItem[]): Map<string, TreeItem[]> {
   const children = new Map<string, TreeItem[]>();
   for (const item of items) {
     const parent = parentOf(item.path);
-    children.set(parent, [...(children.get(parent) ?? []), item]);
+    const siblings = children.get(parent);
+    if (siblings) siblings.push(item);
+    else children.set(parent, [item]);
   }
   return children;
 }
@@ -145,18 +146,13 @@ export interface ServerSearch {
 
 /** The filter of a big image's tree, answered by the server (a substring or a glob, as the local filter): the first SEARCH_LIMIT matches. */
 export function useServerSearch(ref: string | null, upTo: number | null, filter: string): ServerSearch {
-  const source = useViewSource();
   const [query, setQuery] = useState(filter.trim());
   // Typing asks once it pauses, not at every key.
   useEffect(() => {
     const timer = setTimeout(() => setQuery(filter.trim()), SEARCH_DELAY_MS);
     return () => clearTimeout(timer);
   }, [filter]);
-  const key = ref !== null && query ? ["view", ref, null, "search", query, upTo, SEARCH_LIMIT] : null;
-  const { data, error } = useSWR(key, () => source.view(ref as string, null).search(query, upTo, SEARCH_LIMIT), {
-    revalidateOnFocus: false,
-    revalidateIfStale: false,
-  });
+  const { data, error } = useViewAnswer(query ? ref : null, null, "search", [query, upTo, SEARCH_LIMIT]);
   const tree = useMemo(() => (data ? buildTree(data.matches.map(treeItemOf)) : null), [data]);
   return { tree: query === filter.trim() ? tree : null, answer: data, error };
 }

@@ -7,17 +7,10 @@ export interface Page {
   after?: string;
 }
 
-/** A page of items in path order, how many there are in all, and where the next page starts (the last path here) if any is left. */
-export function pageOf<T extends { path: string }>(sorted: readonly T[], { limit, after }: Page): { items: T[]; total: number; next?: string } {
-  const later = after === undefined ? sorted : sorted.filter((item) => item.path > after);
-  const items = later.slice(0, limit);
-  const last = items.at(-1);
-  return { items, total: sorted.length, ...(last && later.length > items.length && { next: last.path }) };
-}
-
 /**
- * The same, built as the items stream by in path order (from an index on disk): `add` each, then
- * `done`. Keeps only the page.
+ * A page built as items stream by in path order (from an index on disk, or a list): `add` each,
+ * then `done` gives the page, how many there are in all, and where the next page starts (the last
+ * path here) if any is left. Keeps only the page.
  */
 export class PageCollector<T> {
   private readonly items: T[] = [];
@@ -43,4 +36,11 @@ export class PageCollector<T> {
     const more = this.lastPath !== undefined && this.later > this.items.length;
     return { items: this.items, total: this.total, ...(more && { next: this.lastPath }) };
   }
+}
+
+/** A page of a list already in path order. */
+export function pageOf<T extends { path: string }>(sorted: readonly T[], page: Page): { items: T[]; total: number; next?: string } {
+  const collected = new PageCollector<T>(page);
+  for (const item of sorted) collected.add(item.path, () => item);
+  return collected.done();
 }

@@ -18,7 +18,7 @@ import { summaryOf } from "@/lib/fs/directory";
 export const TREE_INDEX_MAGIC = "porthole-tree 1";
 export const FOOTER_BYTES = 22;
 
-type Record = [name: string, type: EntryType, size: number, layer: number | null, total: number, children: number, linkname?: string];
+type EntryRecord = [name: string, type: EntryType, size: number, layer: number | null, total: number, children: number, linkname?: string];
 type ChangeRecord = [path: string, change: ChangeKind, type: EntryType, size: number];
 
 /** Where a run of bytes is: offset and length. */
@@ -33,14 +33,14 @@ export interface TreeTable {
   changes: [...span: Span, count: number][];
 }
 
-function recordOf(node: TreeNode, name: string): Record {
-  const record: Record = [name, node.type, node.size, node.layer ?? null, node.total, node.children.length];
+function recordOf(node: TreeNode, name: string): EntryRecord {
+  const record: EntryRecord = [name, node.type, node.size, node.layer ?? null, node.total, node.children.length];
   if (node.linkname !== undefined) record.push(node.linkname);
   return record;
 }
 
 /** A record as the API's directory entry (its first field, a name or a path, is not read). */
-function entryOf(path: string, name: string, [, type, size, layer, total, children, linkname]: Record): DirectoryEntry {
+function entryOf(path: string, name: string, [, type, size, layer, total, children, linkname]: EntryRecord): DirectoryEntry {
   return {
     path,
     name,
@@ -57,19 +57,20 @@ export const changeOfRecord = ([path, change, type, size]: ChangeRecord): Change
 
 /** Parses one line of the children section: a directory's entries, in name order. */
 export function childrenOfLine(dir: string, line: string): DirectoryEntry[] {
-  return (JSON.parse(line) as Record[]).map((record) => entryOf(joinPath(dir, record[0]), record[0], record));
+  return (JSON.parse(line) as EntryRecord[]).map((record) => entryOf(joinPath(dir, record[0]), record[0], record));
 }
 
 /** A line of the paths section as its path, without parsing the rest (most lines are only matched against). */
 export function pathOfLine(line: string): string {
   const end = line.indexOf('",');
+  const escape = line.indexOf("\\");
   // A path with an escape in it (a quote, a backslash, a control character) is read properly.
-  return line.indexOf("\\") < 0 || line.indexOf("\\") > end ? line.slice(2, end) : (JSON.parse(line) as Record)[0];
+  return escape < 0 || escape > end ? line.slice(2, end) : (JSON.parse(line) as EntryRecord)[0];
 }
 
 /** A line of the paths section as the entry it is. */
 export function entryOfLine(line: string): DirectoryEntry {
-  const record = JSON.parse(line) as Record;
+  const record = JSON.parse(line) as EntryRecord;
   return entryOf(record[0], baseName(record[0]), record);
 }
 
@@ -125,7 +126,7 @@ export function* writeTreeIndex(fs: FsResponse, changes: (layer: number) => read
   const pathsStart = out.offset;
   for (const file of files) {
     const node = file.type === "dir" ? totals.get(file.path) : undefined;
-    const record: Record = [file.path, file.type, file.size, file.layer, node?.total ?? file.size, node?.children.length ?? 0];
+    const record: EntryRecord = [file.path, file.type, file.size, file.layer, node?.total ?? file.size, node?.children.length ?? 0];
     if (file.linkname !== undefined) record.push(file.linkname);
     const chunk = emit(JSON.stringify(record));
     if (chunk) yield chunk;

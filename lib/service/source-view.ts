@@ -55,9 +55,9 @@ export function sourceView(open: () => Promise<ImageSource>): SourceView {
     merged: async (upTo = null) => imageFs(await source(), upTo),
     fs: async (upTo) => (await view.merged(upTo)).fs,
     // From the index, whole or a page: never the merged tree in memory.
-    changes: async (index, page = { limit: Infinity }) => {
-      const opened = await source();
-      return indexedChanges(await treeIndex(opened, opened.image.layers.length - 1), existingLayer(opened.image, index), page);
+    changes: async (layer, page = { limit: Infinity }) => {
+      const [index] = await indexed(null);
+      return indexedChanges(index, existingLayer((await source()).image, layer), page);
     },
     packages: async (withFiles) => imagePackages(await source(), withFiles),
     summary: async (upTo) => indexedSummary(...(await indexed(upTo))),

@@ -1,5 +1,4 @@
 import { imageCacheControl, imageQuery } from "@/lib/http/image-query";
-import { jsonOnce, jsonText } from "@/lib/http/json-once";
 import { handle } from "@/lib/http/respond";
 import { registryView } from "@/lib/service/source-view";
 import { otherMethods } from "@/lib/http/methods";
@@ -17,10 +16,7 @@ export function GET(request: Request) {
   return handle(request, async (query) => {
     const image = await imageQuery(request, query);
     const layer = query.layerIndex("layer");
-    const headers = { "Cache-Control": imageCacheControl(image) };
-    const page = query.pageIfGiven(MAX_PAGE);
-    if (page) return Response.json(await registryView(image).changes(layer, page), { headers });
-    const { changes } = await registryView(image).changes(layer);
-    return jsonText(`{"layer":${layer},"changes":${jsonOnce(changes)},"total":${changes.length}}`, headers);
+    const changes = await registryView(image).changes(layer, query.pageIfGiven(MAX_PAGE) ?? undefined);
+    return Response.json(changes, { headers: { "Cache-Control": imageCacheControl(image) } });
   });
 }
