@@ -1,5 +1,6 @@
-/** Items already written as NDJSON: `text` is `count` whole lines, each ending with a newline. */
+/** Items already written as NDJSON: `bytes` is `count` whole lines in UTF-8, each ending with a newline. */
 export interface NdjsonLines {
   count: number;
-  text: string;
+  /** Encoded once, where the lines are made: the cache and every viewer are sent the same bytes. */
+  bytes: Uint8Array;
 }

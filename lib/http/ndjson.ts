@@ -24,14 +24,14 @@ export async function ndjsonResponse(source: AsyncGenerator<NdjsonLines>, header
         return controller.close();
       }
       count += first.value.count;
-      controller.enqueue(encoder.encode(first.value.text));
+      controller.enqueue(first.value.bytes);
     },
     async pull(controller) {
       try {
         const next = await beforeShutdownEnds(source.next());
         if (!next.done) {
           count += next.value.count;
-          return controller.enqueue(encoder.encode(next.value.text));
+          return controller.enqueue(next.value.bytes);
         }
         controller.enqueue(line({ done: true, entries: count }));
       } catch (error) {

@@ -33,12 +33,12 @@ export interface ListedBatch extends NdjsonLines {
 const listedBatch = (entries: LayerEntry[]): ListedBatch => ({
   entries,
   count: entries.length,
-  text: entries.map((entry) => `${entryJson(entry)}\n`).join(""),
+  bytes: Buffer.from(entries.map((entry) => `${entryJson(entry)}\n`).join("")),
 });
 
 const inFlight = new Map<string, Replay<ListedBatch>>();
 /**
- * How much of a listing under way is kept for viewers who join it late (in characters of its lines):
+ * How much of a listing under way is kept for viewers who join it late (in bytes of its lines):
  * a listing past this streams to the viewers it has, and later ones read it from the cache once whole.
  */
 const REPLAY_BUDGET = 4 * 2 ** 20;
@@ -80,7 +80,7 @@ export async function* layerEntries(layer: LayerSource): AsyncGenerator<ListedBa
 function listing(layer: LayerSource): Replay<ListedBatch> {
   let replay = inFlight.get(layer.digest);
   if (!replay) {
-    replay = new Replay<ListedBatch>((batch) => batch.text.length, REPLAY_BUDGET);
+    replay = new Replay<ListedBatch>((batch) => batch.bytes.length, REPLAY_BUDGET);
     inFlight.set(layer.digest, replay);
     void produce(layer, replay).finally(() => inFlight.delete(layer.digest));
   }
@@ -163,7 +163,7 @@ async function listHere(layer: LayerSource, replay: Replay<ListedBatch>): Promis
       const batch = listedBatch(entries);
       count += batch.count;
       replay.push(batch);
-      if (!lines.write(batch.text)) await new Promise((resolve) => lines.once("drain", resolve));
+      if (!lines.write(batch.bytes)) await new Promise((resolve) => lines.once("drain", resolve));
       // At the pace of the slowest viewer once it is a budget behind: a listing is never held whole in memory.
       await replay.room();
     }
@@ -228,7 +228,7 @@ async function* readIndex(cached: Buffer | string): AsyncGenerator<ListedBatch> 
     // Entries are JSON objects on lines of their own (JSON escapes newlines): a batch of them parses as one array.
     const entries = batch.text ? (JSON.parse(`[${batch.text.slice(0, -1).replaceAll("\n", ",")}]`) as LayerEntry[]) : [];
     count += entries.length;
-    if (entries.length) yield { entries, count: entries.length, text: batch.text };
+    if (entries.length) yield { entries, count: entries.length, bytes: Buffer.from(batch.text) };
   }
   if (!end || end.entries !== count || rest + decoder.end()) throw new PortholeError("INTERNAL", "a cached layer index is incomplete");
 }

@@ -7,7 +7,7 @@ import { ndjsonResponse } from "@/lib/http/ndjson";
 async function* items<T>(values: T[], failure?: PortholeError): AsyncGenerator<NdjsonLines> {
   for (let at = 0; at < values.length; at += 2) {
     const batch = values.slice(at, at + 2);
-    yield { count: batch.length, text: batch.map((value) => `${JSON.stringify(value)}\n`).join("") };
+    yield { count: batch.length, bytes: Buffer.from(batch.map((value) => `${JSON.stringify(value)}\n`).join("")) };
   }
   if (failure) throw failure;
 }
