@@ -33,10 +33,8 @@ const NOTHING = buildTree([]);
 /** What a server-side filter says about its answer: still coming, failed, or cut at its limit. */
 function searchStatus(search: ServerSearch): string | null {
   if (search.error !== undefined) return "The search failed.";
-  const { answer } = search;
-  return answer && answer.total > answer.matches.length
-    ? `${formatCount(answer.total)} paths match: the first ${formatCount(answer.matches.length)} are shown.`
-    : null;
+  const { found } = search;
+  return found && found.total > found.shown ? `${formatCount(found.total)} paths match: the first ${formatCount(found.shown)} are shown.` : null;
 }
 
 /** What the tree says when no row shows. */
@@ -57,7 +55,7 @@ export function FileTree({ root, selectedPath, hrefFor, label, pinned, lazy }: F
   const [filter, setFilter] = useState("");
   // A big image's tree holds only what was opened: a name or a glob is looked for by the server.
   const searching = lazy !== undefined && lazy !== null && filter.trim() !== "" && packageQuery(filter) === null;
-  const search = useServerSearch(searching ? pinned : null, lazy?.upTo ?? null, filter);
+  const search = useServerSearch(pinned, searching ? lazy.of : null, filter);
   const shown = searching ? (search.tree ?? NOTHING) : root;
   const links = useMemo(() => directoryLinks(root), [root]);
   // The packages' files are a big answer: asked for only once the filter names a package.

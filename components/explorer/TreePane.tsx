@@ -1,7 +1,6 @@
 import { ErrorPanel, Skeleton } from "@/components/ErrorPanel";
 import { FileTree } from "@/components/explorer/FileTree";
 import type { LazyView } from "@/lib/client/explorer-data";
-import { formatCount } from "@/lib/core/format";
 import type { TreeNode } from "@/lib/core/tree";
 import type { View } from "@/lib/core/urls";
 
@@ -16,16 +15,15 @@ interface TreePaneProps {
   hrefFor: (path: string) => string;
   /** The image's pinned ref, for the tree's `pkg:NAME` filter. */
   pinned: string;
-  /** A big image: its files come a directory at a time, a layer's changes a page at a time. */
+  /** A big image: its files, and a layer's changes, come a directory at a time. */
   lazy: LazyView | null;
 }
 
-/** What a big image's view leaves out, said where the view is named. */
-function lazyNote(view: View, { changes }: LazyView): string {
-  if (view.kind === "layer") {
-    return changes && changes.total > changes.shown ? `the first ${formatCount(changes.shown)} of ${formatCount(changes.total)} changes` : "";
-  }
-  return view.upTo !== null ? "big image: directories load as they open; changes are not marked" : "big image: directories load as they open";
+/** What a big image's view does otherwise, said where the view is named. */
+function lazyNote(view: View): string {
+  return view.kind === "fs" && view.upTo !== null
+    ? "big image: directories load as they open; changes are not marked"
+    : "big image: directories load as they open";
 }
 
 /** The middle column: what the view is, and its files. */
@@ -47,21 +45,11 @@ export function TreePane({ view, layerIndex, tree, provisional, partial, error, 
             loading the rest…
           </span>
         )}
-        {lazy && !partial && <span className="ml-2 font-normal text-zinc-500">{lazyNote(view, lazy)}</span>}
+        {lazy && !partial && <span className="ml-2 font-normal text-zinc-500">{lazyNote(view)}</span>}
       </h2>
       {error !== undefined && <ErrorPanel error={error} />}
       {error === undefined && !tree && <Skeleton label="Loading files" lines={12} />}
-      {tree && (
-        <FileTree
-          key={treeKey}
-          root={tree}
-          selectedPath={view.path}
-          hrefFor={hrefFor}
-          label={title}
-          pinned={pinned}
-          lazy={view.kind === "fs" ? lazy : null}
-        />
-      )}
+      {tree && <FileTree key={treeKey} root={tree} selectedPath={view.path} hrefFor={hrefFor} label={title} pinned={pinned} lazy={lazy} />}
     </>
   );
 }

@@ -22,7 +22,10 @@ function apiUrl(endpoint: string, params: Params): string {
 export const imageApiUrl = (ref: string, platform: string | null) => apiUrl("image", { ref, platform });
 /** The merged filesystem, of all layers or of layers 0..upTo. */
 export const fsApiUrl = (ref: string, upTo: number | null = null) => apiUrl("fs", { ref, upto: upTo });
-export const changesApiUrl = (ref: string, layer: number, page?: Page) => apiUrl("changes", { ref, layer, limit: page?.limit, after: page?.after });
+export const changesApiUrl = (ref: string, layer: number, page?: Page, q?: string) =>
+  apiUrl("changes", { ref, layer, q, limit: page?.limit, after: page?.after });
+/** One directory of what a layer changed. */
+export const changedDirApiUrl = (ref: string, layer: number, dir: string, sort?: string) => apiUrl("changes", { ref, layer, dir, sort });
 /** One directory of the merged filesystem (of layers 0..upTo). */
 export const dirApiUrl = (ref: string, path: string, upTo: number | null = null, sort?: string) => apiUrl("dir", { ref, path, upto: upTo, sort });
 /** The paths of the merged filesystem a filter matches (substring or glob), the first `limit` after the path `after`. */

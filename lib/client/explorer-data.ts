@@ -3,8 +3,7 @@ import type { ChangesResponse, FsResponse, FsSummary, ImageInfo } from "@/lib/co
 import type { FirstView } from "@/lib/core/image-view";
 import { useViewAnswer, useViewSource } from "@/lib/client/views";
 import { useLayerStreams, type LayerProgress } from "@/lib/client/layer-streams";
-import { useLazyTree } from "@/lib/client/lazy-tree";
-import { CHANGES_PAGE } from "@/lib/core/paging";
+import { useLazyTree, type LazyOf } from "@/lib/client/lazy-tree";
 import { buildTree, type TreeItem, type TreeNode } from "@/lib/core/tree";
 import type { Location, View } from "@/lib/core/urls";
 
@@ -39,10 +38,8 @@ export interface ExplorerData {
 export interface LazyView {
   /** Loads a directory's children (when it is opened). */
   open: (path: string) => void;
-  /** Layers 0..upTo (null: all) are what the server searches. */
-  upTo: number | null;
-  /** A layer's view shows the first page of its changes: how many, of how many in all. */
-  changes?: { shown: number; total: number };
+  /** The tree shown, which the server searches: the files of layers 0..upTo, or a layer's changes. */
+  of: LazyOf;
 }
 
 interface Sources {
@@ -85,21 +82,20 @@ export function useExplorerData({ ref, platform, view }: Location, first: FirstV
   const upToLayer = view.kind === "fs" ? view.upTo : null;
   const upTo = useViewAnswer(upToLayer !== null ? small : null, null, "fs", [upToLayer]);
   const hasLayer = layerIndex !== null && layerIndex >= 0;
-  // A big image's layer shows the first page of its changes; a view up to a layer, its files without marks.
-  const changesFor = hasLayer && (big === false || (big && view.kind === "layer")) ? pinned : null;
-  const changes = useViewAnswer(changesFor, null, "changes", big ? [layerIndex ?? 0, { limit: CHANGES_PAGE }] : [layerIndex ?? 0]);
+  // A small image's changes come whole; a big one's layer is browsed a directory at a time, and a view up to a layer shows its files without marks.
+  const changes = useViewAnswer(hasLayer && big === false ? pinned : null, null, "changes", [layerIndex ?? 0]);
   // The layers stream (for their progress, and a first tree) only while nothing better is at hand.
   const streaming = summary.data === undefined && !first?.items.length;
   const streams = useLayerStreams(streaming ? pinned : null, info?.layers);
-  // The server's first view of a layer is its changes, not directories of the merged tree.
-  const lazy = useLazyTree(big && view.kind === "fs" ? pinned : null, upToLayer, view.path, view.kind === "fs" ? first?.items : undefined);
+  const lazyOf: LazyOf | null = !big ? null : view.kind === "fs" ? { upTo: upToLayer } : hasLayer ? { layer: layerIndex } : null;
+  const lazy = useLazyTree(lazyOf && pinned, lazyOf, view.path, first?.items);
 
   const items = useMemo(
     // The server's first view is exact where it reaches; the layer streams' tree is neither exact nor, at first, anything.
     () => viewItems(view, { whole: whole.data, upTo: upTo.data, changes: changes.data, streamed: first?.items.length ? null : streams.provisional }),
     [view, whole.data, upTo.data, changes.data, streams.provisional, first],
   );
-  const lazyTree = big && view.kind === "fs";
+  const lazyTree = lazyOf !== null;
   const partial = lazyTree ? lazy.pending : items === null && first !== undefined && first.items.length > 0;
   const shown = items ?? (partial ? (first?.items ?? null) : null);
   const built = useMemo(() => (shown ? buildTree(shown) : null), [shown]);
@@ -116,12 +112,6 @@ export function useExplorerData({ ref, platform, view }: Location, first: FirstV
     partial,
     treeError: summary.error ?? whole.error ?? upTo.error ?? changes.error ?? (lazyTree ? lazy.error : undefined),
     progress: streaming ? streams.progress : [],
-    lazy: big
-      ? {
-          open: lazy.open,
-          upTo: upToLayer,
-          ...(changes.data && view.kind === "layer" && { changes: { shown: changes.data.changes.length, total: changes.data.total } }),
-        }
-      : null,
+    lazy: lazyOf ? { open: lazy.open, of: lazyOf } : null,
   };
 }

@@ -1,6 +1,7 @@
 import type { ChangesResponse, DirectoryResponse, FsResponse, FsSummary, ImageInfo, PackagesResponse, SearchResponse } from "@/lib/core/api-types";
 import type { ImageView } from "@/lib/core/image-view";
 import {
+  changedDirApiUrl,
   changesApiUrl,
   dirApiUrl,
   fileApiUrl,
@@ -23,7 +24,8 @@ export function httpView(ref: string, platform: string | null): ImageView {
   return {
     image: () => getJson<ImageInfo>(imageApiUrl(ref, platform)),
     fs: (upTo) => getJson<FsResponse>(fsApiUrl(ref, upTo)),
-    changes: (layer, page) => getJson<ChangesResponse>(changesApiUrl(ref, layer, page)),
+    changes: (layer, page, query) => getJson<ChangesResponse>(changesApiUrl(ref, layer, page, query)),
+    changedDirectory: (layer, path, sort) => getJson<DirectoryResponse>(changedDirApiUrl(ref, layer, path, sort)),
     packages: (withFiles) => getJson<PackagesResponse>(packagesApiUrl(ref, withFiles)),
     directory: (path, upTo, sort) => getJson<DirectoryResponse>(dirApiUrl(ref, path, upTo, sort)),
     summary: (upTo) => getJson<FsSummary>(summaryApiUrl(ref, upTo)),

@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { SearchResponse } from "@/lib/core/api-types";
 import { useViewAnswer, useViewSource, type ViewSource } from "@/lib/client/views";
 import { directoriesDown, parentOf } from "@/lib/core/paths";
 import { buildTree, treeItemOf, type TreeItem, type TreeNode } from "@/lib/core/tree";
 
+/** Which of a big image's trees: the merged files of layers 0..upTo (null: all), or what one layer changed. */
+export type LazyOf = { upTo: number | null } | { layer: number };
+
 /**
- * The tree of an image too big to fetch whole, a directory at a time: the directories down to
+ * A tree of an image too big to fetch whole, a directory at a time: the directories down to
  * the shown path, and those the user opens. What the page holds grows with what it shows.
  */
 export interface LazyTree {
@@ -18,8 +20,8 @@ export interface LazyTree {
 }
 
 interface Loaded {
-  /** The view of layers 0..upTo (null: all) these directories are of. */
-  upTo: number | null;
+  /** The tree these directories are of (a LazyOf, as a key). */
+  of: string;
   /** Each loaded directory's children. */
   children: Map<string, TreeItem[]>;
   failed: Map<string, unknown>;
@@ -48,7 +50,7 @@ const REMEMBERED_DIRECTORIES = 2_000;
 const REMEMBERED_VIEWS = 4;
 const remembered = new Map<string, Map<string, TreeItem[]>>();
 const inFlight = new Map<string, Promise<TreeItem[]>>();
-const scopeOf = (ref: string, upTo: number | null) => JSON.stringify([ref, upTo]);
+const scopeOf = (ref: string, of: string) => JSON.stringify([ref, of]);
 
 function remember(scope: string, dir: string, items: TreeItem[]): void {
   const dirs = remembered.get(scope) ?? new Map<string, TreeItem[]>();
@@ -59,10 +61,10 @@ function remember(scope: string, dir: string, items: TreeItem[]): void {
   if (dirs.size > REMEMBERED_DIRECTORIES) dirs.delete(dirs.keys().next().value as string);
 }
 
-function initial(ref: string | null, upTo: number | null, seed: readonly TreeItem[]): Loaded {
+function initial(ref: string | null, of: string, seed: readonly TreeItem[]): Loaded {
   const children = byParent(seed);
-  for (const [dir, items] of ref === null ? [] : (remembered.get(scopeOf(ref, upTo)) ?? [])) if (!children.has(dir)) children.set(dir, items);
-  return { upTo, children, failed: new Map(), opened: new Set() };
+  for (const [dir, items] of ref === null ? [] : (remembered.get(scopeOf(ref, of)) ?? [])) if (!children.has(dir)) children.set(dir, items);
+  return { of, children, failed: new Map(), opened: new Set() };
 }
 
 /** The directories the shown path needs: those above it, and itself once its parent says it is one. */
@@ -76,16 +78,15 @@ const isDirectory = (path: string, children: Map<string, TreeItem[]>) =>
   path === "/" || children.get(parentOf(path))?.some((item) => item.path === path && item.type === "dir") === true;
 
 /** A directory's children, from this tab's memory, a request under way, or a new one. */
-function directoryItems(source: ViewSource, ref: string, upTo: number | null, dir: string): Promise<TreeItem[]> {
-  const scope = scopeOf(ref, upTo);
+function directoryItems(source: ViewSource, ref: string, of: LazyOf, dir: string): Promise<TreeItem[]> {
+  const scope = scopeOf(ref, JSON.stringify(of));
   const known = remembered.get(scope)?.get(dir);
   if (known) return Promise.resolve(known);
   const key = JSON.stringify([scope, dir]);
   let pending = inFlight.get(key);
   if (!pending) {
-    pending = source
-      .view(ref, null)
-      .directory(dir, upTo)
+    const view = source.view(ref, null);
+    pending = ("layer" in of ? view.changedDirectory(of.layer, dir) : view.directory(dir, of.upTo))
       .then((listing) => listing.children.map(treeItemOf))
       .finally(() => inFlight.delete(key));
     pending.then(
@@ -98,28 +99,32 @@ function directoryItems(source: ViewSource, ref: string, upTo: number | null, di
 }
 
 /**
- * `seed`: what the server rendered for the first view (layers 0..`upTo` as the page opened). `ref`
- * is null until the image is known; one page's ref never changes, its view of layers may.
+ * `ref` is null until the image is known (or while no tree is wanted: `of` null); `seed`: what the
+ * server rendered for the first view of the tree the page opened with. One page's ref never
+ * changes; which of its trees it shows may.
  */
-export function useLazyTree(ref: string | null, upTo: number | null, path: string, seed: readonly TreeItem[] | undefined): LazyTree {
+export function useLazyTree(ref: string | null, of: LazyOf | null, path: string, seed: readonly TreeItem[] | undefined): LazyTree {
   const source = useViewSource();
-  const [loaded, setLoaded] = useState<Loaded>(() => initial(ref, upTo, seed ?? []));
-  // Another view of the layers is another tree (adjusted while rendering, not in an effect).
-  if (loaded.upTo !== upTo) setLoaded(initial(ref, upTo, []));
+  const key = JSON.stringify(of);
+  // The same tree whatever object names it.
+  const which = useMemo(() => JSON.parse(key) as LazyOf | null, [key]);
+  const [loaded, setLoaded] = useState<Loaded>(() => initial(ref, key, seed ?? []));
+  // Another tree (adjusted while rendering, not in an effect).
+  if (loaded.of !== key) setLoaded(initial(ref, key, []));
   const asked = useRef(new Set<string>());
 
   const load = useCallback(
     (dir: string) => {
-      const key = `${upTo}:${dir}`;
-      if (ref === null || asked.current.has(key)) return;
-      asked.current.add(key);
-      const settle = (change: (now: Loaded) => Loaded) => setLoaded((now) => (now.upTo === upTo ? change(now) : now));
-      directoryItems(source, ref, upTo, dir).then(
+      const asking = JSON.stringify([key, dir]);
+      if (ref === null || which === null || asked.current.has(asking)) return;
+      asked.current.add(asking);
+      const settle = (change: (now: Loaded) => Loaded) => setLoaded((now) => (now.of === key ? change(now) : now));
+      directoryItems(source, ref, which, dir).then(
         (items) => settle((now) => ({ ...now, children: new Map(now.children).set(dir, items) })),
         (error: unknown) => settle((now) => ({ ...now, failed: new Map(now.failed).set(dir, error) })),
       );
     },
-    [ref, upTo, source],
+    [ref, key, which, source],
   );
 
   const onTheWay = useMemo(() => wantedFor(path, loaded.children), [path, loaded.children]);
@@ -140,19 +145,31 @@ const SEARCH_DELAY_MS = 200;
 
 export interface ServerSearch {
   tree: TreeNode | null;
-  answer: SearchResponse | undefined;
+  /** How many match in all, and how many are shown. */
+  found: { total: number; shown: number } | undefined;
   error: unknown;
 }
 
-/** The filter of a big image's tree, answered by the server (a substring or a glob, as the local filter): the first SEARCH_LIMIT matches. */
-export function useServerSearch(ref: string | null, upTo: number | null, filter: string): ServerSearch {
+/**
+ * The filter of a big image's tree, answered by the server (a substring or a glob, as the local
+ * filter): the first SEARCH_LIMIT matches among the merged files, or among a layer's changes.
+ */
+export function useServerSearch(ref: string, of: LazyOf | null, filter: string): ServerSearch {
   const [query, setQuery] = useState(filter.trim());
   // Typing asks once it pauses, not at every key.
   useEffect(() => {
     const timer = setTimeout(() => setQuery(filter.trim()), SEARCH_DELAY_MS);
     return () => clearTimeout(timer);
   }, [filter]);
-  const { data, error } = useViewAnswer(query ? ref : null, null, "search", [query, upTo, SEARCH_LIMIT]);
-  const tree = useMemo(() => (data ? buildTree(data.matches.map(treeItemOf)) : null), [data]);
-  return { tree: query === filter.trim() ? tree : null, answer: data, error };
+  const layer = of && "layer" in of ? of.layer : null;
+  const files = useViewAnswer(query && of && layer === null ? ref : null, null, "search", [query, of && "upTo" in of ? of.upTo : null, SEARCH_LIMIT]);
+  const changes = useViewAnswer(query && layer !== null ? ref : null, null, "changes", [layer ?? 0, { limit: SEARCH_LIMIT }, query]);
+  const items = useMemo(() => files.data?.matches.map(treeItemOf) ?? changes.data?.changes, [files.data, changes.data]);
+  const tree = useMemo(() => (items ? buildTree(items) : null), [items]);
+  const total = files.data?.total ?? changes.data?.total;
+  return {
+    tree: query === filter.trim() ? tree : null,
+    found: items && total !== undefined ? { total, shown: items.length } : undefined,
+    error: files.error ?? changes.error,
+  };
 }

@@ -99,7 +99,8 @@ export class LocalSource implements ViewSource {
     return {
       image: () => ask("image"),
       fs: (upTo) => ask("fs", upTo),
-      changes: (layer, page) => ask("changes", layer, page),
+      changes: (layer, page, query) => ask("changes", layer, page, query),
+      changedDirectory: (layer, path, sort) => ask("changedDirectory", layer, path, sort),
       packages: (withFiles) => ask("packages", withFiles),
       directory: (path, upTo, sort) => ask("directory", path, upTo, sort),
       search: (query, upTo, limit, after) => ask("search", query, upTo, limit, after),

@@ -178,6 +178,8 @@ export interface DirectoryEntry {
   /** The layer the entry comes from; absent for a directory no layer lists (implied by its contents). */
   layer?: number;
   linkname?: string;
+  /** In a layer's changes (`/api/v1/changes?dir=`): what the layer did to it; absent on a directory that is only on the way to changes below. */
+  change?: ChangeKind;
   /** Own size for a file; for a directory, the sum of everything below it. */
   total: number;
   /** How many entries a directory holds (0 for anything else). */

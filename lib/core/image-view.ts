@@ -37,8 +37,16 @@ export interface ImageView {
   fs(upTo: number | null): Promise<FsResponse>;
   /** The figures of the merged filesystem of layers 0..`upTo` (all: null) without its files: the same at any size. */
   summary(upTo: number | null): Promise<FsSummary>;
-  /** What layer `layer` (0 is the bottom) did to the layers below it, in path order: all of it, or a `page`. */
-  changes(layer: number, page?: Page): Promise<ChangesResponse>;
+  /**
+   * What layer `layer` (0 is the bottom) did to the layers below it, in path order: all of it, or a
+   * `page`; with `query`, the changes whose paths it matches (a substring or a glob, as the tree's filter).
+   */
+  changes(layer: number, page?: Page, query?: string): Promise<ChangesResponse>;
+  /**
+   * One directory of what layer `layer` changed, as its view draws it: the changes in it and the
+   * directories on the way to changes further down (no `change`), each with the size of the changes below.
+   */
+  changedDirectory(layer: number, path: string, sort?: SortKey): Promise<DirectoryResponse>;
   /** What is installed, per-layer inventory changes and the attack surface; `withFiles`: each package's files too. */
   packages(withFiles: boolean): Promise<PackagesResponse>;
   /** One directory of the merged filesystem of layers 0..`upTo`: its children (by name, or biggest first), each directory with its contents' size. */
@@ -55,7 +63,7 @@ export interface ImageView {
 }
 
 /** The methods answered with one JSON value: what the API's JSON endpoints and the worker's replies carry. */
-export type JsonMethod = "image" | "fs" | "summary" | "changes" | "packages" | "directory" | "search";
+export type JsonMethod = "image" | "fs" | "summary" | "changes" | "changedDirectory" | "packages" | "directory" | "search";
 
 /** A call of one of them, typed by the interface: the worker protocol and the SWR keys are made of these. */
 export type ViewCall = { [M in JsonMethod]: { method: M; args: Parameters<ImageView[M]> } }[JsonMethod];

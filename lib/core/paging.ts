@@ -1,6 +1,3 @@
-/** How many of a layer's changes the explorer of a big image shows (and its shared link's first view carries). */
-export const CHANGES_PAGE = 1_000;
-
 /** A page of a list in path order: the first `limit` items after the path `after`. */
 export interface Page {
   limit: number;

@@ -14,12 +14,13 @@ export interface TreeItem {
 }
 
 /** A directory listing's entry as the tree shows it: a directory with the size of everything below it. */
-export const treeItemOf = ({ path, type, size, layer, linkname, total }: DirectoryEntry): TreeItem => ({
+export const treeItemOf = ({ path, type, size, layer, linkname, change, total }: DirectoryEntry): TreeItem => ({
   path,
   type,
   size,
   ...(layer !== undefined && { layer }),
   ...(linkname !== undefined && { linkname }),
+  ...(change !== undefined && { change }),
   total,
 });
 

@@ -11,26 +11,36 @@ import { summaryOf } from "@/lib/fs/directory";
  * - one line per directory: its children as records, `[name, type, size, layer, total, children, linkname?]`;
  * - every path in path order, one record per line with the path first: what a search scans;
  * - per layer, its changes in path order, `[path, change, type, size]` per line;
+ * - per layer, the tree of its changes (every changed path and the directories on the way to them)
+ *   as the first section has the merged tree, one line per directory with its children as
+ *   `[name, change, type, size, total, children]` (`change` null on the way), then a line placing
+ *   each of those directories, `[path, offset, length, total]`, read when the layer is first browsed;
  * - the table (one line): the figures, every directory's place, each section's place;
  * - the footer: the table's byte offset, padded to FOOTER_BYTES.
  * Deterministic: the same layers give the same bytes, so instances that build it race harmlessly.
  */
-export const TREE_INDEX_MAGIC = "porthole-tree 1";
+export const TREE_INDEX_MAGIC = "porthole-tree 2";
 export const FOOTER_BYTES = 22;
 
 type EntryRecord = [name: string, type: EntryType, size: number, layer: number | null, total: number, children: number, linkname?: string];
 type ChangeRecord = [path: string, change: ChangeKind, type: EntryType, size: number];
+type ChangedRecord = [name: string, change: ChangeKind | null, type: EntryType, size: number, total: number, children: number];
 
 /** Where a run of bytes is: offset and length. */
 export type Span = [offset: number, length: number];
 
+/** A directory of a tree: its path, where its children's line is, and everything below it in bytes. */
+export type DirectoryPlace = [path: string, ...span: Span, total: number];
+
 export interface TreeTable {
   summary: FsSummary;
-  /** Every directory, in path order: its path, where its children's line is, and everything below it in bytes. */
-  dirs: [path: string, ...span: Span, total: number][];
+  /** Every directory of the merged tree, in path order. */
+  dirs: DirectoryPlace[];
   paths: Span;
   /** Per layer (0 is the bottom), its changes' lines and how many there are. */
   changes: [...span: Span, count: number][];
+  /** Per layer, where the line placing the directories of the tree of its changes is (a DirectoryPlace[]). */
+  changeTrees: Span[];
 }
 
 function recordOf(node: TreeNode, name: string): EntryRecord {
@@ -55,9 +65,21 @@ function entryOf(path: string, name: string, [, type, size, layer, total, childr
 
 export const changeOfRecord = ([path, change, type, size]: ChangeRecord): Change => ({ path, change, type, size });
 
+const changedRecordOf = (node: TreeNode): ChangedRecord => [node.name, node.change ?? null, node.type, node.size, node.total, node.children.length];
+
+/** A record of a layer's tree of changes as the API's directory entry: a change, or a directory on the way to some. */
+function changedEntryOf(dir: string, [name, change, type, size, total, children]: ChangedRecord): DirectoryEntry {
+  return { path: joinPath(dir, name), name, type, size, ...(change !== null && { change }), total, children };
+}
+
 /** Parses one line of the children section: a directory's entries, in name order. */
 export function childrenOfLine(dir: string, line: string): DirectoryEntry[] {
   return (JSON.parse(line) as EntryRecord[]).map((record) => entryOf(joinPath(dir, record[0]), record[0], record));
+}
+
+/** Parses one directory's line of a layer's tree of changes, in name order. */
+export function changedChildrenOfLine(dir: string, line: string): DirectoryEntry[] {
+  return (JSON.parse(line) as ChangedRecord[]).map((record) => changedEntryOf(dir, record));
 }
 
 /** A line of the paths section as its path, without parsing the rest (most lines are only matched against). */
@@ -99,6 +121,23 @@ class Writer {
 }
 
 /**
+ * One line per directory of `root`'s tree, parents first, each its children's records in name
+ * order; returns where each directory's line is.
+ */
+function* directoryLines(out: Writer, root: TreeNode, record: (node: TreeNode) => unknown[]): Generator<string, DirectoryPlace[]> {
+  const places: DirectoryPlace[] = [];
+  for (const dir of preorder(root, (node) => node.type === "dir")) {
+    if (dir.type !== "dir") continue;
+    const start = out.offset;
+    const children = [...dir.children].sort((a, b) => comparePaths(a.name, b.name));
+    const chunk = out.line(JSON.stringify(children.map(record)));
+    places.push([dir.path, start, out.offset - start - 1, dir.total]);
+    if (chunk) yield chunk;
+  }
+  return places;
+}
+
+/**
  * The index of a merged filesystem, as chunks of text to store. `changes(i)`: layer i's changes in
  * path order. Reads the files once; memory beyond them is one record per directory.
  */
@@ -110,22 +149,17 @@ export function* writeTreeIndex(fs: FsResponse, changes: (layer: number) => read
   const header = emit(TREE_INDEX_MAGIC);
   if (header) yield header;
 
-  const dirs: TreeTable["dirs"] = [];
-  const totals = new Map<string, TreeNode>();
-  for (const dir of preorder(root, (node) => node.type === "dir")) {
-    if (dir.type !== "dir") continue;
-    const start = out.offset;
-    const children = [...dir.children].sort((a, b) => comparePaths(a.name, b.name));
-    const chunk = emit(JSON.stringify(children.map((child) => recordOf(child, child.name))));
-    dirs.push([dir.path, start, out.offset - start - 1, dir.total]);
-    totals.set(dir.path, dir);
-    if (chunk) yield chunk;
-  }
+  const dirs = yield* directoryLines(out, root, (child) => recordOf(child, child.name));
   dirs.sort((a, b) => comparePaths(a[0], b[0]));
+  const dirNodes = new Map(
+    preorder(root, (node) => node.type === "dir")
+      .filter((node) => node.type === "dir")
+      .map((node) => [node.path, node]),
+  );
 
   const pathsStart = out.offset;
   for (const file of files) {
-    const node = file.type === "dir" ? totals.get(file.path) : undefined;
+    const node = file.type === "dir" ? dirNodes.get(file.path) : undefined;
     const record: EntryRecord = [file.path, file.type, file.size, file.layer, node?.total ?? file.size, node?.children.length ?? 0];
     if (file.linkname !== undefined) record.push(file.linkname);
     const chunk = emit(JSON.stringify(record));
@@ -144,8 +178,18 @@ export function* writeTreeIndex(fs: FsResponse, changes: (layer: number) => read
     changeSpans.push([start, out.offset - start, list.length]);
   }
 
+  // One layer's tree at a time: a layer's changes can be as many as the image's files.
+  const changeTrees: Span[] = [];
+  for (const layer of fs.layers) {
+    const places = yield* directoryLines(out, buildTree(changes(layer.index)), changedRecordOf);
+    const start = out.offset;
+    const chunk = emit(JSON.stringify(places));
+    changeTrees.push([start, out.offset - start - 1]);
+    if (chunk) yield chunk;
+  }
+
   const tableOffset = out.offset;
-  const table: TreeTable = { summary: summaryOf(fs), dirs, paths, changes: changeSpans };
+  const table: TreeTable = { summary: summaryOf(fs), dirs, paths, changes: changeSpans, changeTrees };
   emit(JSON.stringify(table));
   const tail = out.flush() ?? "";
   yield `${tail}${String(tableOffset).padStart(FOOTER_BYTES - 1, "0")}\n`;

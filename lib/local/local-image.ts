@@ -1,4 +1,4 @@
-import { pageOf, type Page } from "@/lib/core/paging";
+import type { Page } from "@/lib/core/paging";
 import type {
   ChangesResponse,
   DirectoryResponse,
@@ -13,7 +13,7 @@ import type { FilePart, FileRef, ImageView } from "@/lib/core/image-view";
 import { PortholeError } from "@/lib/core/errors";
 import { cleanPath } from "@/lib/core/paths";
 import type { ArchiveImage, ArchiveLayer } from "@/lib/archive/files";
-import { directoryOf, searchOf, summaryOf } from "@/lib/fs/directory";
+import { changedDirectoryOf, changesOf, directoryOf, searchOf, summaryOf } from "@/lib/fs/directory";
 import type { SortKey } from "@/lib/core/tree";
 import { locateInLayerEntries, locateInMerge } from "@/lib/fs/locate";
 import type { EntryLocation, FsMerge } from "@/lib/fs/merge";
@@ -141,12 +141,14 @@ export class LocalImage implements ImageView {
     return summaryOf(await this.fs(upTo));
   }
 
-  async changes(index: number, page?: Page): Promise<ChangesResponse> {
+  async changes(index: number, page?: Page, query?: string): Promise<ChangesResponse> {
     existingLayer(this.info, index);
-    const changes = (await this.merged()).merge.changes(index);
-    if (!page) return { layer: index, changes, total: changes.length };
-    const { items, ...rest } = pageOf(changes, page);
-    return { layer: index, changes: items, ...rest };
+    return changesOf(index, (await this.merged()).merge.changes(index), page, query);
+  }
+
+  async changedDirectory(index: number, path: string, sort?: SortKey): Promise<DirectoryResponse> {
+    existingLayer(this.info, index);
+    return changedDirectoryOf(this.info.digest, index, (await this.merged()).merge.changes(index), path, sort);
   }
 
   async packages(withFiles: boolean): Promise<PackagesResponse> {

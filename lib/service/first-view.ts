@@ -1,9 +1,7 @@
 import "server-only";
-import type { ImageInfo } from "@/lib/core/api-types";
+import type { DirectoryResponse, ImageInfo } from "@/lib/core/api-types";
 import type { FileRef, FirstView, ImageView } from "@/lib/core/image-view";
-import { settings } from "@/lib/config";
-import { CHANGES_PAGE } from "@/lib/core/paging";
-import { directoriesDown, parentOf } from "@/lib/core/paths";
+import { directoriesDown } from "@/lib/core/paths";
 import { treeItemOf, type TreeItem } from "@/lib/core/tree";
 import type { View } from "@/lib/core/urls";
 
@@ -33,32 +31,34 @@ async function firstPart(view: ImageView, ref: FileRef): Promise<FirstView["file
   return text === null ? undefined : { ref, text, size };
 }
 
-/** The merged filesystem's (of layers 0..`upTo`) directories down to the link, one at a time, and the linked file's text. */
-async function mergedFirst(view: ImageView, image: ImageInfo, path: string, upTo: number | null): Promise<Omit<FirstView, "image">> {
+/** A tree's directories down to the link, one at a time (each read alone: what a big image's page loads too), and the linked entry. */
+async function treeDown(directory: (dir: string) => Promise<DirectoryResponse>, path: string): Promise<{ items: TreeItem[]; linked?: TreeItem }> {
   const items: TreeItem[] = [];
   let linked: TreeItem | undefined;
   for (const dir of directoriesDown(path, true)) {
-    const listing = await view.directory(dir, upTo).catch(() => null);
+    const listing = await directory(dir).catch(() => null);
     if (!listing) break;
     items.push(...listing.children.map(treeItemOf));
-    linked = listing.children.find((child) => child.path === path);
+    const found = listing.children.find((child) => child.path === path);
+    linked = found && treeItemOf(found);
   }
+  return { items, ...(linked && { linked }) };
+}
+
+/** The merged filesystem's (of layers 0..`upTo`) directories down to the link, and the linked file's text. */
+async function mergedFirst(view: ImageView, image: ImageInfo, path: string, upTo: number | null): Promise<Omit<FirstView, "image">> {
+  const { items, linked } = await treeDown((dir) => view.directory(dir, upTo), path);
   const layer = linked?.layer === undefined ? undefined : image.layers[linked.layer]?.digest;
   if (!linked || !hasBytes(linked) || !layer) return { items };
   return { items, file: await firstPart(view, { path, layer }) };
 }
 
-/** A layer's changes at the shown levels, and the linked file's text as that layer has it. */
+/** The directories of a layer's changes down to the link, and the linked file's text as that layer has it. */
 async function layerFirst(view: ImageView, image: ImageInfo, digest: string, path: string): Promise<Omit<FirstView, "image">> {
   const index = image.layers.findIndex((layer) => layer.digest === digest);
   if (index < 0) return { items: [] };
-  // A big image's page shows the first page of a layer's changes (lib/client/explorer-data.ts): so does its first view.
-  const { entries } = await view.summary(null);
-  const { changes } = await view.changes(index, entries > settings().wholeTreeMaxEntries ? { limit: CHANGES_PAGE } : undefined);
-  const shown = new Set(directoriesDown(path, true));
-  const items = changes.filter((change) => shown.has(parentOf(change.path)));
-  const linked = items.find((change) => change.path === path);
-  if (!linked || !hasBytes(linked) || linked.change === "removed") return { items };
+  const { items, linked } = await treeDown((dir) => view.changedDirectory(index, dir), path);
+  if (!linked || !hasBytes(linked) || linked.change === undefined || linked.change === "removed") return { items };
   return { items, file: await firstPart(view, { path, layer: digest }) };
 }
 

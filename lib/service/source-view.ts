@@ -12,7 +12,7 @@ import { isListed, layerEntries } from "@/lib/service/layer-index";
 import { registryImage, type ImageSource, type LayerSource } from "@/lib/service/layer-source";
 import { imagePackages } from "@/lib/service/packages";
 import { treeIndex, type TreeIndex } from "@/lib/service/tree-index";
-import { indexedChanges, indexedDirectory, indexedSearch, indexedSummary } from "@/lib/service/tree-queries";
+import { indexedChangedDirectory, indexedChanges, indexedDirectory, indexedSearch, indexedSummary } from "@/lib/service/tree-queries";
 
 /** The server's ImageView, with what only the server has: the layers' sources, the merge, a file as a stream. */
 export interface SourceView extends ImageView {
@@ -55,9 +55,13 @@ export function sourceView(open: () => Promise<ImageSource>): SourceView {
     merged: async (upTo = null) => imageFs(await source(), upTo),
     fs: async (upTo) => (await view.merged(upTo)).fs,
     // From the index, whole or a page: never the merged tree in memory.
-    changes: async (layer, page = { limit: Infinity }) => {
+    changes: async (layer, page = { limit: Infinity }, query) => {
       const [index] = await indexed(null);
-      return indexedChanges(index, existingLayer((await source()).image, layer), page);
+      return indexedChanges(index, existingLayer((await source()).image, layer), page, query);
+    },
+    changedDirectory: async (layer, path, sort) => {
+      const [index, digest] = await indexed(null);
+      return indexedChangedDirectory(index, digest, existingLayer((await source()).image, layer), path, sort);
     },
     packages: async (withFiles) => imagePackages(await source(), withFiles),
     summary: async (upTo) => indexedSummary(...(await indexed(upTo))),

@@ -7,7 +7,7 @@ import { contentCache } from "@/lib/cache/content-cache";
 import { Recent } from "@/lib/cache/recent";
 import { onceAcrossInstances } from "@/lib/coord/lease";
 import { PortholeError } from "@/lib/core/errors";
-import { FOOTER_BYTES, TREE_INDEX_MAGIC, tableOffsetOf, writeTreeIndex, type Span, type TreeTable } from "@/lib/fs/tree-index";
+import { FOOTER_BYTES, TREE_INDEX_MAGIC, tableOffsetOf, writeTreeIndex, type DirectoryPlace, type Span, type TreeTable } from "@/lib/fs/tree-index";
 import { mergedNow } from "@/lib/service/image-fs";
 import type { ImageSource } from "@/lib/service/layer-source";
 
@@ -17,6 +17,8 @@ const OPEN_INDEXES = 16;
 const SCAN_BYTES = 1 << 20;
 /** A handle an index let go of is closed this much later: reads still under way on it finish first. */
 const CLOSE_AFTER_MS = 60_000;
+/** How many layers' trees of changes an opened index keeps placed (a layer being browsed, and a few more). */
+const PLACED_CHANGE_TREES = 4;
 
 /** Bytes of a stored index, wherever they are: a file on the local disk, or (a small index) memory. */
 interface IndexBytes {
@@ -45,20 +47,37 @@ async function fileBytes(path: string): Promise<IndexBytes> {
   };
 }
 
+/** Where a directory's line is in a tree, and the size of everything below it. */
+export interface PlacedDirectory {
+  span: Span;
+  total: number;
+}
+
+const byPath = (places: DirectoryPlace[]) => new Map(places.map(([path, ...place]) => [path, place]));
+const placed = (place: [...Span, number] | undefined): PlacedDirectory | null => (place ? { span: [place[0], place[1]], total: place[2] } : null);
+
 /** A merged filesystem's index, opened: its table in memory, the rest read as asked. */
 export class TreeIndex {
-  private readonly dirs: Map<string, TreeTable["dirs"][number]>;
+  private readonly dirs: Map<string, [...Span, number]>;
+  private readonly changeTrees = new Recent<Map<string, [...Span, number]>>(PLACED_CHANGE_TREES);
 
   constructor(
     readonly table: TreeTable,
     private readonly bytes: IndexBytes,
   ) {
-    this.dirs = new Map(table.dirs.map((dir) => [dir[0], dir]));
+    this.dirs = byPath(table.dirs);
   }
 
-  directory(path: string): { span: Span; total: number } | null {
-    const dir = this.dirs.get(path);
-    return dir ? { span: [dir[1], dir[2]], total: dir[3] } : null;
+  /** A directory of the merged tree. */
+  directory(path: string): PlacedDirectory | null {
+    return placed(this.dirs.get(path));
+  }
+
+  /** A directory of the tree of layer `layer`'s changes (which must exist). */
+  async changedDirectory(layer: number, path: string): Promise<PlacedDirectory | null> {
+    const span = this.table.changeTrees[layer] as Span;
+    const places = await this.changeTrees.get(String(layer), async () => byPath(JSON.parse(await this.text(span)) as DirectoryPlace[]));
+    return placed(places.get(path));
   }
 
   async text([offset, length]: Span): Promise<string> {
@@ -78,11 +97,6 @@ export class TreeIndex {
     if (rest) yield `${rest}\n`;
   }
 
-  /** Every line of a section, in order, a block's worth at a time. */
-  async *lines(span: Span): AsyncGenerator<string[]> {
-    for await (const block of this.blocks(span)) yield block.slice(0, -1).split("\n");
-  }
-
   release(): void {
     this.bytes.release();
   }
@@ -94,7 +108,7 @@ function indexKey(source: ImageSource, upTo: number): string {
     .slice(0, upTo + 1)
     .map((layer) => layer.digest)
     .join(",");
-  return `tree-index:v1:${createHash("sha256").update(chain).digest("hex")}`;
+  return `tree-index:v2:${createHash("sha256").update(chain).digest("hex")}`;
 }
 
 async function opened(bytes: IndexBytes): Promise<TreeIndex> {

@@ -1,13 +1,13 @@
 import "server-only";
-import type { Change, ChangesResponse, DirectoryEntry, DirectoryResponse, FsSummary, SearchResponse } from "@/lib/core/api-types";
+import type { ChangesResponse, DirectoryEntry, DirectoryResponse, FsSummary, SearchResponse } from "@/lib/core/api-types";
 import { PageCollector, type Page } from "@/lib/core/paging";
 import { PortholeError } from "@/lib/core/errors";
-import { pathMatcher } from "@/lib/core/glob";
 import { baseName, cleanPath, comparePaths, parentOf } from "@/lib/core/paths";
 import type { SortKey } from "@/lib/core/tree";
-import { changeOfRecord, childrenOfLine, entryOfLine, pathOfLine } from "@/lib/fs/tree-index";
+import { changedChildrenOfLine, changeOfRecord, childrenOfLine, entryOfLine, pathOfLine, type Span } from "@/lib/fs/tree-index";
 import { candidateLines } from "@/lib/fs/tree-scan";
-import type { TreeIndex } from "@/lib/service/tree-index";
+import type { PlacedDirectory, TreeIndex } from "@/lib/service/tree-index";
+import { searchFor } from "@/lib/fs/directory";
 
 /**
  * The merged filesystem's answers from its index (lib/service/tree-index.ts), each reading only
@@ -17,23 +17,60 @@ import type { TreeIndex } from "@/lib/service/tree-index";
 
 const bySize = (a: DirectoryEntry, b: DirectoryEntry) => b.total - a.total || comparePaths(a.name, b.name);
 
-async function childrenOf(index: TreeIndex, path: string): Promise<{ total: number; children: DirectoryEntry[] } | null> {
-  const dir = index.directory(path);
-  return dir && { total: dir.total, children: childrenOfLine(path, await index.text(dir.span)) };
+/** One of the index's trees: the merged one, or a layer's changes. */
+interface IndexedTree {
+  place(path: string): Promise<PlacedDirectory | null>;
+  parse(dir: string, line: string): DirectoryEntry[];
+  /** Says that `path` is not in this tree. */
+  absent(path: string): string;
 }
 
-/** One directory's children (by name, or biggest first); NOT_FOUND or BAD_REQUEST as the in-memory tree says them. */
-export async function indexedDirectory(index: TreeIndex, digest: string, rawPath: string, sort: SortKey = "name"): Promise<DirectoryResponse> {
+async function childrenOf(index: TreeIndex, tree: IndexedTree, path: string): Promise<{ total: number; children: DirectoryEntry[] } | null> {
+  const dir = await tree.place(path);
+  return dir && { total: dir.total, children: tree.parse(path, await index.text(dir.span)) };
+}
+
+/** One directory of a tree (by name, or biggest first); NOT_FOUND or BAD_REQUEST as the in-memory tree says them. */
+async function treeDirectory(index: TreeIndex, tree: IndexedTree, digest: string, rawPath: string, sort: SortKey): Promise<DirectoryResponse> {
   const path = cleanPath(rawPath);
-  const found = await childrenOf(index, path);
+  const found = await childrenOf(index, tree, path);
   if (!found) {
-    const parent = path === "/" ? null : await childrenOf(index, parentOf(path));
+    const parent = path === "/" ? null : await childrenOf(index, tree, parentOf(path));
     const entry = parent?.children.find((child) => child.name === baseName(path));
-    if (!entry) throw new PortholeError("NOT_FOUND", `${path} is not in the image`);
+    if (!entry) throw new PortholeError("NOT_FOUND", tree.absent(path));
     throw new PortholeError("BAD_REQUEST", `${path} is a ${entry.type}, not a directory`);
   }
   const children = sort === "size" ? found.children.sort(bySize) : found.children;
   return { digest, path, total: found.total, children };
+}
+
+/** One directory of the merged filesystem. */
+export function indexedDirectory(index: TreeIndex, digest: string, path: string, sort: SortKey = "name"): Promise<DirectoryResponse> {
+  const merged: IndexedTree = {
+    place: async (dir) => index.directory(dir),
+    parse: childrenOfLine,
+    absent: (missing) => `${missing} is not in the image`,
+  };
+  return treeDirectory(index, merged, digest, path, sort);
+}
+
+/**
+ * One directory of what layer `layer` changed: the changes in it, and the directories on the way
+ * to changes further down (without a `change`), each with the size of the changes below it.
+ */
+export function indexedChangedDirectory(
+  index: TreeIndex,
+  digest: string,
+  layer: number,
+  path: string,
+  sort: SortKey = "name",
+): Promise<DirectoryResponse> {
+  const changed: IndexedTree = {
+    place: (dir) => index.changedDirectory(layer, dir),
+    parse: changedChildrenOfLine,
+    absent: (missing) => `layer ${layer} changed nothing at or below ${missing}`,
+  };
+  return treeDirectory(index, changed, digest, path, sort);
 }
 
 /**
@@ -41,29 +78,31 @@ export async function indexedDirectory(index: TreeIndex, digest: string, rawPath
  * all, and where the next page starts. One scan of the paths; only matches are parsed whole.
  */
 export async function indexedSearch(index: TreeIndex, digest: string, query: string, limit: number, after?: string): Promise<SearchResponse> {
-  if (!query.trim()) throw new PortholeError("BAD_REQUEST", "a search needs something to look for");
-  const matches = pathMatcher(query);
-  const page = new PageCollector<DirectoryEntry>({ limit, ...(after !== undefined && { after }) });
-  const consider = (line: string) => {
-    const path = pathOfLine(line);
-    if (matches(path)) page.add(path, () => entryOfLine(line));
-  };
-  const candidates = candidateLines(query);
-  for await (const block of index.blocks(index.table.paths)) {
-    for (const line of candidates?.(block) ?? block.slice(0, -1).split("\n")) consider(line);
-  }
-  const { items, ...rest } = page.done();
+  const { items, ...rest } = await scan(index, index.table.paths, query, { limit, ...(after !== undefined && { after }) }, entryOfLine);
   return { digest, query, matches: items, ...rest };
 }
 
-/** A page of what layer `layer` changed, in path order, from one scan of its changes. */
-export async function indexedChanges(index: TreeIndex, layer: number, page: Page): Promise<ChangesResponse> {
-  const [offset, length] = index.table.changes[layer] ?? [0, 0];
-  const collected = new PageCollector<Change>(page);
-  for await (const lines of index.lines([offset, length])) {
-    for (const line of lines) collected.add(pathOfLine(line), () => changeOfRecord(JSON.parse(line)));
+/**
+ * A page of a section's lines (a path first on each), those whose path `query` matches when it is
+ * given, parsed: one scan, in blocks; with a query, only candidate lines are looked at (lib/fs/tree-scan.ts).
+ */
+async function scan<T>(index: TreeIndex, span: Span, query: string | undefined, page: Page, parse: (line: string) => T) {
+  const matches = query === undefined ? () => true : searchFor(query);
+  const candidates = query === undefined ? null : candidateLines(query);
+  const collected = new PageCollector<T>(page);
+  for await (const block of index.blocks(span)) {
+    for (const line of candidates?.(block) ?? block.slice(0, -1).split("\n")) {
+      const path = pathOfLine(line);
+      if (matches(path)) collected.add(path, () => parse(line));
+    }
   }
-  const { items, ...rest } = collected.done();
+  return collected.done();
+}
+
+/** A page of what layer `layer` changed (those `query` matches, when given), in path order, from one scan of its changes. */
+export async function indexedChanges(index: TreeIndex, layer: number, page: Page, query?: string): Promise<ChangesResponse> {
+  const [offset, length] = index.table.changes[layer] ?? [0, 0];
+  const { items, ...rest } = await scan(index, [offset, length], query, page, (line) => changeOfRecord(JSON.parse(line)));
   return { layer, changes: items, ...rest };
 }
 

@@ -1,7 +1,7 @@
 /**
  * An image too big to fetch whole (here: any image, with PORTHOLE_WHOLE_TREE_MAX_ENTRIES=0) is
- * explored a directory at a time: the page never asks for the whole tree or a whole layer's
- * changes, loads the directories it opens, and filters on the server.
+ * explored a directory at a time, its files and each layer's changes: the page never asks for the
+ * whole tree or a whole layer's changes, loads the directories it opens, and filters on the server.
  */
 import type { Page, Request as PageRequest } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
@@ -78,15 +78,31 @@ describe("a big image's explorer", () => {
     expect(endpoints()).not.toContain("fs");
   });
 
-  it("shows a layer's changes from a page of them, not the whole list", async () => {
+  it("shows a layer's changes a directory at a time, and filters them on the server", async () => {
     const digest = fsLayers[2]!.digest;
     await page.goto(url({ kind: "layer", digest, path: "/" }));
     await expect.poll(() => row("/odd").count()).toBe(1);
-    const changes = () => asked.filter((request) => request.startsWith("changes?"));
-    await expect.poll(() => changes().length).toBeGreaterThan(0);
+    expect(await row("/odd/with space.txt").count()).toBe(0);
     await row("/odd").locator("a").click();
     await expect.poll(() => row("/odd/with space.txt").count()).toBe(1);
-    for (const request of changes()) expect(request).toMatch(/[?&]limit=\d+/);
+    expect(asked.filter((request) => request.startsWith("changes?") && request.includes("dir=%2Fodd"))).toHaveLength(1);
+
+    await page.getByLabel("Filter files").fill("*.html");
+    await expect.poll(() => row("/web/index.html").count()).toBe(1);
+    expect(await row("/odd/with space.txt").count()).toBe(0);
+    expect(asked.some((request) => request.startsWith("changes?") && request.includes("q=*.html"))).toBe(true);
+    // Never the layer's whole list of changes: a directory, or a search's first matches.
+    for (const request of asked.filter((r) => r.startsWith("changes?"))) expect(request).toMatch(/[?&](dir|q)=/);
+    expect(endpoints()).not.toContain("fs");
+  });
+
+  it("opens a deep link into a layer's changes with the way down to it, and the file as that layer has it", async () => {
+    const digest = fsLayers[2]!.digest;
+    await page.goto(url({ kind: "layer", digest, path: "/odd/hash#.txt" }));
+    await expect.poll(() => row("/odd/hash#.txt").getAttribute("aria-selected")).toBe("true");
+    await expect.poll(() => viewer().innerText()).toContain("hash");
+    expect(await row("/web").count()).toBe(1);
+    expect(await row("/web/index.html").count()).toBe(0);
     expect(endpoints()).not.toContain("fs");
   });
 });

@@ -110,3 +110,57 @@ describe("GET /api/v1/changes, a page at a time", () => {
     expect((await call(changesGET, "changes", { layer: "1", limit: "0" })).status).toBe(400);
   });
 });
+
+describe("GET /api/v1/changes?dir=, a directory of a layer's changes at a time", () => {
+  const changesOf = async (params: Record<string, string>) =>
+    (await (await call(changesGET, "changes", { layer: "1", ...params })).json()) as ChangesResponse;
+  const dirOf = async (dir: string) => (await (await call(changesGET, "changes", { layer: "1", dir })).json()) as DirectoryResponse;
+
+  it("lists a directory's changes and the directories on the way to changes below, as the flat list has them", async () => {
+    const { changes } = await changesOf({});
+    const byPath = new Map(changes.map((change) => [change.path, change]));
+    // The oracle: each directory's children are the next names of the changed paths below it.
+    const childrenIn = (dir: string) => {
+      const prefix = dir === "/" ? "/" : `${dir}/`;
+      return [...new Set(changes.filter((c) => c.path.startsWith(prefix)).map((c) => prefix + c.path.slice(prefix.length).split("/")[0]))].sort();
+    };
+    const sizeBelow = (dir: string) =>
+      changes.filter((c) => c.path.startsWith(`${dir}/`) && c.type === "file" && c.change !== "removed").reduce((sum, c) => sum + c.size, 0);
+    for (const dir of ["/", "/opq", "/olddir", "/swapfile"]) {
+      const listing = await dirOf(dir);
+      expect(
+        listing.children.map((child) => child.path),
+        dir,
+      ).toEqual(childrenIn(dir));
+      for (const child of listing.children) {
+        expect(child.change, child.path).toBe(byPath.get(child.path)?.change);
+        expect(child.children, child.path).toBe(childrenIn(child.path).length);
+        if (child.type === "dir") expect(child.total, child.path).toBe(sizeBelow(child.path));
+      }
+    }
+    // The fixture's rules, spelled out: an opaque directory's old children are removed, a new one added.
+    expect((await dirOf("/opq")).children.map(({ name, change }) => [name, change])).toEqual([
+      ["lower1", "removed"],
+      ["lower2", "removed"],
+      ["upper1", "added"],
+    ]);
+  });
+
+  it("refuses a path outside the layer's changes (404) or not a directory of them (400)", async () => {
+    expect((await call(changesGET, "changes", { layer: "1", dir: "/odd" })).status).toBe(404);
+    expect((await call(changesGET, "changes", { layer: "1", dir: "/dup.txt" })).status).toBe(400);
+    expect((await call(changesGET, "changes", { layer: "9", dir: "/" })).status).toBe(404);
+  });
+
+  it("filters a layer's changes by substring or glob with q, a page at a time", async () => {
+    const { changes } = await changesOf({});
+    const txt = await changesOf({ q: "*.txt" });
+    expect(txt.changes).toEqual(changes.filter((change) => change.path.endsWith(".txt")));
+    expect(txt.changes.length).toBeGreaterThan(1);
+    const opq = await changesOf({ q: "opq", limit: "2" });
+    const underOpq = changes.filter((change) => change.path.includes("opq"));
+    expect(underOpq.length).toBeGreaterThan(2);
+    expect(opq).toEqual({ layer: 1, changes: underOpq.slice(0, 2), total: underOpq.length, next: underOpq[1]?.path });
+    expect((await call(changesGET, "changes", { layer: "1", q: " " })).status).toBe(400);
+  });
+});

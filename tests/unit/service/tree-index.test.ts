@@ -5,11 +5,11 @@
 import { describe, expect, it } from "vitest";
 import type { EntryType, ImageInfo, LayerEntry } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
-import { directoryOf, searchOf, summaryOf } from "@/lib/fs/directory";
+import { changedDirectoryOf, changesOf, directoryOf, searchOf, summaryOf } from "@/lib/fs/directory";
 import { mergeImage } from "@/lib/fs/merge-image";
 import { changeOfRecord, writeTreeIndex } from "@/lib/fs/tree-index";
 import { indexInMemory, type TreeIndex } from "@/lib/service/tree-index";
-import { indexedChanges, indexedDirectory, indexedSearch, indexedSummary } from "@/lib/service/tree-queries";
+import { indexedChangedDirectory, indexedChanges, indexedDirectory, indexedSearch, indexedSummary } from "@/lib/service/tree-queries";
 import { pageOf } from "@/lib/core/paging";
 
 const entry = (path: string, type: EntryType = "file", extra: Partial<LayerEntry> = {}): LayerEntry => ({
@@ -33,8 +33,9 @@ function layers(): LayerEntry[][] {
   }
   for (let i = 0; i < 300; i++) bottom.push(entry(`/many/d${i % 7}/f${i}.txt`));
   const top: LayerEntry[] = [
-    entry("/gone/.wh..wh..opq", "file", { opaque: true }),
-    entry("/etc/.wh.passwd", "file", { whiteout: true }),
+    // Markers as the reader gives them: the path they act on.
+    entry("/gone", "file", { opaque: true }),
+    entry("/etc/passwd", "file", { whiteout: true }),
     entry("/etc/link", "symlink", { linkname: "../odd/a" }),
     entry("/etc/hard", "hardlink", { linkname: "/many/d0/f0.txt" }),
     entry("/many/d1/f1.txt", "file", { size: 99_999 }),
@@ -114,6 +115,7 @@ describe("the merged tree's index", () => {
       expect(paged).toEqual(whole.matches.map((match) => match.path));
     }
     expect(await failure(indexedSearch(index, "sha256:image", "  ", 5))).toMatch(/^BAD_REQUEST/);
+    expect(await failure(indexedChanges(index, 1, { limit: 5 }, " "))).toMatch(/^BAD_REQUEST/);
   });
 
   it("keeps the figures and every layer's changes", async () => {
@@ -122,14 +124,62 @@ describe("the merged tree's index", () => {
     expect(index.table.summary.entries).toBe(merged.fs.files.length);
     for (const [layer, [offset, length, count]] of index.table.changes.entries()) {
       const lines: string[] = [];
-      for await (const batch of index.lines([offset, length])) lines.push(...batch);
+      for await (const block of index.blocks([offset, length])) lines.push(...block.slice(0, -1).split("\n"));
       expect(lines.map((line) => changeOfRecord(JSON.parse(line)))).toEqual(merged.merge.changes(layer));
       expect(count).toBe(merged.merge.changes(layer).length);
       // A page at a time, as the list in memory pages.
       for (const page of [{ limit: 3 }, { limit: 3, after: "/etc" }, { limit: Infinity }, { limit: 2, after: "/zzz" }]) {
         const { items, ...rest } = pageOf(merged.merge.changes(layer), page);
         expect(await indexedChanges(index, layer, page), JSON.stringify(page)).toEqual({ layer, changes: items, ...rest });
+        // Filtered as the tree's filter filters: a substring, a glob (they match: layer 0 has hundreds of .txt files).
+        expect(changesOf(0, merged.merge.changes(0), undefined, "*.txt").total).toBeGreaterThan(300);
+        for (const query of ["F1", "*.txt", "/etc/**", "new\nline", "**/d1/*"]) {
+          const expected = changesOf(layer, merged.merge.changes(layer), page, query);
+          expect(await indexedChanges(index, layer, page, query), `${query} ${JSON.stringify(page)}`).toEqual(expected);
+        }
       }
+    }
+  });
+
+  it("answers every directory of every layer's changes, by name and by size, as the layer's tree in memory does", async () => {
+    const { index, merged } = await both();
+    for (const layer of [0, 1]) {
+      const changes = merged.merge.changes(layer);
+      const dirs = new Set(["/"]);
+      for (const { path } of changes) for (let at = path.lastIndexOf("/"); at > 0; at = path.lastIndexOf("/", at - 1)) dirs.add(path.slice(0, at));
+      expect(dirs.size).toBeGreaterThan(layer === 0 ? ODD_NAMES.length : 3);
+      for (const path of dirs) {
+        for (const sort of ["name", "size"] as const) {
+          const expected = changedDirectoryOf("sha256:image", layer, changes, path, sort);
+          expect(await indexedChangedDirectory(index, "sha256:image", layer, path, sort), `layer ${layer} ${path} by ${sort}`).toEqual(expected);
+        }
+      }
+    }
+  });
+
+  it("draws a layer's changes as its view does: changes marked, directories on the way to them unmarked, removed bytes not counted", async () => {
+    const { index } = await both();
+    const top = await indexedChangedDirectory(index, "sha256:image", 1, "/");
+    expect(top.children.map(({ name, change, children }) => [name, change ?? null, children])).toEqual([
+      ["etc", null, 3],
+      ["gone", null, 1],
+      ["many", null, 1],
+    ]);
+    const etc = await indexedChangedDirectory(index, "sha256:image", 1, "/etc");
+    expect(etc.children.map(({ name, change, type }) => [name, change, type])).toEqual([
+      ["hard", "added", "hardlink"],
+      ["link", "added", "symlink"],
+      ["passwd", "removed", "file"],
+    ]);
+    expect(top.total).toBe(99_999);
+  });
+
+  it("refuses a path outside a layer's changes, or not a directory of them, as the tree in memory does", async () => {
+    const { index, merged } = await both();
+    for (const path of ["/odd", "/etc/passwd", "/many/d1/f1.txt", "/no/such"]) {
+      const expected = await failureOf(() => changedDirectoryOf("sha256:image", 1, merged.merge.changes(1), path));
+      expect(expected, path).not.toBeNull();
+      expect(await failure(indexedChangedDirectory(index, "sha256:image", 1, path)), path).toEqual(expected);
     }
   });
 

@@ -10,6 +10,7 @@ import type { ImageInfo } from "@/lib/core/api-types";
 import type { ImageView } from "@/lib/core/image-view";
 import { parseLocalRef } from "@/lib/core/local-ref";
 import { parentOf } from "@/lib/core/paths";
+import { treeItemOf } from "@/lib/core/tree";
 import { LocalImage } from "@/lib/local/local-image";
 import { openLocalImage } from "@/lib/local/open-image";
 import { tarFiles } from "@/lib/local/archive-files";
@@ -66,7 +67,14 @@ describe("a first view", () => {
   it("of a layer's file: that layer's changes at the shown levels, and its version of the file", async () => {
     const path = "/root/example/somefile1.txt";
     const first = await firstView(view, { kind: "layer", digest: digestOf(4), path });
-    expect(first.items).toEqual((await view.changes(4)).changes.filter((change) => ["/", "/root", "/root/example"].includes(parentOf(change.path))));
+    const shown = ["/", "/root", "/root/example"];
+    const levels = await Promise.all(shown.map((dir) => view.changedDirectory(4, dir)));
+    expect(first.items).toEqual(levels.flatMap((level) => level.children.map(treeItemOf)));
+    // Every change at those levels, marked as the layer's changes say; the rest are directories on the way to changes.
+    const changes = (await view.changes(4)).changes.filter((change) => shown.includes(parentOf(change.path)));
+    expect(changes.length).toBeGreaterThan(0);
+    for (const change of changes) expect(first.items, change.path).toContainEqual(expect.objectContaining({ path: change.path, change: change.change }));
+    expect(first.items.filter((item) => item.change === undefined).every((item) => item.type === "dir")).toBe(true);
     expect(first.items.map((item) => item.path)).toContain(path);
     expect(first.file?.text).toBe(await textOf(path, digestOf(4)));
   });

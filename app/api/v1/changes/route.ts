@@ -16,7 +16,14 @@ export function GET(request: Request) {
   return handle(request, async (query) => {
     const image = await imageQuery(request, query);
     const layer = query.layerIndex("layer");
-    const changes = await registryView(image).changes(layer, query.pageIfGiven(MAX_PAGE) ?? undefined);
-    return Response.json(changes, { headers: { "Cache-Control": imageCacheControl(image) } });
+    const view = registryView(image);
+    // `dir`: one directory of the layer's changes (as /api/v1/dir has the merged tree's); else the changes in path order.
+    const dir = query.get("dir");
+    const sort = query.oneOf("sort", ["name", "size"]);
+    const answer =
+      dir === null
+        ? await view.changes(layer, query.pageIfGiven(MAX_PAGE) ?? undefined, query.get("q") ?? undefined)
+        : await view.changedDirectory(layer, dir, sort);
+    return Response.json(answer, { headers: { "Cache-Control": imageCacheControl(image) } });
   });
 }
