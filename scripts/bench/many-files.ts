@@ -108,6 +108,9 @@ export async function manyFilesFigures(tools: ManyFilesTools, files: number) {
       const directory = await warm(api("dir", { path: middle }));
       const search = await warm(api("search", { q: `f${Math.floor(files / 3)}.txt`, limit: "100" }));
       const glob = await warm(api("search", { q: `**/d1*/f1*.txt`, limit: "100" }));
+      // The one layer's view: a directory of its changes, and its filter (a glob) among them.
+      const layerDirectory = await warm(api("changes", { layer: "0", dir: middle }));
+      const layerGlob = await warm(api("changes", { layer: "0", q: `**/d1*/f1*.txt`, limit: "1000" }));
       const browser = await deepLinkFigures({
         appUrl: app.url,
         url: imageUrl({ ref, platform: null, view: { kind: "fs", path: middle, upTo: null } }),
@@ -123,7 +126,23 @@ export async function manyFilesFigures(tools: ManyFilesTools, files: number) {
       const fsWarm = await warm(api("fs", {}));
       const byTime = [...colds].sort((a, b) => a.total - b.total);
       const cold = { ...(byTime[1] as (typeof colds)[number]), peakRssMb: Math.max(...colds.map((run) => run.peakRssMb)) };
-      return { files, entries, baselineMs: median(baselines), cold, indexed, fsCold, fsWarm, directory, search, glob, browser, ref, middle };
+      return {
+        files,
+        entries,
+        baselineMs: median(baselines),
+        cold,
+        indexed,
+        fsCold,
+        fsWarm,
+        directory,
+        search,
+        glob,
+        layerDirectory,
+        layerGlob,
+        browser,
+        ref,
+        middle,
+      };
     } finally {
       await app.stop();
       tools.cleanCache(app.cacheDir);
@@ -133,7 +152,7 @@ export async function manyFilesFigures(tools: ManyFilesTools, files: number) {
 }
 
 export function manyFilesRows(figures: Awaited<ReturnType<typeof manyFilesFigures>>): [string, string, string, boolean | null][] {
-  const { files, entries, baselineMs, cold, indexed, fsCold, fsWarm, directory, search, glob, browser } = figures;
+  const { files, entries, baselineMs, cold, indexed, fsCold, fsWarm, directory, search, glob, layerDirectory, layerGlob, browser } = figures;
   const label = `${files.toLocaleString("en")} files`;
   const ratio = cold.total / baselineMs;
   return [
@@ -160,6 +179,12 @@ export function manyFilesRows(figures: Awaited<ReturnType<typeof manyFilesFigure
     [
       `${label}: from the index, warm: one directory (1 000 children) / a search by name / by glob`,
       `${directory.toFixed(1)} / ${search.toFixed(1)} / ${glob.toFixed(1)} ms`,
+      "",
+      null,
+    ],
+    [
+      `${label}: from the index, warm: a directory of the layer's changes / its changes by glob (the first 1 000)`,
+      `${layerDirectory.toFixed(1)} / ${layerGlob.toFixed(1)} ms`,
       "",
       null,
     ],

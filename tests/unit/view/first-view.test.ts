@@ -73,7 +73,8 @@ describe("a first view", () => {
     // Every change at those levels, marked as the layer's changes say; the rest are directories on the way to changes.
     const changes = (await view.changes(4)).changes.filter((change) => shown.includes(parentOf(change.path)));
     expect(changes.length).toBeGreaterThan(0);
-    for (const change of changes) expect(first.items, change.path).toContainEqual(expect.objectContaining({ path: change.path, change: change.change }));
+    for (const change of changes)
+      expect(first.items, change.path).toContainEqual(expect.objectContaining({ path: change.path, change: change.change }));
     expect(first.items.filter((item) => item.change === undefined).every((item) => item.type === "dir")).toBe(true);
     expect(first.items.map((item) => item.path)).toContain(path);
     expect(first.file?.text).toBe(await textOf(path, digestOf(4)));
