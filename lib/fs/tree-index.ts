@@ -138,17 +138,11 @@ function* directoryLines(out: Writer, root: TreeNode, record: (node: TreeNode) =
 }
 
 /**
- * The index of a merged filesystem, as chunks of text to store. `changes(i)`: layer i's changes in
- * path order. Reads the files once; memory beyond them is one record per directory.
+ * The merged tree's sections: its directories, then every path with its record. The tree is built
+ * here and let go on return, before the layers' sections build theirs.
  */
-export function* writeTreeIndex(fs: FsResponse, changes: (layer: number) => readonly Change[]): Generator<string> {
-  const { files } = fs;
+function* mergedSections(out: Writer, files: FsResponse["files"]): Generator<string, { dirs: DirectoryPlace[]; paths: Span }> {
   const root = buildTree(files);
-  const out = new Writer();
-  const emit = (text: string) => out.line(text);
-  const header = emit(TREE_INDEX_MAGIC);
-  if (header) yield header;
-
   const dirs = yield* directoryLines(out, root, (child) => recordOf(child, child.name));
   dirs.sort((a, b) => comparePaths(a[0], b[0]));
   const dirNodes = new Map(
@@ -156,41 +150,64 @@ export function* writeTreeIndex(fs: FsResponse, changes: (layer: number) => read
       .filter((node) => node.type === "dir")
       .map((node) => [node.path, node]),
   );
-
-  const pathsStart = out.offset;
+  const start = out.offset;
   for (const file of files) {
     const node = file.type === "dir" ? dirNodes.get(file.path) : undefined;
     const record: EntryRecord = [file.path, file.type, file.size, file.layer, node?.total ?? file.size, node?.children.length ?? 0];
     if (file.linkname !== undefined) record.push(file.linkname);
-    const chunk = emit(JSON.stringify(record));
+    const chunk = out.line(JSON.stringify(record));
     if (chunk) yield chunk;
   }
-  const paths: Span = [pathsStart, out.offset - pathsStart];
+  return { dirs, paths: [start, out.offset - start] };
+}
 
-  const changeSpans: TreeTable["changes"] = [];
-  for (const layer of fs.layers) {
+/** Each layer's changes in path order, a line each. */
+function* changeLists(
+  out: Writer,
+  layers: readonly number[],
+  changes: (layer: number) => readonly Change[],
+): Generator<string, TreeTable["changes"]> {
+  const spans: TreeTable["changes"] = [];
+  for (const layer of layers) {
     const start = out.offset;
-    const list = changes(layer.index);
+    const list = changes(layer);
     for (const change of list) {
-      const chunk = emit(JSON.stringify([change.path, change.change, change.type, change.size] satisfies ChangeRecord));
+      const chunk = out.line(JSON.stringify([change.path, change.change, change.type, change.size] satisfies ChangeRecord));
       if (chunk) yield chunk;
     }
-    changeSpans.push([start, out.offset - start, list.length]);
+    spans.push([start, out.offset - start, list.length]);
   }
+  return spans;
+}
 
-  // One layer's tree at a time: a layer's changes can be as many as the image's files.
-  const changeTrees: Span[] = [];
-  for (const layer of fs.layers) {
-    const places = yield* directoryLines(out, buildTree(changes(layer.index)), changedRecordOf);
+/** Each layer's tree of changes, one layer's tree at a time (a layer's changes can be as many as the image's files). */
+function* changeTreeSections(out: Writer, layers: readonly number[], changes: (layer: number) => readonly Change[]): Generator<string, Span[]> {
+  const spans: Span[] = [];
+  for (const layer of layers) {
+    const places = yield* directoryLines(out, buildTree(changes(layer)), changedRecordOf);
     const start = out.offset;
-    const chunk = emit(JSON.stringify(places));
-    changeTrees.push([start, out.offset - start - 1]);
+    const chunk = out.line(JSON.stringify(places));
+    spans.push([start, out.offset - start - 1]);
     if (chunk) yield chunk;
   }
+  return spans;
+}
 
+/**
+ * The index of a merged filesystem, as chunks of text to store. `changes(i)`: layer i's changes in
+ * path order. Reads the files once; beyond them, one tree at a time is held.
+ */
+export function* writeTreeIndex(fs: FsResponse, changes: (layer: number) => readonly Change[]): Generator<string> {
+  const out = new Writer();
+  const header = out.line(TREE_INDEX_MAGIC);
+  if (header) yield header;
+  const { dirs, paths } = yield* mergedSections(out, fs.files);
+  const layers = fs.layers.map((layer) => layer.index);
+  const changeSpans = yield* changeLists(out, layers, changes);
+  const changeTrees = yield* changeTreeSections(out, layers, changes);
   const tableOffset = out.offset;
   const table: TreeTable = { summary: summaryOf(fs), dirs, paths, changes: changeSpans, changeTrees };
-  emit(JSON.stringify(table));
+  out.line(JSON.stringify(table));
   const tail = out.flush() ?? "";
   yield `${tail}${String(tableOffset).padStart(FOOTER_BYTES - 1, "0")}\n`;
 }
