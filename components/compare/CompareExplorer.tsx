@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { Skeleton } from "@/components/ErrorPanel";
+import { ErrorPanel, Skeleton } from "@/components/ErrorPanel";
 import { ChangeTree } from "@/components/compare/ChangeTree";
 import { CompareDetail } from "@/components/compare/CompareDetail";
 import { CompareErrorPage } from "@/components/compare/CompareErrorPage";
@@ -21,7 +21,7 @@ const COLUMN = "flex min-h-[28rem] flex-col lg:max-h-[calc(100vh-13rem)]";
 export function CompareExplorer({ location, first: rendered }: { location: CompareLocation; first?: DiffResponse }) {
   // The page's first render only: a navigation to another path renders the page again without it.
   const [first] = useState(rendered);
-  const { diff, error, signIn, retry, loadMore } = useCompareData(location, first);
+  const { diff, error, signIn, retry, loadMore, loadMoreError } = useCompareData(location, first);
   const hrefFor = (path: string) => compareUrl({ ...location, path });
 
   if (error !== undefined) return <CompareErrorPage location={location} error={error} signIn={signIn} onSignedIn={retry} />;
@@ -45,10 +45,11 @@ export function CompareExplorer({ location, first: rendered }: { location: Compa
             <p role="status" className="pt-1 text-xs text-zinc-500">
               The first {formatCount(diff.changes.length)} of {formatCount(diff.total)} changed paths.{" "}
               <button type="button" className="text-sky-600 hover:underline disabled:text-zinc-400" disabled={!loadMore} onClick={() => loadMore?.()}>
-                Show the next {formatCount(DIFF_PAGE)}
+                {loadMoreError === undefined ? `Show the next ${formatCount(DIFF_PAGE)}` : "Try again"}
               </button>
             </p>
           )}
+          {loadMoreError !== undefined && <ErrorPanel error={loadMoreError} />}
         </div>
         <div className={COLUMN}>
           <CompareDetail diff={diff} location={location} hrefFor={hrefFor} />

@@ -24,6 +24,8 @@ export interface CompareData {
   diff: DiffResponse | undefined;
   /** Asks for the next page of changes; null when all of them are here or on their way. */
   loadMore: (() => void) | null;
+  /** Why the last page asked for did not come (asking again may bring it). */
+  loadMoreError: unknown;
   error: unknown;
   /** The sides whose registry wants credentials (known once each side was asked on its own). */
   signIn: SignInSide[];
@@ -89,12 +91,13 @@ export function useCompareData(location: CompareLocation, first?: DiffResponse):
   }
 
   const mutators = [diff.mutate, sideA.mutate, sideB.mutate];
-  const { shown, loadMore } = usePages(diff.data, (after) =>
+  const { shown, loadMore, loadMoreError } = usePages(diff.data, (after) =>
     getJson<DiffResponse>(diffApiUrl(a, b, platformA, platformB, { limit: DIFF_PAGE, after })),
   );
   return {
     diff: shown,
     loadMore,
+    loadMoreError,
     error: diff.error,
     signIn: sides,
     retry: () => mutators.forEach((mutate) => void mutate()),
@@ -103,7 +106,7 @@ export function useCompareData(location: CompareLocation, first?: DiffResponse):
 
 /** A comparison's first page of changes and those asked for after it, one page at a time. */
 function usePages(first: DiffResponse | undefined, fetchAfter: (after: string) => Promise<DiffResponse>) {
-  const [pages, setPages] = useState<{ for: DiffResponse | undefined; pages: DiffResponse[]; asking: boolean }>({
+  const [pages, setPages] = useState<{ for: DiffResponse | undefined; pages: DiffResponse[]; asking: boolean; failure?: unknown }>({
     for: first,
     pages: [],
     asking: false,
@@ -118,11 +121,11 @@ function usePages(first: DiffResponse | undefined, fetchAfter: (after: string) =
   const after = last?.next;
   const loadMore = useCallback(() => {
     if (after === undefined) return;
-    setPages((now) => ({ ...now, asking: true }));
+    setPages((now) => ({ ...now, asking: true, failure: undefined }));
     void fetchAfter(after).then(
       (page) => setPages((now) => (now.for === first ? { ...now, pages: [...now.pages, page], asking: false } : now)),
-      () => setPages((now) => ({ ...now, asking: false })),
+      (failure: unknown) => setPages((now) => (now.for === first ? { ...now, asking: false, failure } : now)),
     );
   }, [after, fetchAfter, first]);
-  return { shown, loadMore: after !== undefined && !pages.asking ? loadMore : null };
+  return { shown, loadMore: after !== undefined && !pages.asking ? loadMore : null, loadMoreError: pages.failure };
 }

@@ -45,8 +45,20 @@ describe("a big comparison", () => {
     // What is ranked is said to be of the loaded changes only, until they are all here.
     const largest = page.getByRole("region", { name: "Largest changes" }).getByRole("heading");
     await expect.poll(() => largest.innerText()).toBe(`Largest changes of the first ${formatCount(DIFF_PAGE)}`);
+    // The next page fails once (a proxy's 502, made here: the app's own server would not): said, and asked again on request.
+    let failed = 0;
+    await page.route(
+      (url) => url.pathname === "/api/v1/diff" && url.searchParams.has("after"),
+      (route) => (failed++ === 0 ? route.fulfill({ status: 502, body: "Bad Gateway" }) : route.continue()),
+    );
     await page.getByRole("button", { name: `Show the next ${formatCount(DIFF_PAGE)}` }).click();
+    const failure = () => page.locator("main").getByRole("alert");
+    await expect.poll(() => failure().count()).toBe(1);
+    expect(await status().innerText()).toContain(`The first ${formatCount(DIFF_PAGE)} of`);
+    await page.getByRole("button", { name: "Try again" }).click();
     await expect.poll(() => status().count()).toBe(0);
+    expect(await failure().count()).toBe(0);
+    expect(failed).toBe(2);
     await expect.poll(() => largest.innerText()).toBe("Largest changes");
   }, 90_000);
 
