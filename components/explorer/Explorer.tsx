@@ -11,7 +11,7 @@ import { useExplorerData } from "@/lib/client/explorer-data";
 import { usePackages } from "@/lib/client/packages-data";
 import { PortholeError } from "@/lib/core/errors";
 import type { FsHidden } from "@/lib/core/api-types";
-import type { FirstView } from "@/lib/core/image-view";
+import { unpackFirstView, type PackedFirstView } from "@/lib/core/packed-items";
 import { imageUrl, type Location } from "@/lib/core/urls";
 
 /** A big image's treemap goes without the bytes later layers hid: they are per path, and there may be a million. */
@@ -24,10 +24,18 @@ const COLUMN = "flex min-h-[28rem] flex-col lg:max-h-[calc(100vh-12rem)]";
  * `wholeTreeMax`: past this many paths, the tree is never fetched whole (PORTHOLE_WHOLE_TREE_MAX_ENTRIES;
  * a local image's is in the browser already).
  */
-export function Explorer({ location, first: rendered, wholeTreeMax = Infinity }: { location: Location; first?: FirstView; wholeTreeMax?: number }) {
+export function Explorer({
+  location,
+  first: rendered,
+  wholeTreeMax = Infinity,
+}: {
+  location: Location;
+  first?: PackedFirstView;
+  wholeTreeMax?: number;
+}) {
   // The page's first render only: a navigation in the app renders the page again without one, and
   // the answers it stood for must not go with it.
-  const [first] = useState(rendered);
+  const [first] = useState(() => rendered && unpackFirstView(rendered));
   const data = useExplorerData(location, first, wholeTreeMax);
   const { image } = data;
   const { packages } = usePackages(image?.pinned ?? null);

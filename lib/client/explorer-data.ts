@@ -87,15 +87,16 @@ export function useExplorerData({ ref, platform, view }: Location, first: FirstV
   // The layers stream (for their progress, and a first tree) only while nothing better is at hand.
   const streaming = summary.data === undefined && !first?.items.length;
   const streams = useLayerStreams(streaming ? pinned : null, info?.layers);
-  const lazyOf: LazyOf | null = !big ? null : view.kind === "fs" ? { upTo: upToLayer } : hasLayer ? { layer: layerIndex } : null;
-  const lazy = useLazyTree(lazyOf && pinned, lazyOf, view.path, first?.items);
+  // Named before the image is known to be big: the server's first view seeds it, and must not be dropped once it is.
+  const lazyOf: LazyOf | null = view.kind === "fs" ? { upTo: upToLayer } : hasLayer ? { layer: layerIndex } : null;
+  const lazy = useLazyTree(big && lazyOf ? pinned : null, lazyOf, view.path, first?.items);
 
   const items = useMemo(
     // The server's first view is exact where it reaches; the layer streams' tree is neither exact nor, at first, anything.
     () => viewItems(view, { whole: whole.data, upTo: upTo.data, changes: changes.data, streamed: first?.items.length ? null : streams.provisional }),
     [view, whole.data, upTo.data, changes.data, streams.provisional, first],
   );
-  const lazyTree = lazyOf !== null;
+  const lazyTree = big === true && lazyOf !== null;
   const partial = lazyTree ? lazy.pending : items === null && first !== undefined && first.items.length > 0;
   const shown = items ?? (partial ? (first?.items ?? null) : null);
   const built = useMemo(() => (shown ? buildTree(shown) : null), [shown]);
@@ -112,6 +113,6 @@ export function useExplorerData({ ref, platform, view }: Location, first: FirstV
     partial,
     treeError: summary.error ?? whole.error ?? upTo.error ?? changes.error ?? (lazyTree ? lazy.error : undefined),
     progress: streaming ? streams.progress : [],
-    lazy: lazyOf ? { open: lazy.open, of: lazyOf } : null,
+    lazy: big && lazyOf ? { open: lazy.open, of: lazyOf } : null,
   };
 }

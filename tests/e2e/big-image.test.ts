@@ -48,6 +48,11 @@ describe("a big image's explorer", () => {
     // The figures come without the files.
     await expect.poll(() => page.getByText(/efficiency \d/).count()).toBe(1);
 
+    // The directories down to the link came in the page: none is asked for again once the image is known to be big.
+    expect(
+      asked.filter((request) => request.startsWith("dir?")),
+      asked.join("\n"),
+    ).toEqual([]);
     // A closed directory's children are not there until it opens.
     expect(await row("/docs/readme.txt").count()).toBe(0);
     await row("/docs").locator("a").click();

@@ -3,6 +3,7 @@ import { headers } from "next/headers";
 import { Explorer } from "@/components/explorer/Explorer";
 import { settings } from "@/lib/config";
 import { pageFirstView } from "@/lib/http/first-view";
+import { packFirstView } from "@/lib/core/packed-items";
 import { PATHNAME_HEADER, parseImageUrl, type Location } from "@/lib/core/urls";
 
 interface Props {
@@ -24,5 +25,12 @@ export default async function ImagePage({ searchParams }: Props) {
   const current = await location(searchParams);
   const first = await pageFirstView(current);
   const { wholeTreeMaxEntries } = settings();
-  return <Explorer key={`${current.ref}|${current.platform}`} location={current} first={first} wholeTreeMax={wholeTreeMaxEntries} />;
+  return (
+    <Explorer
+      key={`${current.ref}|${current.platform}`}
+      location={current}
+      first={first && packFirstView(first)}
+      wholeTreeMax={wholeTreeMaxEntries}
+    />
+  );
 }
