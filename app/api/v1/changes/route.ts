@@ -1,6 +1,7 @@
 import { imageCacheControl, imageQuery } from "@/lib/http/image-query";
 import { handle } from "@/lib/http/respond";
 import { registryView } from "@/lib/service/source-view";
+import type { SortKey } from "@/lib/core/tree";
 import { otherMethods } from "@/lib/http/methods";
 import { serveDirectly } from "@/lib/http/direct-lane";
 
@@ -17,13 +18,12 @@ export function GET(request: Request) {
     const image = await imageQuery(request, query);
     const layer = query.layerIndex("layer");
     const view = registryView(image);
-    // `dir`: one directory of the layer's changes (as /api/v1/dir has the merged tree's); else the changes in path order.
+    // `dir`: one directory of the layer's changes (as /api/v1/dir has the merged tree's); else its changes in path order (those `q` matches).
     const dir = query.get("dir");
-    const sort = query.oneOf("sort", ["name", "size"]);
     const answer =
       dir === null
         ? await view.changes(layer, query.pageIfGiven(MAX_PAGE) ?? undefined, query.get("q") ?? undefined)
-        : await view.changedDirectory(layer, dir, sort);
+        : await view.changedDirectory(layer, dir, query.oneOf<SortKey>("sort", ["name", "size"]));
     return Response.json(answer, { headers: { "Cache-Control": imageCacheControl(image) } });
   });
 }
