@@ -99,9 +99,9 @@ function directoryItems(source: ViewSource, ref: string, of: LazyOf, dir: string
 }
 
 /**
- * `ref` is null until the image is known (or while no tree is wanted: `of` null); `seed`: what the
- * server rendered for the first view of the tree the page opened with. One page's ref never
- * changes; which of its trees it shows may.
+ * `ref` is null while nothing is to be loaded (the image is not known yet, or is not big); `of`
+ * names the tree all the same, so the server's first view (`seed`) is kept once loading starts.
+ * One page's ref never changes; which of its trees it shows may.
  */
 export function useLazyTree(ref: string | null, of: LazyOf | null, path: string, seed: readonly TreeItem[] | undefined): LazyTree {
   const source = useViewSource();

@@ -10,9 +10,9 @@ import type { PlacedDirectory, TreeIndex } from "@/lib/service/tree-index";
 import { searchFor } from "@/lib/fs/directory";
 
 /**
- * The merged filesystem's answers from its index (lib/service/tree-index.ts), each reading only
- * what it returns (a directory: one line) or scanning one section (a search): never the whole tree
- * in memory. The same answers as lib/fs/directory.ts gives from a tree in memory.
+ * The merged filesystem's answers, and its layers' changes, from its index (lib/service/tree-index.ts),
+ * each reading only what it returns (a directory: one line) or scanning one section (a search, a
+ * layer's changes): never the whole tree in memory. The same answers as lib/fs/directory.ts gives from a tree in memory.
  */
 
 const bySize = (a: DirectoryEntry, b: DirectoryEntry) => b.total - a.total || comparePaths(a.name, b.name);
