@@ -1,7 +1,7 @@
 import type { ChangeKind, EntryType } from "@/lib/core/api-types";
 import type { FirstView } from "@/lib/core/image-view";
 import { baseName, joinPath, parentOf } from "@/lib/core/paths";
-import type { TreeItem } from "@/lib/core/tree";
+import { presentFields, type TreeItem } from "@/lib/core/tree";
 
 /**
  * Tree items as a page carries them: each run of siblings under its directory's path once, each
@@ -45,9 +45,7 @@ export function unpackItems(runs: PackedItems): TreeItem[] {
       path: joinPath(dir, name),
       type,
       size,
-      ...(layer != null && { layer }),
-      ...(linkname != null && { linkname }),
-      ...(change !== undefined && { change }),
+      ...presentFields({ layer, linkname, change }),
       ...(total != null && { total }),
     })),
   );

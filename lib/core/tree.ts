@@ -13,15 +13,23 @@ export interface TreeItem {
   total?: number;
 }
 
+/** The fields a path has only sometimes (the layer it comes from, a link's target, a change), each there only when set. */
+export function presentFields(fields: {
+  layer?: number | null;
+  linkname?: string | null;
+  change?: ChangeKind | null;
+}): Pick<TreeItem, "layer" | "linkname" | "change"> {
+  const { layer, linkname, change } = fields;
+  return { ...(layer != null && { layer }), ...(linkname != null && { linkname }), ...(change != null && { change }) };
+}
+
 /** A directory listing's entry as the tree shows it: a directory with the size of everything below it. */
-export const treeItemOf = ({ path, type, size, layer, linkname, change, total }: DirectoryEntry): TreeItem => ({
-  path,
-  type,
-  size,
-  ...(layer !== undefined && { layer }),
-  ...(linkname !== undefined && { linkname }),
-  ...(change !== undefined && { change }),
-  total,
+export const treeItemOf = (entry: DirectoryEntry): TreeItem => ({
+  path: entry.path,
+  type: entry.type,
+  size: entry.size,
+  ...presentFields(entry),
+  total: entry.total,
 });
 
 export interface TreeNode extends TreeItem {

@@ -3,7 +3,7 @@ import { PortholeError } from "@/lib/core/errors";
 import { pathMatcher } from "@/lib/core/glob";
 import { pageOf, type Page } from "@/lib/core/paging";
 import { cleanPath, comparePaths } from "@/lib/core/paths";
-import { buildTree, findNode, preorder, sortChildren, type SortKey, type TreeNode } from "@/lib/core/tree";
+import { buildTree, findNode, preorder, presentFields, sortChildren, type SortKey, type TreeNode } from "@/lib/core/tree";
 
 /** Each merged filesystem's tree (and each layer's tree of changes), built on first use and kept as long as the list is. */
 const trees = new WeakMap<FsResponse | readonly Change[], TreeNode>();
@@ -21,18 +21,8 @@ function changeTreeOf(changes: readonly Change[]): TreeNode {
 }
 
 function entryOf(node: TreeNode): DirectoryEntry {
-  const { path, name, type, size, layer, linkname, change, total } = node;
-  return {
-    path,
-    name,
-    type,
-    size,
-    ...(layer !== undefined && { layer }),
-    ...(linkname !== undefined && { linkname }),
-    ...(change !== undefined && { change }),
-    total,
-    children: node.children.length,
-  };
+  const { path, name, type, size, total } = node;
+  return { path, name, type, size, ...presentFields(node), total, children: node.children.length };
 }
 
 function directoryIn(root: TreeNode, digest: string, rawPath: string, sort: SortKey, absent: (path: string) => string): DirectoryResponse {

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Change, ChangeKind, DirectoryEntry, EntryType, FsResponse, FsSummary } from "@/lib/core/api-types";
 import { baseName, comparePaths, joinPath } from "@/lib/core/paths";
-import { buildTree, preorder, type TreeNode } from "@/lib/core/tree";
+import { buildTree, preorder, presentFields, type TreeNode } from "@/lib/core/tree";
 import { summaryOf } from "@/lib/fs/directory";
 
 /**
@@ -51,16 +51,7 @@ function recordOf(node: TreeNode, name: string): EntryRecord {
 
 /** A record as the API's directory entry (its first field, a name or a path, is not read). */
 function entryOf(path: string, name: string, [, type, size, layer, total, children, linkname]: EntryRecord): DirectoryEntry {
-  return {
-    path,
-    name,
-    type,
-    size,
-    ...(layer !== null && { layer }),
-    ...(linkname !== undefined && { linkname }),
-    total,
-    children,
-  };
+  return { path, name, type, size, ...presentFields({ layer, linkname }), total, children };
 }
 
 export const changeOfRecord = ([path, change, type, size]: ChangeRecord): Change => ({ path, change, type, size });
@@ -69,7 +60,7 @@ const changedRecordOf = (node: TreeNode): ChangedRecord => [node.name, node.chan
 
 /** A record of a layer's tree of changes as the API's directory entry: a change, or a directory on the way to some. */
 function changedEntryOf(dir: string, [name, change, type, size, total, children]: ChangedRecord): DirectoryEntry {
-  return { path: joinPath(dir, name), name, type, size, ...(change !== null && { change }), total, children };
+  return { path: joinPath(dir, name), name, type, size, ...presentFields({ change }), total, children };
 }
 
 /** Parses one line of the children section: a directory's entries, in name order. */
