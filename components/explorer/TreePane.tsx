@@ -21,9 +21,7 @@ interface TreePaneProps {
 
 /** What a big image's view does otherwise, said where the view is named. */
 function lazyNote(view: View): string {
-  return view.kind === "fs" && view.upTo !== null
-    ? "big image: directories load as they open; changes are not marked"
-    : "big image: directories load as they open";
+  return `big image: directories load as they open${view.kind === "fs" && view.upTo !== null ? "; changes are not marked" : ""}`;
 }
 
 /** The middle column: what the view is, and its files. */

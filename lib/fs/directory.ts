@@ -8,15 +8,9 @@ import { buildTree, findNode, preorder, presentFields, sortChildren, type SortKe
 /** Each merged filesystem's tree (and each layer's tree of changes), built on first use and kept as long as the list is. */
 const trees = new WeakMap<FsResponse | readonly Change[], TreeNode>();
 
-function treeOf(fs: FsResponse): TreeNode {
-  let tree = trees.get(fs);
-  if (!tree) trees.set(fs, (tree = buildTree(fs.files)));
-  return tree;
-}
-
-function changeTreeOf(changes: readonly Change[]): TreeNode {
-  let tree = trees.get(changes);
-  if (!tree) trees.set(changes, (tree = buildTree(changes)));
+function treeOf(list: FsResponse | readonly Change[]): TreeNode {
+  let tree = trees.get(list);
+  if (!tree) trees.set(list, (tree = buildTree("files" in list ? list.files : list)));
   return tree;
 }
 
@@ -52,7 +46,7 @@ export function changedDirectoryOf(
   path: string,
   sort: SortKey = "name",
 ): DirectoryResponse {
-  return directoryIn(changeTreeOf(changes), digest, path, sort, (missing) => `layer ${layer} changed nothing at or below ${missing}`);
+  return directoryIn(treeOf(changes), digest, path, sort, (missing) => `layer ${layer} changed nothing at or below ${missing}`);
 }
 
 /**
