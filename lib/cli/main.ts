@@ -13,6 +13,7 @@ import { packages } from "@/lib/cli/commands/packages";
 import type { Command, Context } from "@/lib/cli/context";
 import { dockerCredentials } from "@/lib/cli/credentials";
 import { openImage, parseArchiveSpec } from "@/lib/cli/open-image";
+import { silenceEvents } from "@/lib/service/events";
 import { sourceView } from "@/lib/service/source-view";
 import { withProgress } from "@/lib/cli/progress";
 
@@ -70,6 +71,7 @@ async function run(argv: string[]): Promise<number> {
   if (args.flags.has("help")) return (void process.stdout.write(`${USAGE}\n`), 0);
   const command = COMMANDS[args.positional[0] ?? ""];
   if (!command) return (void process.stderr.write(`${USAGE}\n`), 2);
+  silenceEvents();
   const environment = cliEnvironment();
   overrideSettings({ ...environment.settings, insecureRegistries: [...environment.settings.insecureRegistries, ...insecureRegistries(args)] });
   const progress: { done(): void }[] = [];

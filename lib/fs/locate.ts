@@ -1,13 +1,14 @@
-import type { LayerEntry } from "@/lib/core/api-types";
+import type { Change } from "@/lib/core/api-types";
+import { comparePaths } from "@/lib/core/paths";
 import { PortholeError } from "@/lib/core/errors";
-import { FsMerge, type EntryLocation } from "@/lib/fs/merge";
+import type { EntryLocation, FsMerge, Located } from "@/lib/fs/merge";
 
 /**
  * Where a file's bytes are: which layer, and which entry of its listing. The server and the
  * browser (local images) answer `/api/v1/file` with these, so both refuse the same paths the same way.
  */
 
-function refuseNonFile(path: string, found: { type: string; linkname?: string } | null, where: string): void {
+function refuseNonFile(path: string, found: Omit<Located, "bytes"> | null, where: string): void {
   if (!found) throw new PortholeError("NOT_FOUND", `${path} does not exist in ${where}`);
   if (found.type === "dir") throw new PortholeError("BAD_REQUEST", `${path} is a directory`);
   if (found.type === "symlink") {
@@ -16,34 +17,34 @@ function refuseNonFile(path: string, found: { type: string; linkname?: string } 
   if (found.type !== "file" && found.type !== "hardlink") throw new PortholeError("BAD_REQUEST", `${path} is a ${found.type}, which has no content`);
 }
 
-/**
- * Where `path`'s bytes are as of layer `index` alone (`entries`, named `where` in errors); a
- * hardlink's target may be in a lower layer: `lowerLayers` gives the listings of layers 0..index.
- */
-export async function locateInLayerEntries(
-  entries: readonly LayerEntry[],
-  index: number,
-  path: string,
-  where: string,
-  lowerLayers: () => Promise<readonly (readonly LayerEntry[])[]>,
-): Promise<EntryLocation> {
-  // Within a layer the last entry for a path wins.
-  const ordinal = entries.findLastIndex((entry) => entry.path === path && !entry.whiteout && !entry.opaque);
-  const found = entries[ordinal];
-  refuseNonFile(path, found ?? null, where);
-  if (found?.type === "file") return { layer: index, ordinal };
-  // A hardlink's target is where the merge of the layers up to this one says it is.
-  const merge = new FsMerge();
-  for (const lower of await lowerLayers()) merge.addLayer(lower);
-  const bytes = merge.locate(path)?.bytes;
-  if (!bytes) throw new PortholeError("NOT_FOUND", `${path} is a hardlink to ${found?.linkname}, which does not exist`);
-  return bytes;
-}
-
-/** Where `path`'s bytes are in a merged filesystem. */
-export function locateInMerge(merge: FsMerge, path: string): EntryLocation {
-  const found = merge.locate(path);
-  refuseNonFile(path, found, "the image (it may have been deleted by a later layer)");
+/** Where the bytes of `path` are, found as `found` in `where` (named in errors): refused unless it is a file, or a hardlink to one. */
+export function bytesToOpen(path: string, found: Located | null, where: string): EntryLocation {
+  refuseNonFile(path, found, where);
   if (!found?.bytes) throw new PortholeError("NOT_FOUND", `${path} is a hardlink to ${found?.linkname}, which does not exist`);
   return found.bytes;
+}
+
+/** Says where a path of the merged filesystem was not. */
+export const MERGED = "the image (it may have been deleted by a later layer)";
+
+/** Where `path`'s bytes are in a merged filesystem. */
+export const locateInMerge = (merge: FsMerge, path: string): EntryLocation => bytesToOpen(path, merge.locate(path), MERGED);
+
+/** Says where a path of layer `index` (`digest`) was not: a layer's view shows what it added, modified or removed. */
+export const inLayer = (index: number, digest: string) => `what layer ${index} (${digest}) added or modified`;
+
+/**
+ * How `path` opens as layer `index` added or modified it (what the layer's view shows), found among
+ * its changes; null when the layer did neither (removing it included: there is nothing to open).
+ */
+export function locatedInLayer(merge: FsMerge, index: number, path: string): Located | null {
+  const changes = merge.changes(index);
+  let low = 0;
+  let high = changes.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (comparePaths((changes[middle] as Change).path, path) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return changes[low]?.path === path ? (merge.changesLocated(index)[low] ?? null) : null;
 }

@@ -7,6 +7,13 @@ export interface EntryLocation {
   ordinal: number;
 }
 
+/** A path's type and link, and where its bytes are (files and hardlinks to a file; null otherwise): what opening it needs. */
+export interface Located {
+  type: EntryType;
+  linkname?: string;
+  bytes: EntryLocation | null;
+}
+
 interface Node extends FileMeta {
   layer: number;
   /** Position in its layer's listing; -1 for a parent a layer implied without listing it. */
@@ -17,6 +24,13 @@ interface Node extends FileMeta {
 }
 
 const ROOT_MODE = 0o755;
+
+/** A node as opening it needs it; its bytes are its own entry's for a file, its target's for a hardlink. */
+function locatedOf(node: Node): Located {
+  const at = node.type === "file" ? node : node.type === "hardlink" ? node.target : undefined;
+  const bytes = at ? { layer: at.layer, ordinal: at.ordinal } : null;
+  return { type: node.type, ...(node.linkname !== undefined && { linkname: node.linkname }), bytes };
+}
 
 /**
  * The image filesystem, merged exactly as a runtime applies layers (OCI image-spec layer.md):
@@ -34,6 +48,8 @@ const ROOT_MODE = 0o755;
 export class FsMerge {
   private readonly nodes = new Map<string, Node>();
   private readonly layerChanges: Change[][] = [];
+  /** Per layer, aligned with its changes: an added or modified path as opening it in that layer finds it (null for a removal). */
+  private readonly layerChangesLocated: (Located | null)[][] = [];
   /** The layer being applied: what it removed from below, and what it added or modified. */
   private current = { layer: 0, removed: new Map<string, Node>(), touched: new Map<string, "added" | "modified">() };
 
@@ -94,16 +110,17 @@ export class FsMerge {
       this.classify(entry.path, existedBelow);
     });
 
-    const changes: Change[] = [];
+    const located: [Change, Located | null][] = [];
     for (const [path, change] of touched) {
       const node = this.nodes.get(path);
-      if (node) changes.push({ path, change, type: node.type, size: node.size });
+      if (node) located.push([{ path, change, type: node.type, size: node.size }, locatedOf(node)]);
     }
     for (const [path, node] of removed) {
-      if (!this.nodes.has(path)) changes.push({ path, change: "removed", type: node.type, size: node.size });
+      if (!this.nodes.has(path)) located.push([{ path, change: "removed", type: node.type, size: node.size }, null]);
     }
-    changes.sort((a, b) => comparePaths(a.path, b.path));
-    this.layerChanges.push(changes);
+    located.sort(([a], [b]) => comparePaths(a.path, b.path));
+    this.layerChanges.push(located.map(([change]) => change));
+    this.layerChangesLocated.push(located.map(([, at]) => at));
   }
 
   /** Points a hardlink at the file `linkname` is now: its bytes, and so their digest, are that file's. */
@@ -200,11 +217,14 @@ export class FsMerge {
     return this.layerChanges[index] ?? [];
   }
 
+  /** Layer `index`'s changes as opening them in that layer found them then, aligned with `changes(index)` (null for a removal). */
+  changesLocated(index: number): readonly (Located | null)[] {
+    return this.layerChangesLocated[index] ?? [];
+  }
+
   /** The node at `path` with, for files and hardlinks, where its bytes are. */
-  locate(path: string): { type: EntryType; linkname?: string; bytes: EntryLocation | null } | null {
+  locate(path: string): Located | null {
     const node = this.nodes.get(path);
-    if (!node) return null;
-    const bytes = node.type === "file" ? { layer: node.layer, ordinal: node.ordinal } : node.type === "hardlink" ? (node.target ?? null) : null;
-    return { type: node.type, ...(node.linkname !== undefined && { linkname: node.linkname }), bytes };
+    return node ? locatedOf(node) : null;
   }
 }

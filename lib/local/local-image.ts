@@ -15,7 +15,7 @@ import { cleanPath } from "@/lib/core/paths";
 import type { ArchiveImage, ArchiveLayer } from "@/lib/archive/files";
 import { changedDirectoryOf, changesOf, directoryOf, searchOf, summaryOf } from "@/lib/fs/directory";
 import type { SortKey } from "@/lib/core/tree";
-import { locateInLayerEntries, locateInMerge } from "@/lib/fs/locate";
+import { bytesToOpen, inLayer, locatedInLayer, locateInMerge } from "@/lib/fs/locate";
 import type { EntryLocation, FsMerge } from "@/lib/fs/merge";
 import { existingLayer, mergeImage } from "@/lib/fs/merge-image";
 import { captureSinks, emptyCaptures, type LayerCaptures } from "@/lib/packages/captures";
@@ -158,10 +158,10 @@ export class LocalImage implements ImageView {
   }
 
   private async locate(path: string, layerDigest: string | null): Promise<EntryLocation> {
-    if (layerDigest === null) return locateInMerge((await this.merged()).merge, path);
+    const { merge } = await this.merged();
+    if (layerDigest === null) return locateInMerge(merge, path);
     const index = this.layerIndex(layerDigest);
-    const { entries } = await this.layer(index).done;
-    return locateInLayerEntries(entries, index, path, `layer ${index} (${layerDigest})`, () => this.listings(index));
+    return bytesToOpen(path, locatedInLayer(merge, index, path), inLayer(index, layerDigest));
   }
 
   async filePart(file: FileRef, offset: number, length: number): Promise<FilePart> {

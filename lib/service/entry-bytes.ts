@@ -5,7 +5,7 @@ import { MemoryLru } from "@/lib/cache/memory-lru";
 import type { LayerEntry } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
 import { openLayerEntry } from "@/lib/layer/read";
-import { collectLayer } from "@/lib/service/layer-index";
+import { layerEntry } from "@/lib/service/layer-entry";
 import { readLayerRange } from "@/lib/service/layer-seek";
 import { readTocRange } from "@/lib/service/layer-toc";
 import type { LayerSource } from "@/lib/service/layer-source";
@@ -48,7 +48,7 @@ const smallFiles = new MemoryLru(32 * 1024 ** 2, SMALL_FILE_BYTES);
  * recorded, and a small one kept for the next requests.
  */
 export async function openEntryBytes(layer: LayerSource, ordinal: number, part: ByteRange | null): Promise<EntryBytes> {
-  const entry = (await collectLayer(layer))[ordinal];
+  const entry = await layerEntry(layer, ordinal);
   if (!entry) throw new PortholeError("UPSTREAM_INVALID", `layer ${layer.digest} changed: its entry ${ordinal} is gone`);
   const range = clampRange(entry.size, part);
   const { offset, length } = range;

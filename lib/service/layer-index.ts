@@ -233,7 +233,8 @@ async function* readIndex(cached: Buffer | string): AsyncGenerator<ListedBatch> 
   if (!end || end.entries !== count || rest + decoder.end()) throw new PortholeError("INTERNAL", "a cached layer index is incomplete");
 }
 
-async function drain(items: AsyncIterable<unknown>): Promise<void> {
+/** Reads `items` to their end for what reading them does (a listing stored, captures kept). */
+export async function drain(items: AsyncIterable<unknown>): Promise<void> {
   for await (const item of items) void item;
 }
 

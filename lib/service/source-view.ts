@@ -67,7 +67,7 @@ export function sourceView(open: () => Promise<ImageSource>): SourceView {
     summary: async (upTo) => indexedSummary(...(await indexed(upTo))),
     directory: async (path, upTo, sort) => indexedDirectory(...(await indexed(upTo)), path, sort),
     search: async (query, upTo, limit, after) => indexedSearch(...(await indexed(upTo)), query, limit, after),
-    openFile: async (file, part) => openFile(await source(), file.path, file.layer, part),
+    openFile: async (file, part) => openFile(await source(), (await indexed(null))[0], file.path, file.layer, part),
     filePart: async (file, offset, length) => {
       const { content, entry } = await view.openFile(file, { offset, length });
       return { bytes: await readAll(content), size: entry.size };

@@ -1,13 +1,14 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { open, type FileHandle } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { contentCache } from "@/lib/cache/content-cache";
+import { memoryBytes, storedBytes, type StoredBytes } from "@/lib/cache/stored-bytes";
 import { Recent } from "@/lib/cache/recent";
 import { onceAcrossInstances } from "@/lib/coord/lease";
 import { PortholeError } from "@/lib/core/errors";
 import { FOOTER_BYTES, TREE_INDEX_MAGIC, tableOffsetOf, writeTreeIndex, type DirectoryPlace, type Span, type TreeTable } from "@/lib/fs/tree-index";
+import { logEvent } from "@/lib/service/events";
 import { mergedNow } from "@/lib/service/image-fs";
 import type { ImageSource } from "@/lib/service/layer-source";
 
@@ -15,37 +16,8 @@ import type { ImageSource } from "@/lib/service/layer-source";
 const OPEN_INDEXES = 16;
 /** Sections are scanned this much at a time. */
 const SCAN_BYTES = 1 << 20;
-/** A handle an index let go of is closed this much later: reads still under way on it finish first. */
-const CLOSE_AFTER_MS = 60_000;
 /** How many layers' trees of changes an opened index keeps placed (a layer being browsed, and a few more). */
 const PLACED_CHANGE_TREES = 4;
-
-/** Bytes of a stored index, wherever they are: a file on the local disk, or (a small index) memory. */
-interface IndexBytes {
-  size: number;
-  read(offset: number, length: number): Promise<Buffer>;
-  release(): void;
-}
-
-function memoryBytes(bytes: Buffer): IndexBytes {
-  return { size: bytes.length, read: async (offset, length) => bytes.subarray(offset, offset + length), release: () => undefined };
-}
-
-async function fileBytes(path: string): Promise<IndexBytes> {
-  const handle: FileHandle = await open(path, "r");
-  const { size } = await handle.stat();
-  return {
-    size,
-    read: async (offset, length) => {
-      const buffer = Buffer.allocUnsafe(length);
-      const { bytesRead } = await handle.read(buffer, 0, length, offset);
-      if (bytesRead !== length) throw new PortholeError("INTERNAL", "a stored tree index is shorter than its table says");
-      return buffer;
-    },
-    // The disk cache may evict the file meanwhile: the open handle still reads it.
-    release: () => void setTimeout(() => void handle.close().catch(() => undefined), CLOSE_AFTER_MS).unref(),
-  };
-}
 
 /** Where a directory's line is in a tree, and the size of everything below it. */
 export interface PlacedDirectory {
@@ -63,7 +35,7 @@ export class TreeIndex {
 
   constructor(
     readonly table: TreeTable,
-    private readonly bytes: IndexBytes,
+    private readonly bytes: StoredBytes,
   ) {
     this.dirs = byPath(table.dirs);
   }
@@ -108,10 +80,10 @@ function indexKey(source: ImageSource, upTo: number): string {
     .slice(0, upTo + 1)
     .map((layer) => layer.digest)
     .join(",");
-  return `tree-index:v2:${createHash("sha256").update(chain).digest("hex")}`;
+  return `tree-index:v3:${createHash("sha256").update(chain).digest("hex")}`;
 }
 
-async function opened(bytes: IndexBytes): Promise<TreeIndex> {
+async function opened(bytes: StoredBytes): Promise<TreeIndex> {
   const footer = (await bytes.read(bytes.size - FOOTER_BYTES, FOOTER_BYTES)).toString("latin1");
   const offset = tableOffsetOf(footer);
   const magic = (await bytes.read(0, TREE_INDEX_MAGIC.length)).toString("latin1");
@@ -126,7 +98,7 @@ export const indexInMemory = (chunks: Iterable<string>): Promise<TreeIndex> => o
 async function find(key: string): Promise<TreeIndex | null> {
   const stored = await contentCache().open(key);
   if (stored === null) return null;
-  return opened(typeof stored === "string" ? await fileBytes(stored) : memoryBytes(stored));
+  return opened(await storedBytes(stored));
 }
 
 /** Builds the index from the merged filesystem and stores it; where it cannot be stored, it is kept in memory. */
@@ -134,7 +106,7 @@ async function make(key: string, source: ImageSource, upTo: number): Promise<Tre
   const started = performance.now();
   // Not memoized: the index is what is kept (a million paths merged take gigabytes; their index, none).
   const { fs, merge } = await mergedNow(source, upTo);
-  const chunks = () => writeTreeIndex(fs, (layer) => merge.changes(layer));
+  const chunks = () => writeTreeIndex(fs, merge);
   const stored = await contentCache()
     .put(key, Readable.from(chunks(), { objectMode: false }))
     .then(() => find(key))
@@ -144,7 +116,7 @@ async function make(key: string, source: ImageSource, upTo: number): Promise<Tre
     });
   const index = stored ?? (await indexInMemory(chunks()));
   // What it cost is worth seeing: every other instance reads it instead of paying it again.
-  console.log(JSON.stringify({ treeIndex: "built", key, entries: fs.files.length, ms: Math.round(performance.now() - started) }));
+  logEvent({ treeIndex: "built", key, entries: fs.files.length, ms: Math.round(performance.now() - started) });
   return index;
 }
 

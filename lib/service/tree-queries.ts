@@ -4,7 +4,17 @@ import { PageCollector, type Page } from "@/lib/core/paging";
 import { PortholeError } from "@/lib/core/errors";
 import { baseName, cleanPath, comparePaths, parentOf } from "@/lib/core/paths";
 import type { SortKey } from "@/lib/core/tree";
-import { changedChildrenOfLine, changeOfRecord, childrenOfLine, entryOfLine, pathOfLine, type Span } from "@/lib/fs/tree-index";
+import {
+  changedChildrenOfLine,
+  changedLocatedInLine,
+  changeOfRecord,
+  childrenOfLine,
+  entryOfLine,
+  locatedInLine,
+  pathOfLine,
+  type Span,
+} from "@/lib/fs/tree-index";
+import type { Located } from "@/lib/fs/merge";
 import { candidateLines } from "@/lib/fs/tree-scan";
 import type { PlacedDirectory, TreeIndex } from "@/lib/service/tree-index";
 import { searchFor } from "@/lib/fs/directory";
@@ -21,9 +31,25 @@ const bySize = (a: DirectoryEntry, b: DirectoryEntry) => b.total - a.total || co
 interface IndexedTree {
   place(path: string): Promise<PlacedDirectory | null>;
   parse(dir: string, line: string): DirectoryEntry[];
+  /** The child `name` in a directory's line, as opening it needs it. */
+  located(line: string, name: string): Located | null;
   /** Says that `path` is not in this tree. */
   absent(path: string): string;
 }
+
+const mergedTree = (index: TreeIndex): IndexedTree => ({
+  place: async (dir) => index.directory(dir),
+  parse: childrenOfLine,
+  located: locatedInLine,
+  absent: (missing) => `${missing} is not in the image`,
+});
+
+const changedTree = (index: TreeIndex, layer: number): IndexedTree => ({
+  place: (dir) => index.changedDirectory(layer, dir),
+  parse: changedChildrenOfLine,
+  located: (line, name) => changedLocatedInLine(line, name, layer),
+  absent: (missing) => `layer ${layer} changed nothing at or below ${missing}`,
+});
 
 async function childrenOf(index: TreeIndex, tree: IndexedTree, path: string): Promise<{ total: number; children: DirectoryEntry[] } | null> {
   const dir = await tree.place(path);
@@ -46,12 +72,7 @@ async function treeDirectory(index: TreeIndex, tree: IndexedTree, digest: string
 
 /** One directory of the merged filesystem. */
 export function indexedDirectory(index: TreeIndex, digest: string, path: string, sort: SortKey = "name"): Promise<DirectoryResponse> {
-  const merged: IndexedTree = {
-    place: async (dir) => index.directory(dir),
-    parse: childrenOfLine,
-    absent: (missing) => `${missing} is not in the image`,
-  };
-  return treeDirectory(index, merged, digest, path, sort);
+  return treeDirectory(index, mergedTree(index), digest, path, sort);
 }
 
 /**
@@ -65,13 +86,22 @@ export function indexedChangedDirectory(
   path: string,
   sort: SortKey = "name",
 ): Promise<DirectoryResponse> {
-  const changed: IndexedTree = {
-    place: (dir) => index.changedDirectory(layer, dir),
-    parse: changedChildrenOfLine,
-    absent: (missing) => `layer ${layer} changed nothing at or below ${missing}`,
-  };
-  return treeDirectory(index, changed, digest, path, sort);
+  return treeDirectory(index, changedTree(index, layer), digest, path, sort);
 }
+
+/** How `path` opens in a tree: from its directory's line, without reading the tree; null when it is not there. */
+async function locatedIn(index: TreeIndex, tree: IndexedTree, path: string): Promise<Located | null> {
+  if (path === "/") return { type: "dir", bytes: null };
+  const dir = await tree.place(parentOf(path));
+  return dir && tree.located(await index.text(dir.span), baseName(path));
+}
+
+/** How `path` opens in the merged filesystem (where a file's or a hardlink's bytes are); null when it is not there. */
+export const indexedLocated = (index: TreeIndex, path: string): Promise<Located | null> => locatedIn(index, mergedTree(index), cleanPath(path));
+
+/** How `path` opens as layer `layer` added or modified it; null when that layer did neither. */
+export const indexedChangeLocated = (index: TreeIndex, layer: number, path: string): Promise<Located | null> =>
+  locatedIn(index, changedTree(index, layer), cleanPath(path));
 
 /**
  * The paths a filter matches, in path order: the first `limit` after `after` (a page), how many in

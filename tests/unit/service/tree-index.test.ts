@@ -9,7 +9,16 @@ import { changedDirectoryOf, changesOf, directoryOf, searchOf, summaryOf } from 
 import { mergeImage } from "@/lib/fs/merge-image";
 import { changeOfRecord, writeTreeIndex } from "@/lib/fs/tree-index";
 import { indexInMemory, type TreeIndex } from "@/lib/service/tree-index";
-import { indexedChangedDirectory, indexedChanges, indexedDirectory, indexedSearch, indexedSummary } from "@/lib/service/tree-queries";
+import {
+  indexedChangedDirectory,
+  indexedChangeLocated,
+  indexedChanges,
+  indexedDirectory,
+  indexedLocated,
+  indexedSearch,
+  indexedSummary,
+} from "@/lib/service/tree-queries";
+import { bytesToOpen, locateInMerge, MERGED } from "@/lib/fs/locate";
 import { pageOf } from "@/lib/core/paging";
 
 const entry = (path: string, type: EntryType = "file", extra: Partial<LayerEntry> = {}): LayerEntry => ({
@@ -27,7 +36,14 @@ const entry = (path: string, type: EntryType = "file", extra: Partial<LayerEntry
 const ODD_NAMES = ['quote"d', "back\\slash", "new\nline", "tab\tbed", "ünïcödé", "100%25", "a-b", "a", "a.b", "🙂", '",', "x,y"];
 
 function layers(): LayerEntry[][] {
-  const bottom: LayerEntry[] = [entry("/etc", "dir"), entry("/etc/passwd"), entry("/gone", "dir"), entry("/gone/file")];
+  const bottom: LayerEntry[] = [
+    entry("/etc", "dir"),
+    entry("/etc/passwd"),
+    // Linked to a file the next layer removes: the link keeps its bytes.
+    entry("/etc/bottom-hard", "hardlink", { linkname: "/etc/passwd" }),
+    entry("/gone", "dir"),
+    entry("/gone/file"),
+  ];
   for (const name of ODD_NAMES) {
     bottom.push(entry(`/odd/${name}`, "dir"), entry(`/odd/${name}/${name}`), entry(`/odd/${name}.txt`));
   }
@@ -38,6 +54,7 @@ function layers(): LayerEntry[][] {
     entry("/etc/passwd", "file", { whiteout: true }),
     entry("/etc/link", "symlink", { linkname: "../odd/a" }),
     entry("/etc/hard", "hardlink", { linkname: "/many/d0/f0.txt" }),
+    entry("/etc/dangling", "hardlink", { linkname: "/no/such/file" }),
     entry("/many/d1/f1.txt", "file", { size: 99_999 }),
   ];
   return [bottom, top];
@@ -47,7 +64,7 @@ const image = { digest: "sha256:image", layers: [{ digest: "sha256:l0" }, { dige
 
 async function both(upTo = 1): Promise<{ index: TreeIndex; merged: ReturnType<typeof mergeImage> }> {
   const merged = mergeImage(image, layers().slice(0, upTo + 1), 1e9);
-  const index = await indexInMemory(writeTreeIndex(merged.fs, (layer) => merged.merge.changes(layer)));
+  const index = await indexInMemory(writeTreeIndex(merged.fs, merged.merge));
   return { index, merged };
 }
 
@@ -161,12 +178,13 @@ describe("the merged tree's index", () => {
     const { index } = await both();
     const top = await indexedChangedDirectory(index, "sha256:image", 1, "/");
     expect(top.children.map(({ name, change, children }) => [name, change ?? null, children])).toEqual([
-      ["etc", null, 3],
+      ["etc", null, 4],
       ["gone", null, 1],
       ["many", null, 1],
     ]);
     const etc = await indexedChangedDirectory(index, "sha256:image", 1, "/etc");
     expect(etc.children.map(({ name, change, type }) => [name, change, type])).toEqual([
+      ["dangling", "added", "hardlink"],
       ["hard", "added", "hardlink"],
       ["link", "added", "symlink"],
       ["passwd", "removed", "file"],
@@ -183,6 +201,55 @@ describe("the merged tree's index", () => {
     }
   });
 
+  it("says where every path's bytes are in the merged tree as the merge does, refusing what has none", async () => {
+    const { index, merged } = await both();
+    const paths = [...merged.fs.files.map((file) => file.path), "/", "/etc/passwd", "/no/such", "/etc/link/below"];
+    const hardlinks = merged.fs.files.filter((file) => file.type === "hardlink").map((file) => file.path);
+    expect(hardlinks).toEqual(["/etc/bottom-hard", "/etc/dangling", "/etc/hard"]);
+    for (const path of paths) {
+      const expected = await failureOf(() => locateInMerge(merged.merge, path)).then((failed) => failed ?? locateInMerge(merged.merge, path));
+      const actual = await failure(indexedLocated(index, path).then((found) => bytesToOpen(path, found, MERGED))).then(
+        async (failed) => failed ?? bytesToOpen(path, await indexedLocated(index, path), MERGED),
+      );
+      expect(actual, path).toEqual(expected);
+    }
+    // Where the links' bytes are, spelled out: a file the next layer removed, and one of another layer.
+    expect(await indexedLocated(index, "/etc/bottom-hard")).toEqual({ type: "hardlink", linkname: "/etc/passwd", bytes: { layer: 0, ordinal: 1 } });
+    const target = layers()[0]?.findIndex((candidate) => candidate.path === "/many/d0/f0.txt");
+    expect(await indexedLocated(index, "/etc/hard")).toEqual({ type: "hardlink", linkname: "/many/d0/f0.txt", bytes: { layer: 0, ordinal: target } });
+  });
+
+  it("says where each layer's added and modified files' bytes were as of that layer, as its tar and the layers below it say", async () => {
+    const { index, merged } = await both();
+    const all = layers();
+    for (const [layer, entries] of all.entries()) {
+      for (const change of merged.merge.changes(layer)) {
+        const { path } = change;
+        const found = await indexedChangeLocated(index, layer, path);
+        if (change.change === "removed" || change.type === "dir") {
+          expect(found?.bytes ?? null, `layer ${layer} ${path}`).toBeNull();
+          continue;
+        }
+        // The oracle: the layer's last entry for the path; a hardlink's target as the layers up to this one merge.
+        const ordinal = entries.findLastIndex((candidate) => candidate.path === path);
+        const last = entries[ordinal] as LayerEntry;
+        const below = mergeImage(image, all.slice(0, layer + 1), 1e9).merge.locate(path);
+        const expected = last.type === "file" ? { layer, ordinal } : last.type === "hardlink" ? (below?.bytes ?? null) : null;
+        expect(found, `layer ${layer} ${path}`).toEqual({
+          type: last.type,
+          ...(last.linkname !== undefined && { linkname: last.linkname }),
+          bytes: expected,
+        });
+      }
+    }
+    // Layer 0's view of a file layer 1 overwrote still opens layer 0's bytes.
+    const overwritten = all[0]?.findIndex((candidate) => candidate.path === "/many/d1/f1.txt");
+    expect(await indexedChangeLocated(index, 0, "/many/d1/f1.txt")).toEqual({ type: "file", bytes: { layer: 0, ordinal: overwritten } });
+    // Nothing to open where a layer only removed, or only passes on the way to its changes.
+    expect(await indexedChangeLocated(index, 1, "/etc/passwd")).toBeNull();
+    expect(await indexedChangeLocated(index, 1, "/many")).toBeNull();
+  });
+
   it("of layers 0..0 is the bottom layer's tree", async () => {
     const { index, merged } = await both(0);
     expect(await indexedDirectory(index, "sha256:image", "/gone")).toEqual(directoryOf(merged.fs, "/gone"));
@@ -191,7 +258,7 @@ describe("the merged tree's index", () => {
 
   it("is the same bytes however often it is written", async () => {
     const merged = mergeImage(image, layers(), 1e9);
-    const write = () => [...writeTreeIndex(merged.fs, (layer) => merged.merge.changes(layer))].join("");
+    const write = () => [...writeTreeIndex(merged.fs, merged.merge)].join("");
     expect(write()).toBe(write());
   });
 });
