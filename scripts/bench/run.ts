@@ -167,7 +167,7 @@ async function manyFilesRowsAll(profile = false, sizes = [300_000, 1_000_000]): 
   const tools = {
     work: WORK,
     registry: REGISTRY,
-    startApp: () => startApp({ profile }),
+    startApp: (options = {}) => startApp({ profile, ...options }),
     timed,
     pushLayer: pushLayerImage,
     cleanCache: (dir: string) => rmSync(dir, { recursive: true, force: true }),
