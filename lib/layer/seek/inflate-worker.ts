@@ -13,8 +13,13 @@ import type { Checkpoint } from "@/lib/layer/seek/protocol";
 import type { FromWorker, ToWorker, WorkerOptions } from "@/lib/layer/seek/protocol";
 import { SpanHasher } from "@/lib/layer/seek/span-hasher";
 
-/** How far (uncompressed bytes) the worker may run ahead of its reader. */
-const CREDIT = 4 * 1024 * 1024;
+/**
+ * How far (uncompressed bytes) the worker may run ahead of its reader. Each piece sent is memory
+ * the reader's heap frees only at a collection; the fewer in flight, the more die young, freed by
+ * the cheap one: a million-entry listing peaked at 278–341 MB of RSS (median 283) with 1 MiB,
+ * against 290–341 MB (median 320) with 4 MiB, in seven runs each, no slower.
+ */
+const CREDIT = 1024 * 1024;
 
 const port = parentPort as NonNullable<typeof parentPort>;
 const hasher = new SpanHasher();
