@@ -93,9 +93,16 @@ const RUNS = 3;
  * memory has nothing of them (a restart, or the tenth instance): one in the layer's view, then one
  * of the merged tree, then the next ones; and how far the server's RSS rose above idle meanwhile.
  */
-async function firstFiles(tools: ManyFilesTools, cacheDir: string, image: { ref: string; digest: string }, warmUp: { ref: string; digest: string }, dir: string) {
+async function firstFiles(
+  tools: ManyFilesTools,
+  cacheDir: string,
+  image: { ref: string; digest: string },
+  warmUp: { ref: string; digest: string },
+  dir: string,
+) {
   const app = await tools.startApp({ cacheDir });
-  const file = (n: number, params: Record<string, string> = {}) => `${app.url}/api/v1/file?${new URLSearchParams({ ref: image.ref, path: `${dir}/f${n}.txt`, ...params })}`;
+  const file = (n: number, params: Record<string, string> = {}) =>
+    `${app.url}/api/v1/file?${new URLSearchParams({ ref: image.ref, path: `${dir}/f${n}.txt`, ...params })}`;
   try {
     // The routes loaded on another image: what is measured is the file, not the process's first request.
     await tools.timed(`${app.url}/api/v1/file?${new URLSearchParams({ ref: warmUp.ref, path: "/data/d0/f1.txt", layer: warmUp.digest })}`);
@@ -104,7 +111,12 @@ async function firstFiles(tools: ManyFilesTools, cacheDir: string, image: { ref:
     const inLayer = await tools.timed(file(first + 7, { layer: image.digest }), app.rssMb);
     const merged = await tools.timed(file(first + 8), app.rssMb);
     const next = await warm(file(first + 9));
-    return { inLayerMs: inLayer.total, mergedMs: merged.total, nextMs: next, rssRiseMb: Math.max(inLayer.peakRssMb, merged.peakRssMb, app.rssMb()) - idle };
+    return {
+      inLayerMs: inLayer.total,
+      mergedMs: merged.total,
+      nextMs: next,
+      rssRiseMb: Math.max(inLayer.peakRssMb, merged.peakRssMb, app.rssMb()) - idle,
+    };
   } finally {
     await app.stop();
   }
