@@ -1,29 +1,7 @@
-import type { FsFile, FsHidden, FsResponse, ImageInfo, LayerEntry } from "@/lib/core/api-types";
+import type { FsResponse, ImageInfo, LayerEntry } from "@/lib/core/api-types";
 import { PortholeError } from "@/lib/core/errors";
-import { comparePaths } from "@/lib/core/paths";
 import { diveEfficiency, diveLayerTree } from "@/lib/fs/dive-efficiency";
 import { FsMerge } from "@/lib/fs/merge";
-
-/**
- * Per path, the regular-file bytes no one sees: every copy the layers hold, less the visible one.
- * Their sum is what squashing saves; the treemap draws each where it was (all of them, where dive's
- * inefficiencies are only the biggest paths, and count the visible copy too).
- */
-function hiddenBytes(layers: readonly LayerEntry[][], files: readonly FsFile[]): FsHidden[] {
-  const held = new Map<string, number>();
-  for (const entries of layers) {
-    for (const entry of entries) {
-      if (entry.type === "file" && !entry.whiteout && !entry.opaque && entry.size > 0) held.set(entry.path, (held.get(entry.path) ?? 0) + entry.size);
-    }
-  }
-  for (const file of files) {
-    const bytes = held.get(file.path);
-    if (bytes !== undefined && file.type === "file") held.set(file.path, bytes - file.size);
-  }
-  const hidden: FsHidden[] = [];
-  for (const [path, size] of held) if (size > 0) hidden.push({ path, size });
-  return hidden.sort((a, b) => comparePaths(a.path, b.path));
-}
 
 /**
  * An image's merged filesystem and its figures (`/api/v1/fs`) from its layers' listings, bottom
@@ -41,7 +19,7 @@ export function mergeImage(image: ImageInfo, layers: readonly LayerEntry[][], ma
   }
   const trees = layers.map((entries) => diveLayerTree(entries));
   const dive = diveEfficiency(trees);
-  const hidden = hiddenBytes(layers, files);
+  const hidden = merge.hidden();
   const fs: FsResponse = {
     digest: image.digest,
     files,

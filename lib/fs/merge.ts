@@ -1,4 +1,4 @@
-import type { Change, EntryType, FileMeta, FsFile, LayerEntry } from "@/lib/core/api-types";
+import type { Change, EntryType, FileMeta, FsFile, FsHidden, LayerEntry } from "@/lib/core/api-types";
 import { baseName, comparePaths, parentOf } from "@/lib/core/paths";
 
 /** Where the bytes of a visible file live: a layer and the entry's position in that layer's listing. */
@@ -25,10 +25,13 @@ interface Node extends FileMeta {
 
 const ROOT_MODE = 0o755;
 
-/** A node as opening it needs it; its bytes are its own entry's for a file, its target's for a hardlink. */
+/** Where a node's bytes are: its own entry's for a file, its target's for a hardlink (the node or target itself, not a copy). */
+const bytesOf = (node: Node): EntryLocation | null => (node.type === "file" ? node : node.type === "hardlink" ? (node.target ?? null) : null);
+
+/** A node as opening it needs it. */
 function locatedOf(node: Node): Located {
-  const at = node.type === "file" ? node : node.type === "hardlink" ? node.target : undefined;
-  const bytes = at ? { layer: at.layer, ordinal: at.ordinal } : null;
+  const at = bytesOf(node);
+  const bytes = at && { layer: at.layer, ordinal: at.ordinal };
   return { type: node.type, ...(node.linkname !== undefined && { linkname: node.linkname }), bytes };
 }
 
@@ -48,6 +51,8 @@ function locatedOf(node: Node): Located {
 export class FsMerge {
   private readonly nodes = new Map<string, Node>();
   private readonly layerChanges: Change[][] = [];
+  /** Per path, the bytes of regular files there that a later entry replaced or removed: still in the image, seen by no one. */
+  private readonly hiddenBytes = new Map<string, number>();
   /** Per layer, aligned with its changes: an added or modified path as opening it in that layer finds it (null for a removal). */
   private readonly layerChangesLocated: (Located | null)[][] = [];
   /** The layer being applied: what it removed from below, and what it added or modified. */
@@ -194,6 +199,7 @@ export class FsMerge {
     for (let node = pending.pop(); node; node = pending.pop()) {
       if (node.children) for (const child of node.children.values()) pending.push(child);
       this.nodes.delete(node.path);
+      if (node.type === "file" && node.size > 0) this.hiddenBytes.set(node.path, (this.hiddenBytes.get(node.path) ?? 0) + node.size);
       if (touched.get(node.path) !== "added" && !removed.has(node.path)) removed.set(node.path, node);
     }
   }
@@ -212,6 +218,16 @@ export class FsMerge {
     return files.sort((a, b) => comparePaths(a.path, b.path));
   }
 
+  /**
+   * Per path, the regular-file bytes no one sees: every copy the layers hold, less the visible one.
+   * Their sum is what squashing saves; the treemap draws each where it was (all of them, where dive's
+   * inefficiencies are only the biggest paths, and count the visible copy too). Path order.
+   */
+  hidden(): FsHidden[] {
+    const hidden = [...this.hiddenBytes].map(([path, size]) => ({ path, size }));
+    return hidden.sort((a, b) => comparePaths(a.path, b.path));
+  }
+
   /** What layer `index` added, modified and removed (every removed path, not only subtree tops). */
   changes(index: number): Change[] {
     return this.layerChanges[index] ?? [];
@@ -220,6 +236,12 @@ export class FsMerge {
   /** Layer `index`'s changes as opening them in that layer found them then, aligned with `changes(index)` (null for a removal). */
   changesLocated(index: number): readonly (Located | null)[] {
     return this.layerChangesLocated[index] ?? [];
+  }
+
+  /** Where the bytes at `path` are, read only: what writing a million of them needs, without a copy each. */
+  bytesAt(path: string): Readonly<EntryLocation> | null {
+    const node = this.nodes.get(path);
+    return node ? bytesOf(node) : null;
   }
 
   /** The node at `path` with, for files and hardlinks, where its bytes are. */

@@ -52,7 +52,7 @@ type ChangedRecord = [
 ];
 
 /** What the index needs of a merge besides its files: each layer's changes and how they open in it, and how each path opens. */
-export type IndexedMerge = Pick<FsMerge, "changes" | "changesLocated" | "locate">;
+export type IndexedMerge = Pick<FsMerge, "changes" | "changesLocated" | "bytesAt">;
 
 function bytesRecord(bytes: EntryLocation | null, ownLayer: number | null): BytesRecord {
   if (!bytes) return null;
@@ -199,7 +199,7 @@ function* directoryLines(out: Writer, root: TreeNode, record: (node: TreeNode) =
  */
 function* mergedSections(out: Writer, files: FsResponse["files"], merge: IndexedMerge): Generator<string, { dirs: DirectoryPlace[]; paths: Span }> {
   const root = buildTree(files);
-  const bytesOf = (path: string) => merge.locate(path)?.bytes ?? null;
+  const bytesOf = (path: string) => merge.bytesAt(path);
   const dirs = yield* directoryLines(out, root, (child) => recordOf(child, child.name, bytesOf(child.path)));
   dirs.sort((a, b) => comparePaths(a[0], b[0]));
   const dirNodes = new Map(
