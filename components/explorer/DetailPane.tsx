@@ -1,10 +1,9 @@
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { ErrorPanel, Skeleton } from "@/components/ErrorPanel";
 import { Figures } from "@/components/explorer/Figures";
 import { FileOwner } from "@/components/explorer/FileOwner";
 import { FileViewer } from "@/components/explorer/FileViewer";
-import { ImageOverview } from "@/components/packages/ImageOverview";
-import { TreemapPanel } from "@/components/treemap/TreemapPanel";
 import { formatBytes } from "@/lib/core/format";
 import { directoryLinks, throughLinks } from "@/lib/client/package-owners";
 import { findNode, type TreeNode } from "@/lib/core/tree";
@@ -14,6 +13,11 @@ import { PortholeError } from "@/lib/core/errors";
 import type { FirstView } from "@/lib/core/image-view";
 import { linkTarget } from "@/lib/core/paths";
 import { imageUrl, PACKAGES_HASH, TREEMAP_HASH, type Location } from "@/lib/core/urls";
+
+// Loaded only where they are shown (the image's root, a merged directory): a link to a file or a
+// big image's directory paints before their code is fetched, parsed and run.
+const ImageOverview = dynamic(() => import("@/components/packages/ImageOverview").then((module) => module.ImageOverview));
+const TreemapPanel = dynamic(() => import("@/components/treemap/TreemapPanel").then((module) => module.TreemapPanel));
 
 interface DetailPaneProps {
   location: Location;
