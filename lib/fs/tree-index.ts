@@ -199,8 +199,7 @@ function* directoryLines(out: Writer, root: TreeNode, record: (node: TreeNode) =
  */
 function* mergedSections(out: Writer, files: FsResponse["files"], merge: IndexedMerge): Generator<string, { dirs: DirectoryPlace[]; paths: Span }> {
   const root = buildTree(files);
-  const bytesOf = (path: string) => merge.bytesAt(path);
-  const dirs = yield* directoryLines(out, root, (child) => recordOf(child, child.name, bytesOf(child.path)));
+  const dirs = yield* directoryLines(out, root, (child) => recordOf(child, child.name, merge.bytesAt(child.path)));
   dirs.sort((a, b) => comparePaths(a[0], b[0]));
   const dirNodes = new Map(
     preorder(root, (node) => node.type === "dir")
@@ -210,7 +209,7 @@ function* mergedSections(out: Writer, files: FsResponse["files"], merge: Indexed
   const start = out.offset;
   for (const file of files) {
     const node = file.type === "dir" ? dirNodes.get(file.path) : undefined;
-    const bytes = bytesRecord(bytesOf(file.path), file.layer);
+    const bytes = bytesRecord(merge.bytesAt(file.path), file.layer);
     const record: EntryRecord = [file.path, file.type, file.size, file.layer, node?.total ?? file.size, node?.children.length ?? 0, bytes];
     if (file.linkname !== undefined) record.push(file.linkname);
     const chunk = out.line(JSON.stringify(record));

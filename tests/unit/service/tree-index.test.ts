@@ -18,7 +18,7 @@ import {
   indexedSearch,
   indexedSummary,
 } from "@/lib/service/tree-queries";
-import { bytesToOpen, locateInMerge, MERGED } from "@/lib/fs/locate";
+import { bytesToOpen, locatedInLayer, locateInMerge, MERGED } from "@/lib/fs/locate";
 import { pageOf } from "@/lib/core/paging";
 
 const entry = (path: string, type: EntryType = "file", extra: Partial<LayerEntry> = {}): LayerEntry => ({
@@ -240,6 +240,12 @@ describe("the merged tree's index", () => {
           ...(last.linkname !== undefined && { linkname: last.linkname }),
           bytes: expected,
         });
+      }
+    }
+    // The browser's lookup for local images (the merge in memory) finds the same, paths that are not changes included.
+    for (const layer of [0, 1]) {
+      for (const path of [...merged.fs.files.map((file) => file.path), "/etc/passwd", "/many", "/no/such"]) {
+        expect(locatedInLayer(merged.merge, layer, path), `layer ${layer} ${path}`).toEqual(await indexedChangeLocated(index, layer, path));
       }
     }
     // Layer 0's view of a file layer 1 overwrote still opens layer 0's bytes.
