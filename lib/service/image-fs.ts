@@ -30,10 +30,9 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, task: (item:
   return results;
 }
 
-/** Every layer's entries in order; any unreadable layer fails the whole (never a partial tree). */
-export function imageLayers(source: ImageSource): Promise<LayerEntry[][]> {
-  return mapLimited(source.layers, LAYER_CONCURRENCY, collectLayer);
-}
+/** Layers 0..`upTo`'s entries, in order; any unreadable layer fails the whole (never a partial tree). */
+const layersUpTo = (source: ImageSource, upTo: number): Promise<LayerEntry[][]> =>
+  mapLimited(source.layers.slice(0, upTo + 1), LAYER_CONCURRENCY, collectLayer);
 
 function build(image: ImageInfo, layers: LayerEntry[][]): ImageFs {
   return { image, ...mergeImage(image, layers, settings().maxListingBytes) };
@@ -43,7 +42,7 @@ const recent = new Recent<ImageFs>(RECENT_IMAGES);
 
 /** The merged filesystem of layers 0..`upTo`, made now and kept by no one: for work that keeps what it derives elsewhere. */
 export async function mergedNow(source: ImageSource, upTo: number): Promise<ImageFs> {
-  return build(source.image, await mapLimited(source.layers.slice(0, upTo + 1), LAYER_CONCURRENCY, collectLayer));
+  return build(source.image, await layersUpTo(source, upTo));
 }
 
 /**
@@ -54,6 +53,6 @@ export async function mergedNow(source: ImageSource, upTo: number): Promise<Imag
 export async function imageFs(source: ImageSource, upToLayer: number | null = null): Promise<ImageFs> {
   const { image } = source;
   const upTo = existingLayer(image, upToLayer ?? image.layers.length - 1);
-  const loaded = await recent.get(`${image.digest}:${upTo}`, () => imageLayers(source).then((layers) => build(image, layers.slice(0, upTo + 1))));
+  const loaded = await recent.get(`${image.digest}:${upTo}`, async () => build(image, await layersUpTo(source, upTo)));
   return { ...loaded, image };
 }
