@@ -1,7 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
-import { StringDecoder } from "node:string_decoder";
 import { contentCache } from "@/lib/cache/content-cache";
 import { memoryBytes, storedBytes, type StoredBytes } from "@/lib/cache/stored-bytes";
 import { Recent } from "@/lib/cache/recent";
@@ -16,6 +15,7 @@ import type { ImageSource } from "@/lib/service/layer-source";
 const OPEN_INDEXES = 16;
 /** Sections are scanned this much at a time. */
 const SCAN_BYTES = 1 << 20;
+const NEWLINE = 0x0a;
 /** How many layers' trees of changes an opened index keeps placed (a layer being browsed, and a few more). */
 const PLACED_CHANGE_TREES = 4;
 
@@ -56,17 +56,27 @@ export class TreeIndex {
     return (await this.bytes.read(offset, length)).toString("utf8");
   }
 
-  /** A section's text in order, a run of whole lines (each ending in a newline) at a time. */
+  /**
+   * A section's text in order, a run of whole lines (each ending in a newline) at a time. Each read
+   * is cut at its last newline and the next starts there (a newline byte is never part of a longer
+   * UTF-8 character): no text is carried over and joined again.
+   */
   async *blocks([offset, length]: Span): AsyncGenerator<string> {
-    const decoder = new StringDecoder("utf8");
-    let rest = "";
-    for (let at = offset; at < offset + length; at += SCAN_BYTES) {
-      const text = rest + decoder.write(await this.bytes.read(at, Math.min(SCAN_BYTES, offset + length - at)));
-      const end = text.lastIndexOf("\n") + 1;
-      rest = text.slice(end);
-      if (end > 0) yield text.slice(0, end);
+    const end = offset + length;
+    let size = SCAN_BYTES;
+    for (let at = offset; at < end; ) {
+      const bytes = await this.bytes.read(at, Math.min(size, end - at));
+      const cut = at + bytes.length === end ? bytes.length : bytes.lastIndexOf(NEWLINE) + 1;
+      // A line longer than a read: read more of it at once.
+      if (cut === 0) {
+        size *= 2;
+        continue;
+      }
+      size = SCAN_BYTES;
+      const text = bytes.toString("utf8", 0, cut);
+      yield text.endsWith("\n") ? text : `${text}\n`;
+      at += cut;
     }
-    if (rest) yield `${rest}\n`;
   }
 
   release(): void {

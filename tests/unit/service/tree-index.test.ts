@@ -135,6 +135,17 @@ describe("the merged tree's index", () => {
     expect(await failure(indexedChanges(index, 1, { limit: 5 }, " "))).toMatch(/^BAD_REQUEST/);
   });
 
+  it("scans past a line longer than a read (a path of 1.5 million characters) and finds what follows it", async () => {
+    const long = `/long/${"x".repeat(1_500_000)}`;
+    const stack = [[entry(long), entry("/long/z-after"), ...layers()[0]!]];
+    const merged = mergeImage({ ...image, layers: image.layers.slice(0, 1) }, stack, 1e9);
+    const index = await indexInMemory(writeTreeIndex(merged.fs, merged.merge));
+    for (const query of ["xxx", "after", "/long/*", "*.txt"]) {
+      expect(await indexedSearch(index, "sha256:image", query, 10_000), query).toEqual(searchOf(merged.fs, query, 10_000));
+    }
+    expect((await indexedSearch(index, "sha256:image", "/long/*", 10)).matches.map((match) => match.path.length)).toEqual([long.length, 13]);
+  });
+
   it("keeps the figures and every layer's changes", async () => {
     const { index, merged } = await both();
     expect(indexedSummary(index, "sha256:other")).toEqual({ ...summaryOf(merged.fs), digest: "sha256:other" });
