@@ -64,7 +64,7 @@ export class TreeIndex {
   async *blocks([offset, length]: Span): AsyncGenerator<string> {
     const end = offset + length;
     let size = SCAN_BYTES;
-    for (let at = offset; at < end; ) {
+    for (let at = offset; at < end;) {
       const bytes = await this.bytes.read(at, Math.min(size, end - at));
       const cut = at + bytes.length === end ? bytes.length : bytes.lastIndexOf(NEWLINE) + 1;
       // A line longer than a read: read more of it at once.
