@@ -65,7 +65,9 @@ export class TreeIndex {
     const end = offset + length;
     let size = SCAN_BYTES;
     for (let at = offset; at < end;) {
-      const bytes = await this.bytes.read(at, Math.min(size, end - at));
+      const wanted = Math.min(size, end - at);
+      const bytes = await this.bytes.read(at, wanted);
+      if (bytes.length < wanted) throw new PortholeError("INTERNAL", "a stored tree index is shorter than its table says");
       const cut = at + bytes.length === end ? bytes.length : bytes.lastIndexOf(NEWLINE) + 1;
       // A line longer than a read: read more of it at once.
       if (cut === 0) {
