@@ -8,7 +8,8 @@ import { PortholeError } from "@/lib/core/errors";
 import { changedDirectoryOf, changesOf, directoryOf, searchOf, summaryOf } from "@/lib/fs/directory";
 import { mergeImage } from "@/lib/fs/merge-image";
 import { changeOfRecord, writeTreeIndex } from "@/lib/fs/tree-index";
-import { indexInMemory, type TreeIndex } from "@/lib/service/tree-index";
+import { memoryBytes } from "@/lib/cache/stored-bytes";
+import { indexInMemory, TreeIndex } from "@/lib/service/tree-index";
 import {
   indexedChangedDirectory,
   indexedChangeLocated,
@@ -144,6 +145,15 @@ describe("the merged tree's index", () => {
       expect(await indexedSearch(index, "sha256:image", query, 10_000), query).toEqual(searchOf(merged.fs, query, 10_000));
     }
     expect((await indexedSearch(index, "sha256:image", "/long/*", 10)).matches.map((match) => match.path.length)).toEqual([long.length, 13]);
+  });
+
+  it("fails a scan whose section runs past the stored bytes (a damaged table), never reads on", async () => {
+    const { index } = await both();
+    const [offset, length] = index.table.paths;
+    const merged = mergeImage(image, layers(), 1e9);
+    const bytes = Buffer.from([...writeTreeIndex(merged.fs, merged.merge)].join(""));
+    const damaged = new TreeIndex({ ...index.table, paths: [offset, length + 5_000_000] }, memoryBytes(bytes));
+    expect(await failure(indexedSearch(damaged, "sha256:image", "txt", 10))).toMatch(/^INTERNAL .*shorter than its table says/);
   });
 
   it("keeps the figures and every layer's changes", async () => {
